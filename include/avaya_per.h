@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A small, bounds-checked ALIGNED variant PER (X.691) bit reader.
+ *
+ * Every read checks the buffer end. A read past the end, or an encoding we
+ * refuse (fragmented lengths), sets a sticky error flag and returns 0, so a
+ * decoder can run a whole sequence of reads and test per_failed() once at a
+ * point where it is about to act on a value. Nothing here allocates, sleeps or
+ * touches global state: readers live on the caller's stack.
+ */
+#ifndef _AVAYA_PER_H
+#define _AVAYA_PER_H
+
+#include "avaya_shim.h"
+
+struct avaya_per {
+	const u8 *buf;
+	size_t len;	/* in octets */
+	size_t pos;	/* in bits, from buf[0] bit 7 */
+	size_t base;	/* octet offset of buf[0] in the outermost message */
+	bool err;
+};
+
+static inline void per_init(struct avaya_per *r, const u8 *buf, size_t len)
+{
+	r->buf = buf;
+	r->len = len;
+	r->pos = 0;
+	r->base = 0;
+	r->err = false;
+}
+
+static inline bool per_failed(const struct avaya_per *r)
+{
+	return r->err;
+}
+
+static inline u32 per_fail(struct avaya_per *r)
+{
+	r->err = true;
+	return 0;
+}
+
+static inline size_t per_bits_left(const struct avaya_per *r)
+{
+	return r->err ? 0 : r->len * 8 - r->pos;
+}
+
+/* Read @n (0..32) bits, most significant first. */
+static inline u32 per_bits(struct avaya_per *r, unsigned int n)
+{
+	u32 v = 0;
+
+	if (r->err || n > 32 || per_bits_left(r) < n)
+		return per_fail(r);
+	while (n--) {
+		v = (v << 1) | ((r->buf[r->pos >> 3] >> (7 - (r->pos & 7))) & 1);
+		r->pos++;
+	}
+	return v;
+}
+
+static inline bool per_bit(struct avaya_per *r)
+{
+	return per_bits(r, 1);
+}
+
+static inline void per_align(struct avaya_per *r)
+{
+	size_t aligned = (r->pos + 7) & ~(size_t)7;
+
+	if (r->err)
+		return;
+	if (aligned > r->len * 8)
+		per_fail(r);
+	else
+		r->pos = aligned;
+}
+
+/* Octet offset of the read position; only meaningful when aligned. */
+static inline size_t per_octet_pos(const struct avaya_per *r)
+{
+	return r->pos >> 3;
+}
+
+/* Offset of a local octet offset in the outermost message, for NAT. */
+static inline size_t per_abs(const struct avaya_per *r, size_t local)
+{
+	return r->base + local;
+}
+
+static inline void per_skip_bits(struct avaya_per *r, size_t n)
+{
+	if (r->err || per_bits_left(r) < n)
+		per_fail(r);
+	else
+		r->pos += n;
+}
+
+/* Aligned octets: align, check that @n octets remain, return their offset. */
+static inline size_t per_take_octets(struct avaya_per *r, size_t n)
+{
+	size_t off;
+
+	per_align(r);
+	if (r->err || r->len - per_octet_pos(r) < n)
+		return per_fail(r);
+	off = per_octet_pos(r);
+	r->pos += n * 8;
+	return off;
+}
+
+static inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
+{
+	size_t off;
+	u32 v = 0;
+
+	if (n > 4)
+		return per_fail(r);
+	off = per_take_octets(r, n);
+	while (!r->err && n--)
+		v = (v << 8) | r->buf[off++];
+	return r->err ? 0 : v;
+}
+
+/* Number of bits needed to hold 0..@range-1. */
+static inline unsigned int per_width(u32 range)
+{
+	unsigned int w = 0;
+
+	while (w < 32 && ((u64)1 << w) < range)
+		w++;
+	return w;
+}
+
+/* X.691 10.5.7: constrained whole number @lb..@ub, aligned variant. */
+static inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
+{
+	u64 range = (u64)ub - lb + 1;
+	unsigned int octets;
+
+	if (ub < lb)
+		return per_fail(r);
+	if (range == 1)
+		return lb;
+	if (range <= 255)
+		return lb + per_bits(r, per_width(range));
+	if (range == 256)
+		return lb + per_octets_be(r, 1);
+	if (range <= 65536)
+		return lb + per_octets_be(r, 2);
+	/* Indefinite-length case: a 2-bit octet count (1..4), then octets. */
+	octets = per_bits(r, 2) + 1;
+	return lb + per_octets_be(r, octets);
+}
+
+/* X.691 10.9.3.5-7: unconstrained length determinant (no fragments). */
+static inline u32 per_length(struct avaya_per *r)
+{
+	u32 first = per_octets_be(r, 1);
+
+	if (!(first & 0x80))
+		return first;
+	if ((first & 0xc0) == 0x80)
+		return ((first & 0x3f) << 8) | per_octets_be(r, 1);
+	/* Fragmented encodings (>= 16K items) never occur in signalling. */
+	return per_fail(r);
+}
+
+/* X.691 10.9.3.3: length constrained to @lb..@ub (ub < 64K). */
+static inline u32 per_length_c(struct avaya_per *r, u32 lb, u32 ub)
+{
+	return per_uint(r, lb, ub);
+}
+
+/* X.691 10.6: normally small non-negative whole number. */
+static inline u32 per_small(struct avaya_per *r)
+{
+	if (!per_bit(r))
+		return per_bits(r, 6);
+	return per_octets_be(r, per_length(r));
+}
+
+/* Semi-constrained whole number (INTEGER (lb..MAX)): length + octets. */
+static inline u32 per_semi_uint(struct avaya_per *r, u32 lb)
+{
+	return lb + per_octets_be(r, per_length(r));
+}
+
+/*
+ * Open type (extension additions, open CHOICE alternatives): a length in
+ * octets followed by the encoding. @sub reads just those octets; @r skips
+ * them. Returns the octet offset of the contents within @r's buffer.
+ */
+static inline size_t per_open_type(struct avaya_per *r, struct avaya_per *sub)
+{
+	u32 n = per_length(r);
+	size_t off = per_take_octets(r, n);
+
+	per_init(sub, r->buf + off, r->err ? 0 : n);
+	sub->base = r->base + off;
+	sub->err = r->err;
+	return off;
+}
+
+static inline void per_skip_open_type(struct avaya_per *r)
+{
+	struct avaya_per sub;
+
+	per_open_type(r, &sub);
+}
+
+/* An octet string or character string of @n units of @unit_bits, aligned. */
+static inline size_t per_skip_string(struct avaya_per *r, u32 n,
+				     unsigned int unit_bits)
+{
+	size_t bits = (size_t)n * unit_bits;
+
+	per_align(r);
+	if (r->err)
+		return 0;
+	per_skip_bits(r, bits);
+	return r->err ? 0 : bits;
+}
+
+/*
+ * Extension additions of a SEQUENCE, after its extension bit was 1:
+ * normally-small count minus one, then one presence bit per addition.
+ * Returns the number of additions (0 on error).
+ */
+static inline u32 per_ext_count(struct avaya_per *r)
+{
+	u32 n = per_small(r) + 1;
+
+	return r->err ? 0 : n;
+}
+
+#endif /* _AVAYA_PER_H */

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# PID 1 of the test guest (started by vm-run.sh through switch_root). It must
+# never exit: the kernel would panic. It sets up the guest, installs our
+# modules for the booted kernel, runs the scenario, records its exit status and
+# kernel log in the job directory shared with the host, and powers off.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+
+poweroff_now() {
+	sync
+	echo o > /proc/sysrq-trigger
+	sleep 60
+}
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/tmp
+mkdir -p /run/netns /avaya-job
+echo 1 > /proc/sys/kernel/sysrq
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 avayajob /avaya-job
+hostname avaya-vm
+ip link set lo up
+
+job=/avaya-job
+# shellcheck disable=SC1091
+. "$job/job.env"
+
+install_our_modules() {
+	local dst=/lib/modules/$KVER/updates/avaya
+
+	[ "$NOMODULES" = 1 ] && return 0
+	[ -d "$TOP/build/$KVER" ] || { echo "vm-guest: no build/$KVER"; return 1; }
+	mkdir -p "$dst"
+	cp "$TOP/build/$KVER"/*.ko "$dst/" || return 1
+	depmod -a "$KVER"
+	[ "$NOLOAD" = 1 ] && return 0
+	modprobe nf_conntrack_avaya && modprobe nf_nat_avaya
+}
+
+run_scenario() {
+	dmesg -C
+	if ! install_our_modules; then
+		echo "FAIL: vm-guest: could not install our modules for $KVER"
+		return 1
+	fi
+	cd "$TOP" || return 1
+	AVAYA_KVER=$KVER AVAYA_JOB=$job bash "$SCENARIO" "${ARGS[@]}"
+}
+
+run_scenario > "$job/output.log" 2>&1
+echo $? > "$job/rc.tmp"
+dmesg > "$job/dmesg.log"
+mv "$job/rc.tmp" "$job/rc"
+poweroff_now

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vm-run.sh KVER SCENARIO [ARGS...]
+#
+# Boot Debian kernel KVER in qemu (TCG: the KVM device hangs on our build
+# machines) with a busybox initramfs that mounts the host root read-only over
+# 9p under a tmpfs overlay, install our modules built for KVER (build/KVER/)
+# into the guest's /lib/modules, run SCENARIO inside the guest and return its
+# exit status. The scenario fails when the guest kernel log shows a WARN, BUG,
+# Oops, general protection fault, refcount or list corruption.
+#
+# Environment:
+#   AVAYA_VM_NOLOAD=1   install our modules but do not modprobe them
+#                       (autoload scenarios)
+#   AVAYA_VM_NOMODULES=1  do not install our modules at all (stock baseline)
+#   AVAYA_VM_TIMEOUT=s  wall-clock limit (default 900)
+#   AVAYA_VM_KEEP=dir   keep the job directory (console log, artefacts)
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${NF_AVAYA_CACHE:-$HOME/.cache/nf-avaya}
+kver=${1:?usage: vm-run.sh KVER SCENARIO [ARGS...]}
+scenario=${2:?usage: vm-run.sh KVER SCENARIO [ARGS...]}
+shift 2
+scenario=$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")
+
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "vm-run: $kernel not installed" >&2; exit 2; }
+[ -f "$scenario" ] || { echo "vm-run: no scenario $scenario" >&2; exit 2; }
+
+# The initramfs only needs busybox and the modules that reach the host root.
+build_initramfs() {
+	local out=$1 dir mod f
+	dir=$(mktemp -d)
+	mkdir -p "$dir"/{bin,proc,sys,dev,lower,rw,newroot,mods}
+	cp /bin/busybox "$dir/bin/busybox"
+	for f in sh mount umount insmod mkdir switch_root cat sleep echo; do
+		ln -s busybox "$dir/bin/$f"
+	done
+	: > "$dir/mods/order"
+	for mod in virtio_pci 9pnet_virtio 9p overlay; do
+		modprobe -S "$kver" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++' | while read -r f; do
+		local base
+		base=$(basename "$f")
+		case $f in
+		*.xz) xz -dc "$f" > "$dir/mods/${base%.xz}"; base=${base%.xz} ;;
+		*.zst) zstd -qdc "$f" > "$dir/mods/${base%.zst}"; base=${base%.zst} ;;
+		*) cp "$f" "$dir/mods/$base" ;;
+		esac
+		echo "$base" >> "$dir/mods/order"
+	done
+	cat > "$dir/init" <<'EOF'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /mods/order); do insmod /mods/$m; done
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /lower
+mount -t tmpfs -o size=3g tmpfs /rw
+mkdir -p /rw/upper /rw/work
+if ! mount -t overlay overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work /newroot; then
+	echo "avaya-vm: overlay failed, read-only root"
+	mount --bind /lower /newroot
+fi
+guest=$(sed -n 's/.*avaya.guest=\([^ ]*\).*/\1/p' /proc/cmdline)
+umount /proc /sys
+exec switch_root /newroot /bin/bash "$guest"
+EOF
+	chmod +x "$dir/init"
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$dir"
+}
+
+mkdir -p "$cache"
+initrd=$cache/initramfs-$kver.cpio.gz
+if [ ! -s "$initrd" ] || [ "$0" -nt "$initrd" ]; then
+	(
+		flock 8
+		if [ ! -s "$initrd" ] || [ "$0" -nt "$initrd" ]; then
+			build_initramfs "$initrd"
+		fi
+	) 8>"$cache/initramfs.lock"
+fi
+
+job=$(mktemp -d /tmp/avaya-vm.XXXXXX)
+cleanup() {
+	if [ -n "${AVAYA_VM_KEEP:-}" ]; then
+		mkdir -p "$AVAYA_VM_KEEP" && cp -a "$job"/. "$AVAYA_VM_KEEP"/
+	fi
+	rm -rf "$job"
+}
+trap cleanup EXIT
+{
+	printf 'KVER=%q\n' "$kver"
+	printf 'TOP=%q\n' "$top"
+	printf 'SCENARIO=%q\n' "$scenario"
+	printf 'NOLOAD=%q\n' "${AVAYA_VM_NOLOAD:-0}"
+	printf 'NOMODULES=%q\n' "${AVAYA_VM_NOMODULES:-0}"
+	printf 'ARGS=('
+	for a in "$@"; do printf '%q ' "$a"; done
+	printf ')\n'
+} > "$job/job.env"
+
+set +e
+timeout "${AVAYA_VM_TIMEOUT:-900}" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp 1 -m 1536 -nodefaults -no-reboot \
+	-display none -serial "file:$job/console.log" -monitor none \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 loglevel=4 oops=panic avaya.guest=$top/scripts/vm-guest.sh" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$job,mount_tag=avayajob,security_model=none" \
+	-nic none
+qrc=$?
+set -e
+
+# The scenario's own output, as the guest recorded it.
+[ -f "$job/output.log" ] && cat "$job/output.log"
+
+if [ "$qrc" -eq 124 ]; then
+	echo "FAIL: vm-run: $kver: timeout after ${AVAYA_VM_TIMEOUT:-900}s"
+	tail -n 30 "$job/console.log"
+	exit 1
+fi
+if [ ! -f "$job/rc" ]; then
+	echo "FAIL: vm-run: $kver: the guest did not report a result"
+	tail -n 40 "$job/console.log"
+	exit 1
+fi
+rc=$(cat "$job/rc")
+bad='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG'
+if grep -Eq "$bad" "$job/dmesg.log" "$job/console.log"; then
+	echo "FAIL: vm-run: $kver: guest kernel log shows a warning or crash:"
+	grep -Eh -A 12 "$bad" "$job/dmesg.log" "$job/console.log" | head -n 60
+	exit 1
+fi
+exit "$rc"

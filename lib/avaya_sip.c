@@ -1,0 +1,1047 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/*
+ * SIP/SDP tokenizer. Every read goes through a cursor bounded by the end of
+ * the field being parsed, which itself lies inside min(len, 64 KiB); errors
+ * are sticky in the cursor, so a sequence of reads is checked once.
+ */
+#include "avaya_shim.h"
+#include "avaya_sip.h"
+
+struct sip_cur {
+	const u8 *buf;
+	size_t pos;
+	size_t end;
+	bool err;
+};
+
+static void cur_init(struct sip_cur *c, const u8 *buf, size_t pos, size_t end)
+{
+	c->buf = buf;
+	c->pos = pos;
+	c->end = end;
+	c->err = false;
+}
+
+/* The byte under the cursor, or -1 at the end (or after an error). */
+static int cur_peek(const struct sip_cur *c)
+{
+	if (c->err || c->pos >= c->end)
+		return -1;
+	return c->buf[c->pos];
+}
+
+static bool cur_eat(struct sip_cur *c, u8 ch)
+{
+	if (cur_peek(c) != ch)
+		return false;
+	c->pos++;
+	return true;
+}
+
+static void cur_expect(struct sip_cur *c, u8 ch)
+{
+	if (!cur_eat(c, ch))
+		c->err = true;
+}
+
+static void span_set(struct avaya_sip_span *s, size_t off, size_t len)
+{
+	/* Callers keep every offset below AVAYA_SIP_MAX_MSG. */
+	s->off = (u16)off;
+	s->len = (u16)len;
+}
+
+/* Inside a header value, CR and LF only occur as part of folding. */
+static bool is_lws(int ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+static bool is_alnum(int ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= 'A' && ch <= 'Z');
+}
+
+static bool is_digit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* RFC 3261 token characters. */
+static bool is_token(int ch)
+{
+	return is_alnum(ch) || (ch > 0 && strchr("-.!%*_+`'~", ch));
+}
+
+static int to_lower(int ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
+}
+
+/* Case-insensitive comparison of buf[off..off+len) with a lowercase literal. */
+static bool span_ieq(const u8 *buf, size_t off, size_t len, const char *lit)
+{
+	size_t i;
+
+	if (strlen(lit) != len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (to_lower(buf[off + i]) != lit[i])
+			return false;
+	return true;
+}
+
+static void cur_skip_lws(struct sip_cur *c)
+{
+	while (is_lws(cur_peek(c)))
+		c->pos++;
+}
+
+/* Reads a token into @s; an empty token is an error. */
+static void cur_token(struct sip_cur *c, struct avaya_sip_span *s)
+{
+	size_t start = c->pos;
+
+	while (is_token(cur_peek(c)))
+		c->pos++;
+	if (c->pos == start)
+		c->err = true;
+	span_set(s, start, c->pos - start);
+}
+
+/* Decimal number of buf[off..off+len), all digits, no overflow past @max. */
+static int parse_uint(const u8 *buf, size_t off, size_t len, u32 max, u32 *out)
+{
+	u32 v = 0;
+	size_t i;
+
+	if (!len)
+		return -AVAYA_EBADMSG;
+	for (i = 0; i < len; i++) {
+		u32 d = buf[off + i] - '0';
+
+		if (!is_digit(buf[off + i]))
+			return -AVAYA_EBADMSG;
+		if (v > (max - d) / 10)
+			return -AVAYA_ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Reads a run of digits at the cursor as a number up to @max. */
+static int cur_number(struct sip_cur *c, u32 max, struct avaya_sip_span *s,
+		      u32 *out)
+{
+	size_t start = c->pos;
+	int ret;
+
+	while (is_digit(cur_peek(c)))
+		c->pos++;
+	span_set(s, start, c->pos - start);
+	ret = parse_uint(c->buf, start, c->pos - start, max, out);
+	if (ret)
+		c->err = true;
+	return ret;
+}
+
+/* Skips a quoted-string, backslash escapes included. */
+static void cur_skip_quoted(struct sip_cur *c)
+{
+	cur_expect(c, '"');
+	while (!c->err) {
+		int ch = cur_peek(c);
+
+		if (ch < 0) {
+			c->err = true;
+			return;
+		}
+		c->pos++;
+		if (ch == '"')
+			return;
+		if (ch == '\\') {
+			if (cur_peek(c) < 0)
+				c->err = true;
+			else
+				c->pos++;
+		}
+	}
+}
+
+static u8 method_of(const u8 *buf, size_t off, size_t len)
+{
+	static const char * const names[] = {
+		[AVAYA_SIP_REGISTER] = "REGISTER",
+		[AVAYA_SIP_INVITE] = "INVITE",
+		[AVAYA_SIP_ACK] = "ACK",
+		[AVAYA_SIP_BYE] = "BYE",
+		[AVAYA_SIP_CANCEL] = "CANCEL",
+		[AVAYA_SIP_UPDATE] = "UPDATE",
+		[AVAYA_SIP_PRACK] = "PRACK",
+		[AVAYA_SIP_OPTIONS] = "OPTIONS",
+	};
+	size_t i;
+
+	/* Method names are case-sensitive (RFC 3261 7.1). */
+	for (i = 1; i < ARRAY_SIZE(names); i++)
+		if (strlen(names[i]) == len && !memcmp(buf + off, names[i], len))
+			return i;
+	return AVAYA_SIP_OTHER;
+}
+
+/*
+ * host [":" port]. A host is an IPv6 reference in [] or a run of host name
+ * characters; what may follow it is for the caller to check. Via allows LWS
+ * around the colon, URIs do not.
+ */
+static void cur_hostport(struct sip_cur *c, struct avaya_sip_hostport *hp,
+			 bool lws)
+{
+	size_t start = c->pos, save;
+	u32 port;
+
+	if (cur_eat(c, '[')) {
+		while (is_alnum(cur_peek(c)) || cur_peek(c) == ':' ||
+		       cur_peek(c) == '.')
+			c->pos++;
+		span_set(&hp->host, start + 1, c->pos - start - 1);
+		cur_expect(c, ']');
+		hp->v6ref = 1;
+	} else {
+		while (is_alnum(cur_peek(c)) || cur_peek(c) == '-' ||
+		       cur_peek(c) == '.' || cur_peek(c) == '_')
+			c->pos++;
+		span_set(&hp->host, start, c->pos - start);
+	}
+	if (!hp->host.len)
+		c->err = true;
+	span_set(&hp->all, start, c->pos - start);
+
+	save = c->pos;
+	if (lws)
+		cur_skip_lws(c);
+	if (!cur_eat(c, ':')) {
+		c->pos = save;
+		return;
+	}
+	if (lws)
+		cur_skip_lws(c);
+	if (cur_number(c, 65535, &hp->port_txt, &port))
+		return;
+	hp->port = port;
+	hp->has_port = 1;
+	span_set(&hp->all, start, c->pos - start);
+}
+
+/*
+ * The host of a SIP URI follows its last '@': the user part may contain ';'
+ * and '?' but no '@' (RFC 3261 25.1), and neither may parameters or headers.
+ * Other schemes (tel:) have no host and leave it empty.
+ */
+static int parse_uri(const u8 *buf, size_t off, size_t end,
+		     struct avaya_sip_uri *u)
+{
+	struct sip_cur c;
+	size_t i, host = 0;
+
+	span_set(&u->all, off, end - off);
+	if (end - off >= 4 && span_ieq(buf, off, 4, "sip:"))
+		host = off + 4;
+	else if (end - off >= 5 && span_ieq(buf, off, 5, "sips:"))
+		host = off + 5;
+	else
+		return end > off ? 0 : -AVAYA_EBADMSG;
+	for (i = host; i < end; i++)
+		if (buf[i] == '@')
+			host = i + 1;
+	cur_init(&c, buf, host, end);
+	cur_hostport(&c, &u->host, false);
+	if (cur_peek(&c) >= 0 && cur_peek(&c) != ';' && cur_peek(&c) != '?')
+		c.err = true;
+	return c.err ? -AVAYA_EBADMSG : 0;
+}
+
+/*
+ * One ";name[=value]" parameter. Returns false, with the cursor after any
+ * LWS, when no ';' follows. A value is a quoted-string (quotes kept) or runs
+ * to the next separator.
+ */
+static bool cur_param(struct sip_cur *c, struct avaya_sip_span *name,
+		      struct avaya_sip_span *val, bool *has_val)
+{
+	size_t start;
+
+	cur_skip_lws(c);
+	if (!cur_eat(c, ';'))
+		return false;
+	cur_skip_lws(c);
+	cur_token(c, name);
+	cur_skip_lws(c);
+	*has_val = cur_eat(c, '=');
+	if (*has_val)
+		cur_skip_lws(c);
+	start = c->pos;
+	if (*has_val && cur_peek(c) == '"') {
+		cur_skip_quoted(c);
+	} else if (*has_val) {
+		while (cur_peek(c) >= 0 && !is_lws(cur_peek(c)) &&
+		       cur_peek(c) != ';' && cur_peek(c) != ',')
+			c->pos++;
+	}
+	span_set(val, start, c->pos - start);
+	return !c->err;
+}
+
+/* After an element of a comma-separated list: true if another one follows. */
+static bool cur_list_next(struct sip_cur *c)
+{
+	cur_skip_lws(c);
+	if (cur_eat(c, ','))
+		return true;
+	if (cur_peek(c) >= 0)
+		c->err = true;
+	return false;
+}
+
+static void via_param(struct sip_cur *c, struct avaya_sip_via *v,
+		      const struct avaya_sip_span *name,
+		      const struct avaya_sip_span *val, bool has_val)
+{
+	u32 port;
+
+	if (span_ieq(c->buf, name->off, name->len, "received")) {
+		v->received = *val;
+		v->has_received = 1;
+	} else if (span_ieq(c->buf, name->off, name->len, "rport")) {
+		v->rport = *val;
+		v->has_rport = 1;
+		if (!has_val)
+			span_set(&v->rport, name->off + name->len, 0);
+		if (has_val && val->len) {
+			if (parse_uint(c->buf, val->off, val->len, 65535, &port))
+				c->err = true;
+			else
+				v->rport_val = port;
+		}
+	}
+}
+
+/* via-parm: sent-protocol LWS sent-by *(";" via-params) */
+static void parse_via_parm(struct sip_cur *c, struct avaya_sip_via *v)
+{
+	struct avaya_sip_span tok, name, val;
+	bool has_val;
+
+	cur_token(c, &tok);		/* protocol name, "SIP" */
+	cur_skip_lws(c);
+	cur_expect(c, '/');
+	cur_skip_lws(c);
+	cur_token(c, &tok);		/* version */
+	cur_skip_lws(c);
+	cur_expect(c, '/');
+	cur_skip_lws(c);
+	cur_token(c, &v->transport);
+	cur_skip_lws(c);
+	cur_hostport(c, &v->sent_by, true);
+	while (cur_param(c, &name, &val, &has_val))
+		via_param(c, v, &name, &val, has_val);
+}
+
+static void parse_via(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	struct avaya_sip_via v;
+
+	do {
+		memset(&v, 0, sizeof(v));
+		cur_skip_lws(c);
+		parse_via_parm(c, &v);
+		if (c->err)
+			return;
+		if (m->n_via < AVAYA_SIP_MAX_VIA)
+			m->via[m->n_via++] = v;
+		else
+			m->overflow |= AVAYA_SIP_OVF_VIA;
+	} while (cur_list_next(c));
+}
+
+/*
+ * name-addr or addr-spec (RFC 3261 20.10). Only a URI in <> may contain
+ * ',', ';' or '?', so an addr-spec ends at the first of them.
+ */
+static void cur_addr(struct sip_cur *c, struct avaya_sip_uri *u)
+{
+	size_t q, start;
+
+	cur_skip_lws(c);
+	if (cur_peek(c) == '"') {
+		cur_skip_quoted(c);
+		cur_skip_lws(c);
+		if (cur_peek(c) != '<')
+			c->err = true;
+	} else {
+		/* A display name of tokens, if a '<' follows it. */
+		for (q = c->pos; q < c->end; q++)
+			if (!is_token(c->buf[q]) && !is_lws(c->buf[q]))
+				break;
+		if (q < c->end && c->buf[q] == '<')
+			c->pos = q;
+	}
+	if (cur_eat(c, '<')) {
+		start = c->pos;
+		while (cur_peek(c) >= 0 && cur_peek(c) != '>')
+			c->pos++;
+		q = c->pos;
+		cur_expect(c, '>');
+	} else {
+		start = c->pos;
+		while (cur_peek(c) >= 0 && !is_lws(cur_peek(c)) &&
+		       cur_peek(c) != ';' && cur_peek(c) != ',')
+			c->pos++;
+		q = c->pos;
+	}
+	if (!c->err && parse_uri(c->buf, start, q, u))
+		c->err = true;
+}
+
+static void store_contact(struct sip_cur *c, struct avaya_sip_msg *m,
+			  const struct avaya_sip_contact *ct)
+{
+	if (c->err)
+		return;
+	if (m->n_contact < AVAYA_SIP_MAX_CONTACT)
+		m->contact[m->n_contact++] = *ct;
+	else
+		m->overflow |= AVAYA_SIP_OVF_CONTACT;
+}
+
+/* "Contact: *" unregisters every binding (RFC 3261 10.2.2). */
+static void parse_contact_star(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	struct avaya_sip_contact ct;
+
+	memset(&ct, 0, sizeof(ct));
+	span_set(&ct.uri.all, c->pos, 1);
+	ct.star = 1;
+	c->pos++;
+	cur_skip_lws(c);
+	if (cur_peek(c) >= 0)
+		c->err = true;
+	store_contact(c, m, &ct);
+}
+
+static void parse_contact(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	struct avaya_sip_contact ct;
+	struct avaya_sip_span name, val;
+	bool has_val;
+
+	cur_skip_lws(c);
+	if (cur_peek(c) == '*') {
+		parse_contact_star(c, m);
+		return;
+	}
+	do {
+		memset(&ct, 0, sizeof(ct));
+		cur_addr(c, &ct.uri);
+		while (cur_param(c, &name, &val, &has_val)) {
+			if (!span_ieq(c->buf, name.off, name.len, "expires"))
+				continue;
+			if (parse_uint(c->buf, val.off, val.len, ~0U,
+				       &ct.expires))
+				c->err = true;
+			ct.expires_txt = val;
+			ct.has_expires = 1;
+		}
+		store_contact(c, m, &ct);
+	} while (!c->err && cur_list_next(c));
+}
+
+static void parse_party(struct sip_cur *c, struct avaya_sip_party *p)
+{
+	struct avaya_sip_span name, val;
+	bool has_val;
+
+	if (p->uri.all.len)
+		return;		/* the first From/To counts */
+	cur_addr(c, &p->uri);
+	while (cur_param(c, &name, &val, &has_val))
+		if (span_ieq(c->buf, name.off, name.len, "tag"))
+			p->tag = val;
+	if (cur_peek(c) >= 0)
+		c->err = true;
+}
+
+/* A header made of one number, e.g. Content-Length, Expires. */
+static void parse_number_hdr(struct sip_cur *c, u32 max,
+			     struct avaya_sip_span *s, u32 *out)
+{
+	cur_skip_lws(c);
+	cur_number(c, max, s, out);
+	cur_skip_lws(c);
+	if (cur_peek(c) >= 0)
+		c->err = true;
+}
+
+static void parse_cseq(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	struct avaya_sip_span num;
+
+	cur_skip_lws(c);
+	cur_number(c, ~0U, &num, &m->cseq);
+	cur_skip_lws(c);
+	cur_token(c, &m->cseq_method_txt);
+	cur_skip_lws(c);
+	if (cur_peek(c) >= 0)
+		c->err = true;
+	m->cseq_method = method_of(c->buf, m->cseq_method_txt.off,
+				   m->cseq_method_txt.len);
+}
+
+static void parse_content_length(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	struct avaya_sip_span s;
+	u32 v;
+
+	parse_number_hdr(c, ~0U, &s, &v);
+	if (c->err)
+		return;
+	/* Two differing lengths make the framing ambiguous: refuse it. */
+	if (m->has_clen && m->clen != v) {
+		c->err = true;
+		return;
+	}
+	m->clen = v;
+	m->clen_txt = s;
+	m->has_clen = 1;
+}
+
+static void parse_content_type(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	struct avaya_sip_span type, sub;
+
+	cur_skip_lws(c);
+	cur_token(c, &type);
+	cur_skip_lws(c);
+	cur_expect(c, '/');
+	cur_skip_lws(c);
+	cur_token(c, &sub);
+	if (c->err)
+		return;
+	m->is_sdp = span_ieq(c->buf, type.off, type.len, "application") &&
+		    span_ieq(c->buf, sub.off, sub.len, "sdp");
+}
+
+enum sip_hdr {
+	HDR_OTHER,
+	HDR_VIA,
+	HDR_CONTACT,
+	HDR_FROM,
+	HDR_TO,
+	HDR_CALL_ID,
+	HDR_CSEQ,
+	HDR_EXPIRES,
+	HDR_CLEN,
+	HDR_CTYPE,
+};
+
+static enum sip_hdr header_of(const u8 *buf, size_t off, size_t len)
+{
+	static const struct {
+		const char *full;
+		const char *compact;
+		enum sip_hdr id;
+	} names[] = {
+		{ "via", "v", HDR_VIA },
+		{ "contact", "m", HDR_CONTACT },
+		{ "from", "f", HDR_FROM },
+		{ "to", "t", HDR_TO },
+		{ "call-id", "i", HDR_CALL_ID },
+		{ "cseq", NULL, HDR_CSEQ },
+		{ "expires", NULL, HDR_EXPIRES },
+		{ "content-length", "l", HDR_CLEN },
+		{ "content-type", "c", HDR_CTYPE },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (span_ieq(buf, off, len, names[i].full))
+			return names[i].id;
+		if (names[i].compact &&
+		    span_ieq(buf, off, len, names[i].compact))
+			return names[i].id;
+	}
+	return HDR_OTHER;
+}
+
+/* One header field, folded lines included, in buf[off..end). */
+static int parse_header(const u8 *buf, size_t off, size_t end,
+			struct avaya_sip_msg *m)
+{
+	struct avaya_sip_span name, num;
+	struct sip_cur c;
+	u32 v;
+
+	cur_init(&c, buf, off, end);
+	cur_token(&c, &name);
+	while (cur_peek(&c) == ' ' || cur_peek(&c) == '\t')
+		c.pos++;
+	cur_expect(&c, ':');
+	if (c.err)
+		return -AVAYA_EBADMSG;
+	/* Values end before trailing LWS, so spans never include it. */
+	while (c.end > c.pos && is_lws(buf[c.end - 1]))
+		c.end--;
+
+	switch (header_of(buf, name.off, name.len)) {
+	case HDR_VIA:
+		parse_via(&c, m);
+		break;
+	case HDR_CONTACT:
+		parse_contact(&c, m);
+		break;
+	case HDR_FROM:
+		parse_party(&c, &m->from);
+		break;
+	case HDR_TO:
+		parse_party(&c, &m->to);
+		break;
+	case HDR_CALL_ID:
+		cur_skip_lws(&c);
+		if (!m->call_id.len)
+			span_set(&m->call_id, c.pos, c.end - c.pos);
+		break;
+	case HDR_CSEQ:
+		parse_cseq(&c, m);
+		break;
+	case HDR_EXPIRES:
+		parse_number_hdr(&c, ~0U, &num, &v);
+		m->expires = v;
+		m->has_expires = !c.err;
+		break;
+	case HDR_CLEN:
+		parse_content_length(&c, m);
+		break;
+	case HDR_CTYPE:
+		parse_content_type(&c, m);
+		break;
+	case HDR_OTHER:
+		break;
+	}
+	return c.err ? -AVAYA_EBADMSG : 0;
+}
+
+/*
+ * Finds the end of the line at @pos: @eol is where its content ends (before
+ * CRLF or a bare LF), @next where the following line starts.
+ */
+static int find_eol(const u8 *buf, size_t pos, size_t lim, size_t *eol,
+		    size_t *next)
+{
+	size_t win = min_t(size_t, lim, pos + AVAYA_SIP_MAX_HDR + 2);
+	size_t i;
+
+	for (i = pos; i < win; i++) {
+		if (buf[i] != '\n')
+			continue;
+		*next = i + 1;
+		*eol = (i > pos && buf[i - 1] == '\r') ? i - 1 : i;
+		if (*eol - pos > AVAYA_SIP_MAX_HDR)
+			return -AVAYA_SIP_ETOOLONG;
+		return 0;
+	}
+	/* No line end yet: too long already, or wait for more bytes. */
+	return lim - pos > AVAYA_SIP_MAX_HDR + 1 ? -AVAYA_SIP_ETOOLONG :
+						   -AVAYA_SIP_INCOMPLETE;
+}
+
+static int parse_status_line(const u8 *buf, size_t off, size_t end,
+			     struct avaya_sip_msg *m)
+{
+	struct avaya_sip_span s;
+	struct sip_cur c;
+	u32 code;
+
+	cur_init(&c, buf, off + 8, end);
+	cur_number(&c, 999, &s, &code);
+	if (c.err || s.len != 3 || code < 100 || code > 699)
+		return -AVAYA_EBADMSG;
+	if (cur_peek(&c) >= 0 && cur_peek(&c) != ' ')
+		return -AVAYA_EBADMSG;
+	m->status = code;
+	return 0;
+}
+
+/* Method SP Request-URI SP SIP-Version */
+static int parse_request_line(const u8 *buf, size_t off, size_t end,
+			      struct avaya_sip_msg *m)
+{
+	size_t sp1, sp2, i;
+	struct sip_cur c;
+
+	cur_init(&c, buf, off, end);
+	cur_token(&c, &m->method_txt);
+	if (c.err || !cur_eat(&c, ' '))
+		return -AVAYA_SIP_ENOTSIP;
+	sp1 = c.pos;
+	for (sp2 = end; sp2 > sp1 && buf[sp2 - 1] != ' '; sp2--)
+		;
+	if (sp2 <= sp1 || !span_ieq(buf, sp2, end - sp2, "sip/2.0"))
+		return -AVAYA_SIP_ENOTSIP;
+	sp2--;
+	for (i = sp1; i < sp2; i++)
+		if (buf[i] == ' ' || buf[i] == '\t')
+			return -AVAYA_EBADMSG;
+	if (sp2 == sp1 || parse_uri(buf, sp1, sp2, &m->ruri))
+		return -AVAYA_EBADMSG;
+	m->is_request = 1;
+	m->method = method_of(buf, m->method_txt.off, m->method_txt.len);
+	return 0;
+}
+
+static int parse_start_line(const u8 *buf, size_t off, size_t end,
+			    struct avaya_sip_msg *m)
+{
+	span_set(&m->start, off, end - off);
+	if (end - off >= 8 && span_ieq(buf, off, 8, "sip/2.0 "))
+		return parse_status_line(buf, off, end, m);
+	return parse_request_line(buf, off, end, m);
+}
+
+/*
+ * Walks the header fields from @pos up to the empty line. Continuation lines
+ * (starting with SP or HT) are joined to their field, so a field can only end
+ * once the first byte of the following line is known.
+ */
+static int parse_headers(const u8 *buf, size_t pos, size_t lim,
+			 struct avaya_sip_msg *m, size_t *body)
+{
+	size_t eol, next, feol, fnext;
+	int ret;
+
+	for (;;) {
+		ret = find_eol(buf, pos, lim, &eol, &next);
+		if (ret)
+			return ret;
+		if (eol == pos) {
+			*body = next;
+			return 0;
+		}
+		if (buf[pos] == ' ' || buf[pos] == '\t')
+			return -AVAYA_EBADMSG;	/* folding with no field */
+		for (;;) {
+			if (next >= lim)
+				return -AVAYA_SIP_INCOMPLETE;
+			if (buf[next] != ' ' && buf[next] != '\t')
+				break;
+			ret = find_eol(buf, next, lim, &feol, &fnext);
+			if (ret)
+				return ret;
+			eol = feol;
+			next = fnext;
+			if (eol - pos > AVAYA_SIP_MAX_HDR)
+				return -AVAYA_SIP_ETOOLONG;
+		}
+		ret = parse_header(buf, pos, eol, m);
+		if (ret)
+			return ret;
+		pos = next;
+	}
+}
+
+/* "IN IP4 addr[/ttl]" of c= and the tail of o=. */
+static void sdp_conn(struct sip_cur *c, struct avaya_sip_sdp_conn *conn)
+{
+	struct avaya_sip_span net, type;
+	size_t start;
+
+	memset(conn, 0, sizeof(*conn));
+	cur_token(c, &net);
+	cur_expect(c, ' ');
+	cur_token(c, &type);
+	cur_expect(c, ' ');
+	start = c->pos;
+	while (cur_peek(c) > ' ' && cur_peek(c) != '/')
+		c->pos++;
+	if (c->pos == start)
+		c->err = true;
+	if (c->err)
+		return;
+	span_set(&conn->addr, start, c->pos - start);
+	if (!span_ieq(c->buf, net.off, net.len, "in"))
+		return;
+	if (span_ieq(c->buf, type.off, type.len, "ip4"))
+		conn->family = AVAYA_SIP_IP4;
+	else if (span_ieq(c->buf, type.off, type.len, "ip6"))
+		conn->family = AVAYA_SIP_IP6;
+}
+
+/* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address> */
+static void sdp_origin(struct sip_cur *c, struct avaya_sip_sdp *sdp)
+{
+	int field;
+
+	for (field = 0; field < 3; field++) {
+		while (cur_peek(c) > ' ')
+			c->pos++;
+		cur_expect(c, ' ');
+	}
+	sdp_conn(c, &sdp->origin);
+}
+
+static u8 media_kind(const u8 *buf, const struct avaya_sip_span *t)
+{
+	if (span_ieq(buf, t->off, t->len, "audio"))
+		return AVAYA_SIP_MEDIA_AUDIO;
+	if (span_ieq(buf, t->off, t->len, "video"))
+		return AVAYA_SIP_MEDIA_VIDEO;
+	if (span_ieq(buf, t->off, t->len, "image"))
+		return AVAYA_SIP_MEDIA_IMAGE;
+	return AVAYA_SIP_MEDIA_OTHER;
+}
+
+/* m=<media> <port>[/<number of ports>] <proto> <fmt> ... */
+static void sdp_media(struct sip_cur *c, struct avaya_sip_media *md)
+{
+	u32 port;
+
+	memset(md, 0, sizeof(*md));
+	cur_token(c, &md->type);
+	cur_expect(c, ' ');
+	if (c->err || cur_number(c, 65535, &md->port_txt, &port))
+		return;
+	md->port = port;
+	md->kind = media_kind(c->buf, &md->type);
+}
+
+/* a=rtcp:<port> [nettype addrtype address] (RFC 3605) */
+static void sdp_rtcp(struct sip_cur *c, struct avaya_sip_media *md)
+{
+	u32 port;
+
+	if (cur_number(c, 65535, &md->rtcp_txt, &port))
+		return;
+	md->rtcp_port = port;
+	md->has_rtcp = 1;
+}
+
+/*
+ * One "x=value" line of buf[off..end). Lines we do not act on are skipped;
+ * those we do must be well-formed, since NAT would rewrite them.
+ */
+static int sdp_line(const u8 *buf, size_t off, size_t end,
+		    struct avaya_sip_sdp *sdp, bool *in_media, bool *skip)
+{
+	struct avaya_sip_media *md = NULL;
+	struct sip_cur c;
+
+	if (end - off < 2 || buf[off + 1] != '=')
+		return 0;
+	cur_init(&c, buf, off + 2, end);
+	if (*in_media && !*skip)
+		md = &sdp->media[sdp->n_media - 1];
+
+	switch (buf[off]) {
+	case 'o':
+		if (!*in_media && !sdp->origin.addr.len)
+			sdp_origin(&c, sdp);
+		break;
+	case 'c':
+		if (!*in_media && !sdp->conn.family)
+			sdp_conn(&c, &sdp->conn);
+		else if (md && !md->conn.family)
+			sdp_conn(&c, &md->conn);
+		break;
+	case 'm':
+		*in_media = true;
+		*skip = sdp->n_media >= AVAYA_SIP_MAX_MEDIA;
+		if (!*skip)
+			sdp_media(&c, &sdp->media[sdp->n_media++]);
+		break;
+	case 'a':
+		if (md && end - off > 7 && !memcmp(buf + off + 2, "rtcp:", 5)) {
+			c.pos += 5;
+			sdp_rtcp(&c, md);
+		}
+		break;
+	}
+	return c.err ? -AVAYA_SIP_EBADSDP : 0;
+}
+
+static int parse_sdp(const u8 *buf, size_t off, size_t end,
+		     struct avaya_sip_msg *m)
+{
+	bool in_media = false, skip = false;
+	size_t eol, i;
+	int ret;
+
+	while (off < end) {
+		for (i = off; i < end && buf[i] != '\n'; i++)
+			;
+		eol = (i > off && buf[i - 1] == '\r') ? i - 1 : i;
+		ret = sdp_line(buf, off, eol, &m->sdp, &in_media, &skip);
+		if (ret)
+			return ret;
+		if (skip)
+			m->overflow |= AVAYA_SIP_OVF_MEDIA;
+		off = i + 1;
+	}
+	return 0;
+}
+
+int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
+{
+	size_t lim = min_t(size_t, len, AVAYA_SIP_MAX_MSG);
+	size_t pos = 0, eol, next, body, total;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	/* CRLFs before the start line are keep-alives (RFC 5626 3.5.1). */
+	while (pos < lim && (buf[pos] == '\r' || buf[pos] == '\n'))
+		pos++;
+	ret = find_eol(buf, pos, lim, &eol, &next);
+	if (ret)
+		return ret == -AVAYA_SIP_INCOMPLETE && len > lim ?
+		       -AVAYA_SIP_EMSGSIZE : ret;
+	ret = parse_start_line(buf, pos, eol, m);
+	if (ret)
+		return ret;
+	ret = parse_headers(buf, next, lim, m, &body);
+	if (ret)
+		return ret == -AVAYA_SIP_INCOMPLETE && len > lim ?
+		       -AVAYA_SIP_EMSGSIZE : ret;
+
+	m->hdr_done = 1;
+	/* Compare before adding: a 32-bit size_t must not wrap. */
+	if (m->has_clen && m->clen > AVAYA_SIP_MAX_MSG - body)
+		return -AVAYA_SIP_EMSGSIZE;
+	if (!m->has_clen && len > lim)
+		return -AVAYA_SIP_EMSGSIZE;
+	total = m->has_clen ? body + m->clen : lim;
+	m->msg_len = total;
+	m->body_off = body;
+	if (total > len)
+		return -AVAYA_SIP_INCOMPLETE;
+	m->body_len = total - body;
+	if (m->is_sdp) {
+		ret = parse_sdp(buf, body, total, m);
+		if (ret)
+			return ret;
+	}
+	return total;
+}
+
+AVAYA_EXPORT(sip_parse);
+
+static int parse_ip4(const u8 *s, size_t n, u8 ip[4])
+{
+	size_t i = 0, start;
+	int part;
+	u32 v;
+
+	for (part = 0; part < 4; part++) {
+		if (part && (i >= n || s[i++] != '.'))
+			return -AVAYA_EBADMSG;
+		start = i;
+		while (i < n && is_digit(s[i]) && i - start < 3)
+			i++;
+		if (parse_uint(s, start, i - start, 255, &v))
+			return -AVAYA_EBADMSG;
+		ip[part] = v;
+	}
+	return i == n ? 0 : -AVAYA_EBADMSG;
+}
+
+static int hex_val(int ch)
+{
+	if (is_digit(ch))
+		return ch - '0';
+	ch = to_lower(ch);
+	return (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : -1;
+}
+
+/* Reads groups into @g; @gap is where "::" stood, or -1. */
+static int ip6_groups(const u8 *s, size_t n, u16 g[8], int *ng, int *gap)
+{
+	size_t i = 0, start;
+	u8 v4[4];
+	u32 v;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		*gap = 0;
+		i = 2;
+	}
+	while (i < n) {
+		if (*ng == 8)
+			return -AVAYA_EBADMSG;
+		start = i;
+		for (v = 0; i < n && hex_val(s[i]) >= 0 && i - start < 4; i++)
+			v = v * 16 + hex_val(s[i]);
+		if (i < n && s[i] == '.') {
+			/* A dotted IPv4 address makes the last 32 bits. */
+			if (*ng > 6 || parse_ip4(s + start, n - start, v4))
+				return -AVAYA_EBADMSG;
+			g[(*ng)++] = v4[0] << 8 | v4[1];
+			g[(*ng)++] = v4[2] << 8 | v4[3];
+			return 0;
+		}
+		if (i == start)
+			return -AVAYA_EBADMSG;
+		g[(*ng)++] = v;
+		if (i == n)
+			return 0;
+		if (s[i++] != ':' || i == n)
+			return -AVAYA_EBADMSG;
+		if (s[i] == ':') {
+			if (*gap >= 0)
+				return -AVAYA_EBADMSG;
+			*gap = *ng;
+			i++;
+		}
+	}
+	return 0;
+}
+
+static int parse_ip6(const u8 *s, size_t n, u8 ip[16])
+{
+	int ng = 0, gap = -1, i, j;
+	u16 g[8];
+
+	if (ip6_groups(s, n, g, &ng, &gap))
+		return -AVAYA_EBADMSG;
+	if (gap < 0 ? ng != 8 : ng > 7)
+		return -AVAYA_EBADMSG;
+	memset(ip, 0, 16);
+	for (i = 0; i < ng; i++) {
+		/* Groups after the "::" go to the end of the address. */
+		j = (gap >= 0 && i >= gap) ? i + 8 - ng : i;
+		ip[2 * j] = g[i] >> 8;
+		ip[2 * j + 1] = g[i] & 0xff;
+	}
+	return 0;
+}
+
+int sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16])
+{
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+		if (parse_ip6(s, n, ip))
+			return -AVAYA_EBADMSG;
+		*family = AVAYA_SIP_IP6;
+		return 0;
+	}
+	if (!parse_ip4(s, n, ip)) {
+		memset(ip + 4, 0, 12);
+		*family = AVAYA_SIP_IP4;
+		return 0;
+	}
+	if (parse_ip6(s, n, ip))
+		return -AVAYA_EBADMSG;
+	*family = AVAYA_SIP_IP6;
+	return 0;
+}
+
+AVAYA_EXPORT(sip_parse_addr);

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Tiny traffic tools for the VM scenarios (run inside network namespaces).
+
+  netutil.py udp-serve BIND_IP:PORT [--reply FILE ...] [--count N] [--save PREFIX]
+      receive N datagrams; answer the k-th with the k-th --reply file (the
+      last one is reused); save each received payload as PREFIX.<k>
+  netutil.py udp-send BIND_IP:PORT DST_IP:PORT FILE [--expect-reply FILE] [--timeout S]
+      send FILE from a fixed source; with --expect-reply wait for one answer
+      and store it (exit 3 when none arrives)
+  netutil.py tcp-try BIND_IP:PORT DST_IP:PORT [--timeout S] [--send FILE]
+      exit 0 when the TCP handshake completes, 1 when it does not
+  netutil.py tcp-serve BIND_IP:PORT [--count N]
+      accept N connections (each one is printed), echo nothing, close
+  netutil.py udp-recv BIND_IP:PORT [--timeout S] [--count N]
+      exit 0 when N datagrams arrive in time (print their sources), 1 otherwise
+
+Addresses may be IPv6 in brackets: [fd00::2]:1719.
+"""
+import argparse
+import socket
+import sys
+
+
+def split(ep):
+    host, port = ep.rsplit(':', 1)
+    host = host.strip('[]')
+    fam = socket.AF_INET6 if ':' in host else socket.AF_INET
+    return fam, (host, int(port))
+
+
+def bound(ep, kind):
+    fam, addr = split(ep)
+    s = socket.socket(fam, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(addr)
+    return s
+
+
+def udp_serve(a):
+    s = bound(a.bind, socket.SOCK_DGRAM)
+    s.settimeout(a.timeout)
+    replies = [open(f, 'rb').read() for f in a.reply]
+    for k in range(a.count):
+        try:
+            data, peer = s.recvfrom(65535)
+        except socket.timeout:
+            print(f'udp-serve: timeout after {k} datagrams', flush=True)
+            return 1
+        if a.save:
+            with open(f'{a.save}.{k}', 'wb') as f:
+                f.write(data)
+        print(f'udp-serve: {len(data)} octets from {peer[0]}:{peer[1]}', flush=True)
+        if replies:
+            s.sendto(replies[min(k, len(replies) - 1)], peer)
+    return 0
+
+
+def udp_send(a):
+    s = bound(a.bind, socket.SOCK_DGRAM)
+    fam, dst = split(a.dst)
+    s.sendto(open(a.file, 'rb').read(), dst)
+    if not a.expect_reply:
+        return 0
+    s.settimeout(a.timeout)
+    try:
+        data, peer = s.recvfrom(65535)
+    except socket.timeout:
+        print('udp-send: no reply', flush=True)
+        return 3
+    with open(a.expect_reply, 'wb') as f:
+        f.write(data)
+    print(f'udp-send: reply of {len(data)} octets from {peer[0]}:{peer[1]}', flush=True)
+    return 0
+
+
+def udp_recv(a):
+    s = bound(a.bind, socket.SOCK_DGRAM)
+    s.settimeout(a.timeout)
+    for k in range(a.count):
+        try:
+            data, peer = s.recvfrom(65535)
+        except socket.timeout:
+            print(f'udp-recv: {k} of {a.count} datagrams', flush=True)
+            return 1
+        print(f'udp-recv: {len(data)} octets from {peer[0]}:{peer[1]}', flush=True)
+    return 0
+
+
+def tcp_try(a):
+    s = bound(a.bind, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\x01\x00\x00\x00\x00\x00\x00\x00')
+    s.settimeout(a.timeout)
+    fam, dst = split(a.dst)
+    try:
+        s.connect(dst)
+    except OSError as e:
+        print(f'tcp-try: {a.bind} -> {a.dst}: {e.__class__.__name__}', flush=True)
+        return 1
+    if a.send:
+        s.sendall(open(a.send, 'rb').read())
+    print(f'tcp-try: {a.bind} -> {a.dst}: connected', flush=True)
+    s.close()
+    return 0
+
+
+def tcp_serve(a):
+    s = bound(a.bind, socket.SOCK_STREAM)
+    s.listen(16)
+    for _ in range(a.count):
+        c, peer = s.accept()
+        print(f'tcp-serve: connection from {peer[0]}:{peer[1]}', flush=True)
+        c.close()
+    return 0
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    p = sub.add_parser('udp-serve')
+    p.add_argument('bind')
+    p.add_argument('--reply', action='append', default=[])
+    p.add_argument('--count', type=int, default=1)
+    p.add_argument('--save')
+    p.add_argument('--timeout', type=float, default=30)
+    p.set_defaults(fn=udp_serve)
+    p = sub.add_parser('udp-send')
+    p.add_argument('bind')
+    p.add_argument('dst')
+    p.add_argument('file')
+    p.add_argument('--expect-reply')
+    p.add_argument('--timeout', type=float, default=3)
+    p.set_defaults(fn=udp_send)
+    p = sub.add_parser('udp-recv')
+    p.add_argument('bind')
+    p.add_argument('--count', type=int, default=1)
+    p.add_argument('--timeout', type=float, default=3)
+    p.set_defaults(fn=udp_recv)
+    p = sub.add_parser('tcp-try')
+    p.add_argument('bind')
+    p.add_argument('dst')
+    p.add_argument('--timeout', type=float, default=2)
+    p.add_argument('--send')
+    p.set_defaults(fn=tcp_try)
+    p = sub.add_parser('tcp-serve')
+    p.add_argument('bind')
+    p.add_argument('--count', type=int, default=1000000)
+    p.set_defaults(fn=tcp_serve)
+    a = ap.parse_args(argv)
+    return a.fn(a)
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

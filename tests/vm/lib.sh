@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared pieces of the VM scenarios, sourced by tests/vm/*.sh.
+#
+# Topology (every scenario):
+#
+#   phone ns "ph"              firewall ns "fw"               gatekeeper ns "gk"
+#   10.0.1.2 fd00:1::2 ---- 10.0.1.1 | 10.0.2.1 ---- 10.0.2.2 fd00:2::2
+#   10.0.1.3 fd00:1::3      fd00:1::1 | fd00:2::1     (phones may use .3/.4 too)
+#                                     | 10.0.3.1 ---- third host "x"
+#                                     | fd00:3::1     10.0.3.2 fd00:3::2
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NU="python3 $TOP/tests/lib/netutil.py"
+passed=0
+failed=0
+skipped=0
+ret=0
+PIDS=()
+
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); ret=1; }
+skip() { echo "SKIP: $*"; skipped=$((skipped + 1)); }
+
+# check DESC CMD...: the command must succeed.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# check_not DESC CMD...: the command must fail.
+check_not() {
+	local desc=$1
+	shift
+	if "$@"; then fail "$desc"; else pass "$desc"; fi
+}
+
+ph() { ip netns exec ph "$@"; }
+fw() { ip netns exec fw "$@"; }
+gk() { ip netns exec gk "$@"; }
+x() { ip netns exec x "$@"; }
+
+cleanup() {
+	local p
+
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for ns in ph fw gk x; do ip netns del "$ns" 2>/dev/null; done
+	return 0
+}
+
+bg() {
+	"$@" &
+	PIDS+=($!)
+}
+
+link() {	# link NS1 IF1 NS2 IF2
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+setup_topology() {
+	local ns
+
+	for ns in ph fw gk x; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	link ph eth0 fw ph0
+	link fw gk0 gk eth0
+	link fw x0 x eth0
+	ip -n ph addr add 10.0.1.2/24 dev eth0
+	ip -n ph addr add 10.0.1.3/24 dev eth0
+	ip -n ph addr add 10.0.1.4/24 dev eth0
+	ip -n ph addr add fd00:1::2/64 dev eth0 nodad
+	ip -n ph addr add fd00:1::3/64 dev eth0 nodad
+	ip -n fw addr add 10.0.1.1/24 dev ph0
+	ip -n fw addr add fd00:1::1/64 dev ph0 nodad
+	ip -n fw addr add 10.0.2.1/24 dev gk0
+	ip -n fw addr add fd00:2::1/64 dev gk0 nodad
+	ip -n fw addr add 10.0.3.1/24 dev x0
+	ip -n fw addr add fd00:3::1/64 dev x0 nodad
+	ip -n gk addr add 10.0.2.2/24 dev eth0
+	ip -n gk addr add fd00:2::2/64 dev eth0 nodad
+	ip -n x addr add 10.0.3.2/24 dev eth0
+	ip -n x addr add fd00:3::2/64 dev eth0 nodad
+	ip -n ph route add default via 10.0.1.1
+	ip -n ph -6 route add default via fd00:1::1
+	ip -n gk route add default via 10.0.2.1
+	ip -n gk -6 route add default via fd00:2::1
+	ip -n x route add default via 10.0.3.1
+	ip -n x -6 route add default via fd00:3::1
+	fw sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	# Helpers are attached by the ruleset only (upstream default since 4.7).
+	fw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
+}
+
+# wait_listen NS PROTO PORT: poll until a socket listens, never sleep blindly.
+wait_listen() {
+	local i flag=-ltn
+
+	[ "$2" = udp ] && flag=-lun
+	for i in $(seq 1 50); do
+		ip netns exec "$1" ss -H "$flag" "sport = :$3" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "wait_listen: nothing listens on $1 $2/$3"
+	return 1
+}
+
+# Remove forwarded TCP connections so that the next attempt from the same
+# source port is judged by the expectations again, not by an old entry.
+forget_tcp() {
+	fw conntrack -D -p tcp >/dev/null 2>&1 || true
+	fw conntrack -D -f ipv6 -p tcp >/dev/null 2>&1 || true
+}
+
+# expect_lines [FILTER...]: the firewall's expectation table.
+expect_lines() {
+	fw conntrack -L expect "$@" 2>/dev/null
+}
+
+finish() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	exit "$ret"
+}
+
+# The captures are shared material: skip cleanly when they are absent.
+need_captures() {
+	CAPTURES=${CAPTURES:-$TOP/../shared/captures}
+	if [ ! -d "$CAPTURES" ]; then
+		skip "$(basename "$0"): $CAPTURES is absent"
+		finish
+	fi
+}
+
+trap cleanup EXIT

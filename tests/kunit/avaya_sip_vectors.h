@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/*
+ * SIP messages for the avaya_sip suite, copied byte for byte from the
+ * captures in shared/captures/sip/ (ndpi-sip.pcap: nDPI, LGPL-3.0;
+ * heplify-sip_ipv4_tcp.pcap: sipcapture/heplify, AGPL-3.0). One C line per
+ * SIP line.
+ */
+#ifndef _AVAYA_SIP_VECTORS_H
+#define _AVAYA_SIP_VECTORS_H
+
+/* ndpi-sip.pcap frame 1: REGISTER from a UA behind NAT, valueless rport */
+static const char sip_ndpi_register[] =
+	"REGISTER sip:sip.cybercity.dk SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2;branch=z9hG4bKnp151248737-46ea715e192.168.1.2;rport\r\n"
+	"From: <sip:voi18063@sip.cybercity.dk>;tag=903df0a\r\n"
+	"To: <sip:voi18063@sip.cybercity.dk>\r\n"
+	"Call-ID: 578222729-4665d775@578222732-4665d772\r\n"
+	"Contact:  <sip:voi18063@192.168.1.2:5060;line=9c7d2dbd8822013c>;expires=1200;q=0.500\r\n"
+	"Expires: 1200\r\n"
+	"CSeq: 68 REGISTER\r\n"
+	"Content-Length: 0\r\n"
+	"Max-Forwards: 70\r\n"
+	"User-Agent: Nero SIPPS IP Phone Version 2.0.51.16\r\n"
+	"\r\n";
+
+/* ndpi-sip.pcap frame 2: 401 with received= and rport=5060 */
+static const char sip_ndpi_401[] =
+	"SIP/2.0 401 Unauthorized\r\n"
+	"Call-ID: 578222729-4665d775@578222732-4665d772\r\n"
+	"CSeq: 68 REGISTER\r\n"
+	"From: <sip:voi18063@sip.cybercity.dk>;tag=903df0a\r\n"
+	"To: <sip:voi18063@sip.cybercity.dk>;tag=00-04092-1701af62-120c67172\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2;received=80.230.219.70;rport=5060;branch=z9hG4bKnp151248737-46ea715e192.168.1.2\r\n"
+	"WWW-Authenticate: Digest realm=\"sip.cybercity.dk\",nonce=\"1701af566be182070084c6f740706bb\",opaque=\"1701a1351f70795\",stale=false,algorithm=MD5\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+/* ndpi-sip.pcap frame 18: 200 OK to REGISTER, Contact with expires */
+static const char sip_ndpi_200_register[] =
+	"SIP/2.0 200 OK\r\n"
+	"Call-ID: 578222729-4665d775@578222732-4665d772\r\n"
+	"Contact: <sip:voi18062@192.168.1.2:5060;line=aca6b97ca3f5e51a>;q=0.500;expires=1200\r\n"
+	"CSeq: 75 REGISTER\r\n"
+	"From: <sip:voi18062@sip.cybercity.dk>;tag=6bac55c\r\n"
+	"P-Associated-URI: <sip:35104723@sip.cybercity.dk>\r\n"
+	"To: <sip:voi18062@sip.cybercity.dk>;tag=00-04081-1701b256-5586b7324\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2;received=80.230.219.70;rport=5060;branch=z9hG4bKnp112903503-43a64480192.168.1.2\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+/* ndpi-sip.pcap frame 22: INVITE with SDP, m=audio 30000 */
+static const char sip_ndpi_invite[] =
+	"INVITE sip:97239287044@voip.brujula.net SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bKnp104984053-44ce4a41192.168.1.2;rport\r\n"
+	"From: \"arik\" <sip:816666@voip.brurjula.net>;tag=6433ef9\r\n"
+	"To: <sip:97239287044@voip.brujula.net>\r\n"
+	"Call-ID: 105090259-446faf7a@192.168.1.2\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"User-Agent: Nero SIPPS IP Phone Version 2.0.51.16\r\n"
+	"Expires: 120\r\n"
+	"Accept: application/sdp\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 272\r\n"
+	"Contact: <sip:816666@192.168.1.2>\r\n"
+	"Max-Forwards: 70\r\n"
+	"Allow: INVITE, ACK, CANCEL, BYE, REFER, OPTIONS, NOTIFY, INFO\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=SIPPS 105015165 105015162 IN IP4 192.168.1.2\r\n"
+	"s=SIP call\r\n"
+	"c=IN IP4 192.168.1.2\r\n"
+	"t=0 0\r\n"
+	"m=audio 30000 RTP/AVP 0 8 97 2 3\r\n"
+	"a=rtpmap:0 pcmu/8000\r\n"
+	"a=rtpmap:8 pcma/8000\r\n"
+	"a=rtpmap:97 iLBC/8000\r\n"
+	"a=rtpmap:2 G726-32/8000\r\n"
+	"a=rtpmap:3 GSM/8000\r\n"
+	"a=fmtp:97 mode=20\r\n"
+	"a=sendrecv\r\n";
+
+/* ndpi-sip.pcap frame 27: CANCEL */
+static const char sip_ndpi_cancel[] =
+	"CANCEL sip:97239287044@voip.brujula.net SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2;branch=z9hG4bKnp104984053-44ce4a41192.168.1.2;rport\r\n"
+	"From: \"arik\" <sip:816666@voip.brurjula.net>;tag=6433ef9\r\n"
+	"To: <sip:97239287044@voip.brujula.net>\r\n"
+	"Call-ID: 105090259-446faf7a@192.168.1.2\r\n"
+	"CSeq: 1 CANCEL\r\n"
+	"Content-Length: 0\r\n"
+	"Max-Forwards: 70\r\n"
+	"User-Agent: Nero SIPPS IP Phone Version 2.0.51.16\r\n"
+	"\r\n";
+
+/* ndpi-sip.pcap frame 61: REGISTER removing the binding, expires=0 */
+static const char sip_ndpi_unregister[] =
+	"REGISTER sip:sip.cybercity.dk SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2;branch=z9hG4bKnp62913665-430aa2da192.168.1.2;rport\r\n"
+	"From: <sip:voi18062@sip.cybercity.dk>;tag=3bffccc\r\n"
+	"To: <sip:voi18062@sip.cybercity.dk>\r\n"
+	"Call-ID: 578222729-4665d775@578222732-4665d772\r\n"
+	"Contact:  <sip:voi18062@192.168.1.2:5060>;expires=0;q=0.750\r\n"
+	"Expires: 0\r\n"
+	"CSeq: 76 REGISTER\r\n"
+	"Content-Length: 0\r\n"
+	"Max-Forwards: 70\r\n"
+	"User-Agent: Nero SIPPS IP Phone Version 2.0.51.16\r\n"
+	"\r\n";
+
+/* ndpi-sip.pcap frame 92: 183 with SDP */
+static const char sip_ndpi_183[] =
+	"SIP/2.0 183 In band info available\r\n"
+	"Allow: UPDATE,REFER\r\n"
+	"Call-ID: 11894297-4432a9f8@192.168.1.2\r\n"
+	"Contact: <sip:212.242.33.35:5060>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"CSeq: 2 INVITE\r\n"
+	"From: \"arik\" <sip:35104723@sip.cybercity.dk>;tag=b56e6e\r\n"
+	"Server: Cirpack/v4.38e (gw_sip)\r\n"
+	"To: <sip:35104724@sip.cybercity.dk>;tag=00-04075-1701baa2-2dfdf7c21\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2;received=80.230.219.70;rport=5060;branch=z9hG4bKnp10144774-4725f980192.168.1.2\r\n"
+	"Content-Length: 199\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=cp10 112047106116 112047106116 IN IP4 212.242.33.75\r\n"
+	"s=SIP Call\r\n"
+	"c=IN IP4 212.242.33.36\r\n"
+	"t=0 0\r\n"
+	"m=audio 40392 RTP/AVP 8 0\r\n"
+	"b=AS:64\r\n"
+	"a=rtpmap:8 PCMA/8000/1\r\n"
+	"a=rtpmap:0 PCMU/8000/1\r\n"
+	"a=ptime:20\r\n";
+
+/* heplify-sip_ipv4_tcp.pcap frame 3: INVITE over TCP with SDP */
+static const char sip_hep_invite[] =
+	"INVITE sip:201@10.33.6.101;user=phone SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP 10.33.6.100;branch=z9hG4bKac1589375893;alias\r\n"
+	"Max-Forwards: 70\r\n"
+	"From: <sip:101@10.33.6.100>;tag=1c1589367133\r\n"
+	"To: <sip:201@10.33.6.101;user=phone>\r\n"
+	"Call-ID: 158936656982201062716@10.33.6.100\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:101@10.33.6.100:5060;transport=tcp>\r\n"
+	"Supported: em,timer,replaces,path,resource-priority,sdp-anat\r\n"
+	"Allow: REGISTER,OPTIONS,INVITE,ACK,CANCEL,BYE,NOTIFY,PRACK,REFER,INFO,SUBSCRIBE,UPDATE\r\n"
+	"User-Agent: IPP/v.6.20A.027.012\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 228\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=IPP 1589356486 1589356361 IN IP4 10.33.6.100\r\n"
+	"s=Phone-Call\r\n"
+	"c=IN IP4 10.33.6.100\r\n"
+	"t=0 0\r\n"
+	"m=audio 6000 RTP/AVP 8 13 101\r\n"
+	"a=rtpmap:8 PCMA/8000\r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n"
+	"a=fmtp:101 0-15,16\r\n"
+	"a=ptime:20\r\n"
+	"a=sendrecv\r\n";
+
+/* heplify-sip_ipv4_tcp.pcap frame 9: 200 OK with SDP */
+static const char sip_hep_200[] =
+	"SIP/2.0 200 OK\r\n"
+	"Via: SIP/2.0/TCP 10.33.6.100;branch=z9hG4bKac1589375893;alias\r\n"
+	"From: <sip:101@10.33.6.100>;tag=1c1589367133\r\n"
+	"To: <sip:201@10.33.6.101;user=phone>;tag=1c342958875\r\n"
+	"Call-ID: 158936656982201062716@10.33.6.100\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:201@10.33.6.101:5060;transport=tcp>\r\n"
+	"Supported: em,timer,replaces,path,early-session,resource-priority\r\n"
+	"Allow: REGISTER,OPTIONS,INVITE,ACK,CANCEL,BYE,NOTIFY,PRACK,REFER,INFO,SUBSCRIBE,UPDATE\r\n"
+	"Server: GW/v.6.20A.027.012\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 225\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=GW 343007640 343007510 IN IP4 10.33.6.101\r\n"
+	"s=Phone-Call\r\n"
+	"c=IN IP4 10.33.6.101\r\n"
+	"t=0 0\r\n"
+	"m=audio 6050 RTP/AVP 8 13 101\r\n"
+	"a=rtpmap:8 PCMA/8000\r\n"
+	"a=rtpmap:101 telephone-event/8000\r\n"
+	"a=fmtp:101 0-15,16\r\n"
+	"a=ptime:20\r\n"
+	"a=sendrecv\r\n";
+
+/* heplify-sip_ipv4_tcp.pcap frame 81: BYE */
+static const char sip_hep_bye[] =
+	"BYE sip:101@10.33.6.100:5060;transport=tcp SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP 10.33.6.101;branch=z9hG4bKac359152811;alias\r\n"
+	"Max-Forwards: 70\r\n"
+	"From: <sip:201@10.33.6.101;user=phone>;tag=1c342958875\r\n"
+	"To: <sip:101@10.33.6.100>;tag=1c1589367133\r\n"
+	"Call-ID: 158936656982201062716@10.33.6.100\r\n"
+	"CSeq: 1 BYE\r\n"
+	"Supported: em,timer,replaces,path,early-session,resource-priority\r\n"
+	"Allow: REGISTER,OPTIONS,INVITE,ACK,CANCEL,BYE,NOTIFY,PRACK,REFER,INFO,SUBSCRIBE,UPDATE\r\n"
+	"User-Agent: GW/v.6.20A.027.012\r\n"
+	"Reason: Q.850 ;cause=16 ;text=\"local\"\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+/*
+ * Built by the project (checked with tshark's SIP/SDP dissectors): compact
+ * header names, IPv6 in the Request-URI, Via, Contact and c=, two Via
+ * values in one field with LWS around ',' and ';', two Contacts in one field,
+ * a=rtcp and a media-level c= with a TTL.
+ */
+static const char sip_edge_compact_v6[] =
+	"INVITE sip:bob@[2001:db8::2]:5062 SIP/2.0\r\n"
+	"v: SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1;rport\r\n"
+	"V: SIP/2.0/TCP proxy.example.com , SIP/2.0/UDP 10.0.0.1:5070 ;received=192.0.2.7;rport=6000\r\n"
+	"f: <sip:alice@example.com>;tag=a1\r\n"
+	"t: \"Bob\" <sip:bob@example.com>\r\n"
+	"i: c1@example.com\r\n"
+	"CSeq: 10 INVITE\r\n"
+	"m: <sip:alice@[2001:db8::1]:5060>;expires=60, sip:alice@10.0.0.1:5070;expires=30\r\n"
+	"c: application/SDP\r\n"
+	"l: 156\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP6 2001:db8::1\r\n"
+	"s=-\r\n"
+	"c=IN IP6 2001:db8::1\r\n"
+	"t=0 0\r\n"
+	"m=audio 30000 RTP/AVP 0\r\n"
+	"a=rtcp:30011\r\n"
+	"m=video 30002 RTP/AVP 96\r\n"
+	"c=IN IP4 192.0.2.9/127\r\n";
+
+/*
+ * Folded Via and Contact fields, bare LF line ends, LWS around the colons
+ * (RFC 3261 HCOLON; tshark's dissector refuses the HT before "CSeq"'s colon
+ * and the SP in "192.168.1.2 : 5060", everything else it reads as we do).
+ */
+static const char sip_edge_folded[] =
+	"REGISTER sip:registrar.example.com SIP/2.0\n"
+	"Via: SIP/2.0/UDP\n"
+	" 192.168.1.2 : 5060\n"
+	"\t;branch=z9hG4bKf;rport\n"
+	"From: <sip:u@example.com>;tag=f1\n"
+	"To: <sip:u@example.com>\n"
+	"Call-ID: fold@example.com\n"
+	"CSeq\t: 2 REGISTER\n"
+	"Contact: <sip:u@192.168.1.2:5060>\n"
+	" ;expires=3600\n"
+	"Expires: 3600\n"
+	"Content-Length: 0\n"
+	"\n";
+
+/* "Contact: *" with lower- and upper-case header names, no LWS after ':'. */
+static const char sip_edge_star[] =
+	"REGISTER sip:example.com SIP/2.0\r\n"
+	"via:SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bKs\r\n"
+	"FROM: <sip:u@example.com>;tag=s1\r\n"
+	"to: <sip:u@example.com>\r\n"
+	"call-id: star@example.com\r\n"
+	"cseq: 3 REGISTER\r\n"
+	"contact: *\r\n"
+	"expires: 0\r\n"
+	"content-length: 0\r\n"
+	"\r\n";
+
+/* Five Via values and five m= lines: four are kept, overflow is flagged. */
+static const char sip_edge_overflow[] =
+	"SIP/2.0 200 OK\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKa, SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKb\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.3:5060;branch=z9hG4bKc\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.4:5060;branch=z9hG4bKd, SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKe\r\n"
+	"From: <sip:a@example.com>;tag=o1\r\n"
+	"To: <sip:b@example.com>;tag=o2\r\n"
+	"Call-ID: ovf@example.com\r\n"
+	"CSeq: 7 INVITE\r\n"
+	"Contact: <sip:b@10.0.0.9>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 179\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 2 2 IN IP4 10.0.0.9\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.9\r\n"
+	"t=0 0\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n"
+	"m=audio 4002 RTP/AVP 0\r\n"
+	"m=audio 4004 RTP/AVP 0\r\n"
+	"m=audio 4006 RTP/AVP 0\r\n"
+	"m=audio 4008 RTP/AVP 0";
+
+/* Content-Length announces more body than the datagram holds. */
+static const char sip_edge_short_body[] =
+	"INVITE sip:bob@example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.168.1.2:5060;branch=z9hG4bKsb\r\n"
+	"From: <sip:a@example.com>;tag=sb\r\n"
+	"To: <sip:bob@example.com>\r\n"
+	"Call-ID: short@example.com\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 500\r\n"
+	"\r\n"
+	"v=0\r\n";
+
+/* ndpi-http_on_sip_port.pcap frame 3: HTTP from TCP port 5060 */
+static const char sip_http_get[] =
+	"GET /star-123456/index.m3u8?token=89b198b8844824ca15b8b379c26fc1b7dfcba368-5KUJTJ5Y73AGIAOV-1618753174-1618742374 HTTP/1.1\r\n"
+	"User-Agent: exoplayer-codelab\r\n"
+	"Host: 45.58.148.2\r\n"
+	"Connection: Keep-Alive\r\n"
+	"Accept-Encoding: gzip\r\n"
+	"\r\n";
+
+/* ndpi-http_on_sip_port.pcap frame 4, headers only */
+static const char sip_http_403[] =
+	"HTTP/1.1 403 Forbidden\r\n"
+	"Connection: keep-alive\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+#endif /* _AVAYA_SIP_VECTORS_H */

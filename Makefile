@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make [KDIR=...]     build avaya_codec.ko, nf_conntrack_avaya.ko, nf_nat_avaya.ko
+# make install        modules_install into updates/avaya + depmod
+# make check          the whole test suite (installs what it needs; see README)
+# make demo           the registration story, told by a VM
+# make style          checkpatch.pl --strict on our sources
+# make kunit          the KUnit suites on UML
+# make dkms-install   register and build the source with DKMS
+#
+# Targets that are not Kbuild's own live here; Kbuild holds the object list.
+
+PACKAGE := nf_conntrack_avaya
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf 2>/dev/null)
+
+# The running kernel's build dir when it exists (an appliance), else the
+# newest installed Debian amd64 headers (a build host without modules).
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d || \
+	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -e cloud -e -rt- | sort -V | tail -n 1)
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+CHECKPATCH ?= $(firstword $(wildcard $(KDIR)/scripts/checkpatch.pl \
+	$(HOME)/.cache/nf-avaya/linux-6.1/scripts/checkpatch.pl))
+STYLE_FILES := $(wildcard *.c include/*.h lib/*.c tests/kunit/*.c tests/kunit/*.h tests/unit/*.c)
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tests/unit clean
+	rm -rf build
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/avaya modules_install
+	depmod -a $(KVER)
+
+style:
+	@test -n "$(CHECKPATCH)" || { echo "style: checkpatch.pl not found (install linux-source-6.1 or run scripts/deps.sh)"; exit 2; }
+	perl $(CHECKPATCH) --strict --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $(filter %.c %.h,$(STYLE_FILES))
+
+kunit:
+	scripts/kunit.sh
+
+unit:
+	$(MAKE) -C tests/unit
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+dkms-install:
+	rm -rf /usr/src/$(PACKAGE)-$(VERSION)
+	mkdir -p /usr/src/$(PACKAGE)-$(VERSION)
+	cp -a Kbuild Makefile dkms.conf nf_conntrack_avaya.c nf_nat_avaya.c include lib \
+		/usr/src/$(PACKAGE)-$(VERSION)/
+	dkms add -m $(PACKAGE) -v $(VERSION) 2>/dev/null || true
+	dkms build -m $(PACKAGE) -v $(VERSION) -k $(KVER)
+	dkms install -m $(PACKAGE) -v $(VERSION) -k $(KVER)
+
+.PHONY: all modules clean install style kunit unit check demo dkms-install

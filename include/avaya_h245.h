@@ -34,6 +34,8 @@ enum avaya_h245_branch {
 #define AVAYA_MEDIA_RTCP	0x01	/* mediaControlChannel, else mediaChannel */
 #define AVAYA_MEDIA_REVERSE	0x02	/* in reverseLogicalChannelParameters */
 #define AVAYA_MEDIA_ACK		0x04	/* from an OpenLogicalChannelAck */
+#define AVAYA_MEDIA_FASTSTART	0x08	/* from a Q.931 fastStart element */
+#define AVAYA_MEDIA_TUNNELLED	0x10	/* from a Q.931 h245Control element */
 
 /*
  * One media transport address announced for a logical channel: an H.245

@@ -527,6 +527,21 @@ def build(kind, args):
     return BUILDERS[kind](**kw)
 
 
+def c_array(name, data, comment):
+    """A checkpatch-clean C array, tagged with the command that made it."""
+    words, lines, cur = comment.split(), ["/*"], " *"
+    for word in words:
+        if len(cur) + 1 + len(word) > 76:
+            lines.append(cur)
+            cur = " *  "
+        cur += " " + word
+    lines += [cur, " */", f"static const u8 {name}[] = {{"]
+    for i in range(0, len(data), 12):
+        lines.append("\t" + " ".join(f"0x{b:02x}," for b in data[i:i + 12]))
+    lines.append("};")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("kind", choices=sorted(BUILDERS))
@@ -547,9 +562,16 @@ def main(argv=None):
                    action="store_true")
     p.add_argument("-o", "--output", help="write to FILE (default stdout)")
     p.add_argument("--hex", action="store_true", help="print hex instead")
+    p.add_argument("--c-array", dest="c_array", metavar="NAME",
+                   help="print a C array NAME, for tests/kunit vectors")
     args = p.parse_args(argv)
     data = build(args.kind, args)
-    if args.hex:
+    if args.c_array:
+        cmd = " ".join(["h225ras.py"] + list(argv if argv is not None
+                                               else sys.argv[1:]))
+        cmd = cmd.replace(f" --c-array {args.c_array}", "")
+        print(c_array(args.c_array, data, cmd))
+    elif args.hex:
         print(data.hex())
     elif args.output:
         with open(args.output, "wb") as f:

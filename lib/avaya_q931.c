@@ -294,6 +294,7 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 	bool ext = per_bit(r);
 	u32 opt = per_bits(r, 3);
 	struct avaya_per sub;
+	u32 reason;
 
 	h225_skip_oid(r);
 	if (opt & 4)
@@ -302,7 +303,8 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_seqof(r, h225_skip_alias_address);
 	if (opt & 1)
 		per_take_octets(r, 16);		/* conferenceID */
-	m->facility_reason = min_t(u32, h225_choice(r, 4, &sub), 255);
+	reason = h225_choice(r, 4, &sub);	/* the shim's min_t() is a macro */
+	m->facility_reason = min_t(u32, reason, 255);
 	if (ext)
 		read_uuie_ext(r, m, FACILITY_EXT_FASTSTART, read_facility_ext);
 }

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/*
+ * Fuzz driver for the SIP/SDP tokenizer. Built by tests/unit/Makefile under
+ * ASan/UBSan, it runs every truncation of the KUnit vectors and a fixed-seed
+ * series of mutations; each input sits in a heap buffer of exactly its size,
+ * so a read past the end is caught. With -DLIBFUZZER it is a libFuzzer
+ * target instead:
+ *   clang -DLIBFUZZER -fsanitize=fuzzer,address,undefined -Iinclude \
+ *         tests/unit/sip_fuzz.c lib/avaya_sip.c
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "avaya_sip.h"
+#include "../kunit/avaya_sip_vectors.h"
+
+#define SEED(v) { (const u8 *)(v), sizeof(v) - 1 }
+
+static const struct {
+	const u8 *buf;
+	size_t len;
+} seeds[] = {
+	SEED(sip_ndpi_register), SEED(sip_ndpi_401),
+	SEED(sip_ndpi_200_register), SEED(sip_ndpi_invite),
+	SEED(sip_ndpi_cancel), SEED(sip_ndpi_unregister),
+	SEED(sip_ndpi_183), SEED(sip_hep_invite), SEED(sip_hep_200),
+	SEED(sip_hep_bye), SEED(sip_edge_compact_v6), SEED(sip_edge_folded),
+	SEED(sip_edge_star), SEED(sip_edge_overflow),
+	SEED(sip_edge_short_body), SEED(sip_http_get), SEED(sip_http_403),
+};
+
+/* Fragments that steer mutations into the parser's corners. */
+static const char * const tokens[] = {
+	"\r\n", "\n", "\r\n ", "\r\n\r\n", " ", "\t", ":", ";", ",", "<", ">",
+	"\"", "\\", "[", "]", "=", "/", "@", "*", "0", "65535", "65536",
+	"4294967295", "4294967296", "99999999999999999999", "sip:", "SIP/2.0",
+	"v: ", "m: ", "l: ", "Content-Length: ", ";rport", ";received=",
+	";expires=", "[::1]", "::", "IN IP6 ", "m=audio ", "a=rtcp:",
+	"c=IN IP4 ",
+};
+
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned int rnd(unsigned int n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return n ? (unsigned int)(rng_state % n) : 0;
+}
+
+static size_t span_end(struct avaya_sip_span s)
+{
+	return (size_t)s.off + s.len;
+}
+
+static size_t max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+static size_t hostport_end(const struct avaya_sip_hostport *hp)
+{
+	return max_sz(span_end(hp->all),
+		      max_sz(span_end(hp->host), span_end(hp->port_txt)));
+}
+
+static size_t uri_end(const struct avaya_sip_uri *u)
+{
+	return max_sz(span_end(u->all), hostport_end(&u->host));
+}
+
+/* Largest end of any span the parser reported. */
+static size_t msg_max_end(const struct avaya_sip_msg *m)
+{
+	size_t e = max_sz(span_end(m->start), span_end(m->method_txt));
+	unsigned int i;
+
+	e = max_sz(e, uri_end(&m->ruri));
+	e = max_sz(e, max_sz(uri_end(&m->from.uri), span_end(m->from.tag)));
+	e = max_sz(e, max_sz(uri_end(&m->to.uri), span_end(m->to.tag)));
+	e = max_sz(e, max_sz(span_end(m->call_id), span_end(m->clen_txt)));
+	e = max_sz(e, span_end(m->cseq_method_txt));
+	e = max_sz(e, (size_t)m->body_off + m->body_len);
+	for (i = 0; i < AVAYA_SIP_MAX_VIA; i++) {
+		const struct avaya_sip_via *v = &m->via[i];
+
+		e = max_sz(e, max_sz(span_end(v->transport),
+				     hostport_end(&v->sent_by)));
+		e = max_sz(e, max_sz(span_end(v->received),
+				     span_end(v->rport)));
+	}
+	for (i = 0; i < AVAYA_SIP_MAX_CONTACT; i++)
+		e = max_sz(e, max_sz(uri_end(&m->contact[i].uri),
+				     span_end(m->contact[i].expires_txt)));
+	e = max_sz(e, max_sz(span_end(m->sdp.origin.addr),
+			     span_end(m->sdp.conn.addr)));
+	for (i = 0; i < AVAYA_SIP_MAX_MEDIA; i++) {
+		const struct avaya_sip_media *md = &m->sdp.media[i];
+
+		e = max_sz(e, max_sz(span_end(md->type),
+				     span_end(md->port_txt)));
+		e = max_sz(e, max_sz(span_end(md->rtcp_txt),
+				     span_end(md->conn.addr)));
+	}
+	return e;
+}
+
+static void check_addr(const u8 *buf, struct avaya_sip_span s)
+{
+	u8 ip[16], family;
+
+	if (!sip_parse_addr(buf + s.off, s.len, &family, ip) &&
+	    family != AVAYA_SIP_IP4 && family != AVAYA_SIP_IP6)
+		abort();
+}
+
+/* Parses one input from an exact-size heap copy and checks invariants. */
+static int run_one(const u8 *data, size_t len)
+{
+	struct avaya_sip_msg m, again;
+	u8 *buf = malloc(len ? len : 1);
+	size_t lim = len < AVAYA_SIP_MAX_MSG ? len : AVAYA_SIP_MAX_MSG;
+	int ret;
+
+	if (!buf)
+		abort();
+	memcpy(buf, data, len);
+	ret = sip_parse(buf, len, &m);
+	if (ret > (int)lim || msg_max_end(&m) > lim)
+		abort();
+	if (ret > 0 && msg_max_end(&m) > (size_t)ret)
+		abort();
+	if (m.n_via > AVAYA_SIP_MAX_VIA ||
+	    m.n_contact > AVAYA_SIP_MAX_CONTACT ||
+	    m.sdp.n_media > AVAYA_SIP_MAX_MEDIA)
+		abort();
+	/* Same input, same answer: nothing depends on stale state. */
+	if (sip_parse(buf, len, &again) != ret ||
+	    memcmp(&m, &again, sizeof(m)))
+		abort();
+	check_addr(buf, m.via[0].sent_by.host);
+	check_addr(buf, m.via[0].received);
+	check_addr(buf, m.contact[0].uri.host.host);
+	check_addr(buf, m.sdp.conn.addr);
+	free(buf);
+	return ret;
+}
+
+#ifdef LIBFUZZER
+int LLVMFuzzerTestOneInput(const u8 *data, size_t len);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
+{
+	run_one(data, len);
+	return 0;
+}
+#else
+
+static size_t mutate(u8 *out, size_t cap, const u8 *in, size_t len)
+{
+	size_t n = len, pos, k, i;
+	unsigned int rounds = 1 + rnd(4);
+	const char *tok;
+
+	memcpy(out, in, len);
+	while (rounds--) {
+		pos = rnd(n + 1);
+		switch (rnd(4)) {
+		case 0:		/* flip bits */
+			if (pos < n)
+				out[pos] ^= 1u << rnd(8);
+			break;
+		case 1:		/* overwrite with a random byte */
+			if (pos < n)
+				out[pos] = rnd(256);
+			break;
+		case 2:		/* insert a token */
+			tok = tokens[rnd(ARRAY_SIZE(tokens))];
+			k = strlen(tok);
+			if (n + k > cap)
+				break;
+			memmove(out + pos + k, out + pos, n - pos);
+			memcpy(out + pos, tok, k);
+			n += k;
+			break;
+		default:	/* delete a range */
+			k = rnd(16) + 1;
+			if (pos + k > n)
+				break;
+			for (i = pos; i + k < n; i++)
+				out[i] = out[i + k];
+			n -= k;
+			break;
+		}
+	}
+	return n;
+}
+
+int main(void)
+{
+	static u8 work[4096];
+	unsigned long runs = 0, parsed = 0;
+	unsigned int s, iter;
+	size_t cut, n;
+
+	for (s = 0; s < ARRAY_SIZE(seeds); s++) {
+		for (cut = 0; cut <= seeds[s].len; cut++, runs++)
+			run_one(seeds[s].buf, cut);
+		for (iter = 0; iter < 20000; iter++, runs++) {
+			n = mutate(work, sizeof(work), seeds[s].buf,
+				   seeds[s].len);
+			if (run_one(work, n) > 0)
+				parsed++;
+		}
+	}
+	printf("sip_fuzz: %lu inputs, %lu parsed, no violation\n", runs,
+	       parsed);
+	return 0;
+}
+#endif

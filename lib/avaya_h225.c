@@ -25,8 +25,11 @@ u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
 
 	per_init(ext, r->buf, 0);
 	ext->err = true;
-	if (!per_bit(r))
-		return per_uint(r, 0, nroot - 1);
+	if (!per_bit(r)) {
+		/* the index field may hold values past the last alternative */
+		idx = per_uint(r, 0, nroot - 1);
+		return idx < nroot ? idx : per_fail(r);
+	}
 	idx = per_small(r);
 	if (idx > H225_CHOICE_EXT_MAX)
 		return per_fail(r);

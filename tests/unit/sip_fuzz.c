@@ -5,9 +5,8 @@
  * ASan/UBSan, it runs every truncation of the KUnit vectors and a fixed-seed
  * series of mutations; each input sits in a heap buffer of exactly its size,
  * so a read past the end is caught. With -DLIBFUZZER it is a libFuzzer
- * target instead:
- *   clang -DLIBFUZZER -fsanitize=fuzzer,address,undefined -Iinclude \
- *         tests/unit/sip_fuzz.c lib/avaya_sip.c
+ * target instead: build this file with lib/avaya_sip.c, -Iinclude and
+ * clang's -DLIBFUZZER -fsanitize=fuzzer,address,undefined.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,9 +148,10 @@ static int run_one(const u8 *data, size_t len)
 }
 
 #ifdef LIBFUZZER
-int LLVMFuzzerTestOneInput(const u8 *data, size_t len);
+/* libFuzzer's entry point, named through its symbol. */
+int fuzz_one_input(const u8 *data, size_t len) asm("LLVMFuzzerTestOneInput");
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
+int fuzz_one_input(const u8 *data, size_t len)
 {
 	run_one(data, len);
 	return 0;

@@ -501,8 +501,10 @@ def extract(pcap, addr_map, port_map):
     for pkt in rdpcap(pcap):
         if IP not in pkt or TCP not in pkt:
             continue
-        payload = bytes(pkt[TCP].payload)
         ip, tcp = pkt[IP], pkt[TCP]
+        # IP's length, not the frame's: Ethernet pads short frames.
+        size = ip.len - ip.ihl * 4 - tcp.dataofs * 4
+        payload = bytes(tcp.payload)[:max(size, 0)]
         key = (ip.src, ip.dst, tcp.sport, tcp.dport, tcp.seq, len(payload))
         if not payload or key in seen:		# drop retransmissions
             continue

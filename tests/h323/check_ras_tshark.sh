@@ -102,6 +102,12 @@ CASES = [
       "timeToLive": "120", "keepAlive": "0", "callSignalAddress": "1",
       "rasAddress": "1", "t35CountryCode": "~181",
       "manufacturerCode": "~16726"}),
+    ("rrq_exotic", "rrq --seq 11 --exotic --csa 10.0.1.2:1720"
+     " --ras 10.0.1.2:49300",
+     {"RasMessage": "3", "requestSeqNum": "11", "ipV4": "10.0.1.2,10.0.1.2",
+      "ipV4_port": "1720,49300", "keepAlive": "0", "callSignalAddress": "4",
+      "rasAddress": "3", "t35CountryCode": "181,181,181",
+      "manufacturerCode": "16726,16726,16726"}),
     ("rcf", "rcf --seq 5 --csa 10.0.0.1:1720 --ttl 20 --endpoint-id X"
      " --alt-gk 10.0.0.2:1719 --gk-id GK1 --nonstd",
      {"RasMessage": "4", "requestSeqNum": "5",

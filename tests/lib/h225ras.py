@@ -129,7 +129,46 @@ def choice(w, idx, nroot):
     w.uint(idx, 0, nroot - 1)
 
 
+# Non-IP TransportAddress alternatives, for decoder tests: each is skipped.
+EXOTIC_CSA = ["srcroute:10.1.1.1:1720", "ipx", "netbios"]
+EXOTIC_RAS = ["nsap", "nonstd"]
+
+
+def exotic_address(w, kind):
+    if kind.startswith("srcroute:"):
+        ip, port = parse_addr(kind.split(":", 1)[1])
+        choice(w, 1, 7)                 # ipSourceRoute
+        w.bit(0)
+        w.octets(ip.packed)
+        w.uint(port, 0, 65535)
+        w.length(2)                     # route
+        w.octets(bytes([10, 2, 2, 2]))
+        w.octets(bytes([10, 3, 3, 3]))
+        choice(w, 1, 2)                 # routing: loose
+    elif kind == "ipx":
+        choice(w, 2, 7)
+        w.octets(bytes([0x00, 0x11, 0x22, 0x33, 0x44, 0x55]))   # node
+        w.octets(bytes([0, 0, 0, 1]))                            # netnum
+        w.uint_bits(0x4000, 16)         # port: 2 fixed octets, unaligned
+    elif kind == "netbios":
+        choice(w, 4, 7)
+        w.octets(b"AVAYA-GW-NETBIOS")
+    elif kind == "nsap":
+        choice(w, 5, 7)
+        w.uint(20, 1, 20)
+        w.octets(bytes(range(0x39, 0x39 + 20)))
+    elif kind == "nonstd":
+        choice(w, 6, 7)
+        nonstandard_parameter(w, b"avaya-address")
+    else:
+        raise ValueError(kind)
+
+
 def transport_address(w, addr):
+    if isinstance(addr, str) and not addr[:1].isdigit() \
+            and not addr.startswith("["):
+        exotic_address(w, addr)
+        return
     ip, port = parse_addr(addr) if isinstance(addr, str) else addr
     if ip.version == 4:
         choice(w, 0, 7)                 # ipAddress
@@ -519,6 +558,11 @@ def build(kind, args):
             if name not in ok:
                 raise SystemExit(f"{kind}: no --{name.replace('_', '-')}")
             kw[name] = val
+    if args.exotic:
+        if kind != "rrq":
+            raise SystemExit(f"{kind}: no --exotic")
+        kw["csa"] = EXOTIC_CSA + list(kw.get("csa", ["10.0.1.2:1720"]))
+        kw["ras"] = EXOTIC_RAS + list(kw.get("ras", ["10.0.1.2:49300"]))
     for name in ("keepalive", "nonstd", "tokens", "crypto_tokens"):
         if getattr(args, name):
             if name not in ok:
@@ -560,6 +604,10 @@ def main(argv=None):
     p.add_argument("--tokens", action="store_true")
     p.add_argument("--crypto-tokens", dest="crypto_tokens",
                    action="store_true")
+    p.add_argument("--exotic", action="store_true",
+                   help="rrq: put ipSourceRoute, ipx, netBios before the "
+                   "callSignalAddresses and nsap, nonStandardAddress "
+                   "before the rasAddresses")
     p.add_argument("-o", "--output", help="write to FILE (default stdout)")
     p.add_argument("--hex", action="store_true", help="print hex instead")
     p.add_argument("--c-array", dest="c_array", metavar="NAME",

@@ -32,6 +32,7 @@ static const struct {
 	VEC(ras_avaya_grq), VEC(ras_avaya_gcf), VEC(ras_avaya_grj),
 	VEC(ras_avaya_rrq), VEC(ras_avaya_rrq_keepalive),
 	VEC(ras_avaya_rrq_multi), VEC(ras_avaya_rrq_v6),
+	VEC(ras_avaya_rrq_exotic),
 	VEC(ras_avaya_rcf), VEC(ras_avaya_rcf_v6), VEC(ras_avaya_rrj),
 	VEC(ras_avaya_urq), VEC(ras_avaya_urq_v6), VEC(ras_avaya_ucf),
 	VEC(ras_avaya_urj),

@@ -6,6 +6,7 @@
       receive N datagrams; answer the k-th with the k-th --reply file (the
       last one is reused); save each received payload as PREFIX.<k>
   netutil.py udp-send BIND_IP:PORT DST_IP:PORT FILE [--expect-reply FILE] [--timeout S]
+                     [--mcast-ttl N] [--prefixes]
       send FILE from a fixed source; with --expect-reply wait for one answer
       and store it (exit 3 when none arrives)
   netutil.py tcp-try BIND_IP:PORT DST_IP:PORT [--timeout S] [--send FILE]
@@ -40,6 +41,11 @@ def bound(ep, kind):
 def udp_serve(a):
     s = bound(a.bind, socket.SOCK_DGRAM)
     s.settimeout(a.timeout)
+    if a.join:
+        import struct
+        mreq = struct.pack('4s4s', socket.inet_aton(a.join), socket.inet_aton('0.0.0.0'))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    out = bound(a.reply_from, socket.SOCK_DGRAM) if a.reply_from else s
     replies = [open(f, 'rb').read() for f in a.reply]
     for k in range(a.count):
         try:
@@ -52,14 +58,22 @@ def udp_serve(a):
                 f.write(data)
         print(f'udp-serve: {len(data)} octets from {peer[0]}:{peer[1]}', flush=True)
         if replies:
-            s.sendto(replies[min(k, len(replies) - 1)], peer)
+            out.sendto(replies[min(k, len(replies) - 1)], peer)
     return 0
 
 
 def udp_send(a):
     s = bound(a.bind, socket.SOCK_DGRAM)
     fam, dst = split(a.dst)
-    s.sendto(open(a.file, 'rb').read(), dst)
+    data = open(a.file, 'rb').read()
+    if a.mcast_ttl:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.mcast_ttl)
+    if a.prefixes:
+        for n in range(len(data)):
+            s.sendto(data[:n], dst)
+        print(f'udp-send: sent {len(data)} truncations', flush=True)
+        return 0
+    s.sendto(data, dst)
     if not a.expect_reply:
         return 0
     s.settimeout(a.timeout)
@@ -123,6 +137,8 @@ def main(argv):
     p.add_argument('--reply', action='append', default=[])
     p.add_argument('--count', type=int, default=1)
     p.add_argument('--save')
+    p.add_argument('--join', help='IPv4 multicast group to join')
+    p.add_argument('--reply-from', help='answer from this IP:PORT instead')
     p.add_argument('--timeout', type=float, default=30)
     p.set_defaults(fn=udp_serve)
     p = sub.add_parser('udp-send')
@@ -130,6 +146,9 @@ def main(argv):
     p.add_argument('dst')
     p.add_argument('file')
     p.add_argument('--expect-reply')
+    p.add_argument('--mcast-ttl', type=int)
+    p.add_argument('--prefixes', action='store_true',
+                   help='send every truncation of FILE (lengths 0..n-1) instead')
     p.add_argument('--timeout', type=float, default=3)
     p.set_defaults(fn=udp_send)
     p = sub.add_parser('udp-recv')

@@ -49,9 +49,15 @@ cleanup() {
 	return 0
 }
 
+# bg CMD...: start in the background; $BG is its pid, for wait_bg.
 bg() {
 	"$@" &
-	PIDS+=($!)
+	BG=$!
+	PIDS+=("$BG")
+}
+
+wait_bg() {
+	wait "$BG"
 }
 
 link() {	# link NS1 IF1 NS2 IF2

@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# `make check`: the whole suite. Installs what is missing, builds for every
+# test kernel with W=1, runs style, userspace fuzzers, tshark cross-checks,
+# ruleset profiles, KUnit (UML) and every VM scenario on 6.1 and 6.12.
+# Every step reports "N passed, M failed[, K skipped]"; the last line of this
+# script is the sum.
+#
+#   CHECK_ONLY="kunit vm"   run a subset of steps (deps build style unit
+#                           tshark profiles kunit vm)
+#   CHECK_SCENARIOS="avaya_ras stock_ras_baseline"   a subset of tests/vm/
+#   CHECK_KERNELS="6.1.0-56-amd64"                   a subset of kernels
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+logdir=$top/build/check-logs
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+total_pass=0
+total_fail=0
+total_skip=0
+summary=()
+start=$(date +%s)
+
+want() { [ -z "${CHECK_ONLY:-}" ] || [[ " $CHECK_ONLY " == *" $1 "* ]]; }
+
+# tally NAME LOG RC: add the step's own "N passed, M failed[, K skipped]"
+# line; a step that failed without one counts as one failure.
+tally() {
+	local name=$1 log=$2 rc=$3 line p f s
+
+	line=$(grep -E '^[A-Z: ]*[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	p=$(echo "$line" | sed -n 's/.* \{0,1\}\([0-9][0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
+	s=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) skipped.*/\1/p')
+	p=${p:-0} f=${f:-0} s=${s:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	if [ "$rc" -eq 0 ] && [ -z "$line" ]; then
+		p=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	summary+=("$(printf '%-48s %4d passed %4d failed %4d skipped' "$name" "$p" "$f" "$s")")
+	if [ "$f" -ne 0 ]; then
+		echo "---- $name FAILED; its log ($log) ends with:"
+		grep -E '^(FAIL|not ok|\[FAILED\])|error|Error' "$log" | head -n 20
+		tail -n 15 "$log"
+	fi
+}
+
+# step NAME CMD...: run a step with its output in a log file.
+step() {
+	local name=$1 log
+	shift
+	log=$logdir/$(echo "$name" | tr ' /:' '___').log
+	echo "== $name"
+	"$@" > "$log" 2>&1
+	tally "$name" "$log" $?
+}
+
+if want deps; then
+	scripts/deps.sh || { echo "check: dependencies could not be installed"; exit 2; }
+fi
+kernels=${CHECK_KERNELS:-$(scripts/kernels.sh)}
+[ -n "$kernels" ] || { echo "check: no Debian 6.1/6.12 kernel with headers installed"; exit 2; }
+
+# W=1 must be silent: any compiler warning fails the build step.
+build_w1() {
+	local out
+
+	out=$(scripts/build.sh "$1" W=1 2>&1)
+	local rc=$?
+	echo "$out"
+	if [ $rc -ne 0 ] || echo "$out" | grep -q 'warning:'; then
+		echo "0 passed, 1 failed"
+		return 1
+	fi
+	echo "1 passed, 0 failed"
+}
+if want build; then
+	for k in $kernels; do
+		step "build W=1 $k" build_w1 "$k"
+	done
+fi
+
+style() {
+	make -s style && echo "1 passed, 0 failed"
+}
+want style && step "checkpatch --strict" style
+
+# The userspace fuzz drivers: every vector, truncation and mutation, ASan.
+unit() {
+	local p pass=0 fail=0
+
+	make -s -C tests/unit || { echo "0 passed, 1 failed"; return 1; }
+	for p in tests/unit/bin/*_fuzz; do
+		if "$p" > /dev/null; then pass=$((pass + 1)); echo "PASS: $p"
+		else fail=$((fail + 1)); echo "FAIL: $p"; fi
+	done
+	echo "$pass passed, $fail failed"
+	[ $fail -eq 0 ]
+}
+want unit && step "userspace fuzzers (ASan/UBSan)" unit
+
+if want tshark; then
+	for t in tests/h323/check_*_tshark.sh tests/sip/check_*_tshark.sh; do
+		[ -x "$t" ] && step "tshark $(basename "$t" .sh)" "$t"
+	done
+fi
+
+want profiles && [ -x tests/profiles/check_profiles.sh ] &&
+	step "nft profiles (nft -c)" tests/profiles/check_profiles.sh
+
+kunit() {
+	scripts/kunit.sh
+}
+want kunit && step "KUnit (UML 6.1)" kunit
+
+# VM scenarios: one guest per kernel at a time, the two kernels in parallel
+# (TCG uses one host core per guest).
+run_vm_series() {	# KVER
+	local k=$1 t name
+
+	for t in tests/vm/*.sh; do
+		name=$(basename "$t" .sh)
+		[ "$name" = lib ] && continue
+		if [ -n "${CHECK_SCENARIOS:-}" ] && [[ " $CHECK_SCENARIOS " != *" $name "* ]]; then
+			continue
+		fi
+		scripts/vm-run.sh "$k" "$t" > "$logdir/vm_${k}_$name.log" 2>&1
+		echo $? > "$logdir/vm_${k}_$name.rc"
+	done
+}
+if want vm; then
+	echo "== VM scenarios on: $kernels"
+	for k in $kernels; do
+		run_vm_series "$k" &
+	done
+	wait
+	for k in $kernels; do
+		for rcf in "$logdir"/vm_"${k}"_*.rc; do
+			[ -e "$rcf" ] || continue
+			log=${rcf%.rc}.log
+			name=$(basename "$log" .log)
+			name=${name#vm_"${k}"_}
+			tally "vm $k $name" "$log" "$(cat "$rcf")"
+		done
+	done
+fi
+
+echo
+echo "== summary (logs in $logdir)"
+printf '%s\n' "${summary[@]}"
+echo "elapsed: $(( $(date +%s) - start )) s"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]

@@ -117,12 +117,49 @@ struct avaya_net {
 
 static unsigned int avaya_net_id __read_mostly;
 
-#define AVAYA_CTR_NAME(id, name) name,
-static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
-	AVAYA_COUNTERS(AVAYA_CTR_NAME)
-};
+/* Every avaya-* helper's per-connection state fits the conntrack extension. */
+static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, data));
 
-#undef AVAYA_CTR_NAME
+static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
+	[AVAYA_CTR_RAS_GRQ] = "ras_grq",
+	[AVAYA_CTR_RAS_GCF] = "ras_gcf",
+	[AVAYA_CTR_RAS_GRJ] = "ras_grj",
+	[AVAYA_CTR_RAS_RRQ] = "ras_rrq",
+	[AVAYA_CTR_RAS_RRQ_KEEPALIVE] = "ras_rrq_keepalive",
+	[AVAYA_CTR_RAS_RCF] = "ras_rcf",
+	[AVAYA_CTR_RAS_RRJ] = "ras_rrj",
+	[AVAYA_CTR_RAS_URQ] = "ras_urq",
+	[AVAYA_CTR_RAS_UCF] = "ras_ucf",
+	[AVAYA_CTR_RAS_URJ] = "ras_urj",
+	[AVAYA_CTR_RAS_OTHER] = "ras_other",
+	[AVAYA_CTR_RAS_MALFORMED] = "ras_malformed",
+	[AVAYA_CTR_DROPPED_STRICT] = "dropped_strict",
+	[AVAYA_CTR_REVERSE_OPENED] = "reverse_pinhole_opened",
+	[AVAYA_CTR_REVERSE_REFRESHED] = "reverse_pinhole_refreshed",
+	[AVAYA_CTR_REVERSE_REMOVED] = "reverse_pinhole_removed",
+	[AVAYA_CTR_REVERSE_SUPERSEDED] = "reverse_pinhole_superseded",
+	[AVAYA_CTR_REFUSED_CSA_NOT_SOURCE] = "refused_csa_not_source",
+	[AVAYA_CTR_REFUSED_RCF_UNMATCHED] = "refused_rcf_unmatched",
+	[AVAYA_CTR_REFUSED_TOO_MANY] = "refused_too_many_pinholes",
+	[AVAYA_CTR_REFUSED_EXPECT_FAILED] = "refused_expect_failed",
+	[AVAYA_CTR_GCF_PINHOLE_OPENED] = "gcf_pinhole_opened",
+	[AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE] = "refused_grq_ras_not_source",
+	/* BEGIN call counter names (Q.931/H.245 owner) */
+	[AVAYA_CTR_Q931_MSG] = "q931_messages",
+	[AVAYA_CTR_Q931_MALFORMED] = "q931_malformed",
+	[AVAYA_CTR_H245_MSG] = "h245_messages",
+	[AVAYA_CTR_H245_MALFORMED] = "h245_malformed",
+	/* END call counter names */
+	/* BEGIN sip counter names (SIP owner) */
+	[AVAYA_CTR_SIP_MSG] = "sip_messages",
+	[AVAYA_CTR_SIP_MALFORMED] = "sip_malformed",
+	/* END sip counter names */
+	/* BEGIN nat counter names (H.323 NAT owner) */
+	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
+	[AVAYA_CTR_NAT_RAS_PROTECTED] = "nat_ras_protected_untouched",
+	[AVAYA_CTR_NAT_REFUSED] = "nat_refused",
+	/* END nat counter names */
+};
 
 void avaya_count(const struct net *net, enum avaya_counter c)
 {
@@ -143,12 +180,13 @@ static int avaya_counters_show(struct seq_file *s, void *v)
 
 		for_each_possible_cpu(cpu)
 			sum += per_cpu_ptr(an->ctr, cpu)->c[c];
-		seq_printf(s, "%-32s %llu\n", avaya_counter_names[c], sum);
+		seq_printf(s, "%-32s %llu\n",
+			   avaya_counter_names[c] ? : "unnamed", sum);
 	}
 	return 0;
 }
 
-static struct nf_conntrack_helper avaya_helpers[8];
+static struct nf_conntrack_helper avaya_helpers[10];
 
 /* Index of a helper in avaya_helpers[]: [proto][family]. */
 enum {
@@ -156,6 +194,7 @@ enum {
 	AVAYA_H_Q9314, AVAYA_H_Q9316,
 	AVAYA_H_H2454, AVAYA_H_H2456,
 	AVAYA_H_SIP4, AVAYA_H_SIP6,
+	AVAYA_H_SIPT4, AVAYA_H_SIPT6,
 };
 
 static struct nf_conntrack_helper *avaya_helper_for(int first, const struct nf_conn *ct)
@@ -165,7 +204,9 @@ static struct nf_conntrack_helper *avaya_helper_for(int first, const struct nf_c
 
 static struct avaya_ras_master *ras_master(const struct nf_conn *ct)
 {
-	return nfct_help_data(ct);
+	union avaya_master *am = nfct_help_data(ct);
+
+	return &am->ras;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -556,7 +597,7 @@ static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
 	net_dbg_ratelimited("%s: malformed %s passed through\n",
 			    KBUILD_MODNAME, what);
 	if (READ_ONCE(strict)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_RAS_DROPPED_STRICT);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
 		return NF_DROP;
 	}
 	return NF_ACCEPT;
@@ -591,8 +632,9 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 	return ras_dispatch(skb, ct, ctinfo, data, &m);
 }
 
+/* BEGIN call glue (Q.931/H.245 owner) */
 /* ---------------------------------------------------------------------- */
-/* Q.931, H.245, SIP                                                       */
+/* Q.931 and H.245                                                         */
 /* ---------------------------------------------------------------------- */
 
 static int avaya_q931_help(struct sk_buff *skb, unsigned int protoff,
@@ -607,11 +649,32 @@ static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 	return NF_ACCEPT;
 }
 
+static const struct nf_conntrack_expect_policy call_exp_policy = {
+	.name		= "call",
+	.max_expected	= 32,
+	.timeout	= 240,
+};
+
+/* END call glue */
+
+/* BEGIN sip glue (SIP owner) */
+/* ---------------------------------------------------------------------- */
+/* SIP                                                                     */
+/* ---------------------------------------------------------------------- */
+
 static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 			  struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
 	return NF_ACCEPT;
 }
+
+static const struct nf_conntrack_expect_policy sip_exp_policy = {
+	.name		= "sip",
+	.max_expected	= 32,
+	.timeout	= 3 * 60,
+};
+
+/* END sip glue */
 
 /* ---------------------------------------------------------------------- */
 /* Registration                                                            */
@@ -630,18 +693,6 @@ static const struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX]
 	},
 };
 
-static const struct nf_conntrack_expect_policy call_exp_policy = {
-	.name		= "call",
-	.max_expected	= 32,
-	.timeout	= 240,
-};
-
-static const struct nf_conntrack_expect_policy sip_exp_policy = {
-	.name		= "sip",
-	.max_expected	= 32,
-	.timeout	= 3 * 60,
-};
-
 static void avaya_helper_setup(struct nf_conntrack_helper *h, u16 l3num,
 			       u8 proto, const char *name, u16 port,
 			       const struct nf_conntrack_expect_policy *pol,
@@ -657,7 +708,7 @@ static void avaya_helper_setup(struct nf_conntrack_helper *h, u16 l3num,
 	h->expect_policy = pol;
 	h->expect_class_max = classes - 1;
 	h->help = help;
-	h->data_len = sizeof(struct avaya_ras_master);
+	h->data_len = sizeof(union avaya_master);
 }
 
 static void avaya_helpers_setup(void)
@@ -679,6 +730,9 @@ static void avaya_helpers_setup(void)
 				   &call_exp_policy, 1, avaya_h245_help);
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIP4 + f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP, sip_port,
+				   &sip_exp_policy, 1, avaya_sip_help);
+		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPT4 + f], fam[f],
+				   IPPROTO_TCP, HELPER_SIP, sip_port,
 				   &sip_exp_policy, 1, avaya_sip_help);
 	}
 }
@@ -723,7 +777,6 @@ static int __init nf_conntrack_avaya_init(void)
 {
 	int ret;
 
-	NF_CT_HELPER_BUILD_BUG_ON(sizeof(struct avaya_ras_master));
 	ret = register_pernet_subsys(&avaya_net_ops);
 	if (ret)
 		return ret;

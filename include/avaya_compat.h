@@ -7,8 +7,8 @@
 #ifndef _AVAYA_COMPAT_H
 #define _AVAYA_COMPAT_H
 
-/* <asm/unaligned.h> moved to <linux/unaligned.h> in 6.12. */
-#if __has_include(<linux/unaligned.h>)
+/* <asm/unaligned.h> moved to <linux/unaligned.h> in 6.12 (Kbuild probes). */
+#ifdef AVAYA_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>

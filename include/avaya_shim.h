@@ -13,25 +13,24 @@
 #include <linux/string.h>
 #include <linux/module.h>
 
-#define AVAYA_EXPORT(sym) EXPORT_SYMBOL_GPL(sym)
+#define AVAYA_EXPORT EXPORT_SYMBOL_GPL
 #else
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int32_t s32;
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef int s32;
 
 #define AVAYA_EXPORT(sym)
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 #ifndef min_t
-#define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
+#define min_t(type, a, b) ({ type __a = (a); type __b = (b); __a < __b ? __a : __b; })
 #endif
 #endif /* __KERNEL__ */
 

@@ -15,50 +15,51 @@
 #include "avaya_ras.h"
 
 /*
- * Counters an admin reads in /proc/net/nf_conntrack_avaya, per netns.
- * The names are ABI for scripts: append, never rename.
+ * Counters an admin reads in /proc/net/nf_conntrack_avaya, per netns. Their
+ * names (avaya_counter_names[] in nf_conntrack_avaya.c) are ABI for scripts:
+ * append, never rename.
  */
-#define AVAYA_COUNTERS(C)						\
-	C(RAS_GRQ, "ras_grq")						\
-	C(RAS_GCF, "ras_gcf")						\
-	C(RAS_GRJ, "ras_grj")						\
-	C(RAS_RRQ, "ras_rrq")						\
-	C(RAS_RRQ_KEEPALIVE, "ras_rrq_keepalive")			\
-	C(RAS_RCF, "ras_rcf")						\
-	C(RAS_RRJ, "ras_rrj")						\
-	C(RAS_URQ, "ras_urq")						\
-	C(RAS_UCF, "ras_ucf")						\
-	C(RAS_URJ, "ras_urj")						\
-	C(RAS_OTHER, "ras_other")					\
-	C(RAS_MALFORMED, "ras_malformed")				\
-	C(RAS_DROPPED_STRICT, "ras_dropped_strict")			\
-	C(REVERSE_OPENED, "reverse_pinhole_opened")			\
-	C(REVERSE_REFRESHED, "reverse_pinhole_refreshed")		\
-	C(REVERSE_REMOVED, "reverse_pinhole_removed")			\
-	C(REVERSE_SUPERSEDED, "reverse_pinhole_superseded")		\
-	C(REFUSED_CSA_NOT_SOURCE, "refused_csa_not_source")		\
-	C(REFUSED_RCF_UNMATCHED, "refused_rcf_unmatched")		\
-	C(REFUSED_TOO_MANY, "refused_too_many_pinholes")		\
-	C(REFUSED_EXPECT_FAILED, "refused_expect_failed")		\
-	C(GCF_PINHOLE_OPENED, "gcf_pinhole_opened")			\
-	C(REFUSED_GRQ_NOT_SOURCE, "refused_grq_ras_not_source")	\
-	C(NAT_RAS_REWRITTEN, "nat_ras_rewritten")			\
-	C(NAT_RAS_PROTECTED, "nat_ras_protected_untouched")		\
-	C(NAT_REFUSED, "nat_refused")					\
-	C(Q931_MSG, "q931_messages")					\
-	C(Q931_MALFORMED, "q931_malformed")				\
-	C(H245_MSG, "h245_messages")					\
-	C(H245_MALFORMED, "h245_malformed")				\
-	C(SIP_MSG, "sip_messages")					\
-	C(SIP_MALFORMED, "sip_malformed")
-
-#define AVAYA_CTR_ENUM(id, name) AVAYA_CTR_##id,
 enum avaya_counter {
-	AVAYA_COUNTERS(AVAYA_CTR_ENUM)
+	AVAYA_CTR_RAS_GRQ,
+	AVAYA_CTR_RAS_GCF,
+	AVAYA_CTR_RAS_GRJ,
+	AVAYA_CTR_RAS_RRQ,
+	AVAYA_CTR_RAS_RRQ_KEEPALIVE,
+	AVAYA_CTR_RAS_RCF,
+	AVAYA_CTR_RAS_RRJ,
+	AVAYA_CTR_RAS_URQ,
+	AVAYA_CTR_RAS_UCF,
+	AVAYA_CTR_RAS_URJ,
+	AVAYA_CTR_RAS_OTHER,
+	AVAYA_CTR_RAS_MALFORMED,
+	AVAYA_CTR_DROPPED_STRICT,
+	AVAYA_CTR_REVERSE_OPENED,
+	AVAYA_CTR_REVERSE_REFRESHED,
+	AVAYA_CTR_REVERSE_REMOVED,
+	AVAYA_CTR_REVERSE_SUPERSEDED,
+	AVAYA_CTR_REFUSED_CSA_NOT_SOURCE,
+	AVAYA_CTR_REFUSED_RCF_UNMATCHED,
+	AVAYA_CTR_REFUSED_TOO_MANY,
+	AVAYA_CTR_REFUSED_EXPECT_FAILED,
+	AVAYA_CTR_GCF_PINHOLE_OPENED,
+	AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE,
+	/* BEGIN call counters (Q.931/H.245 owner) */
+	AVAYA_CTR_Q931_MSG,
+	AVAYA_CTR_Q931_MALFORMED,
+	AVAYA_CTR_H245_MSG,
+	AVAYA_CTR_H245_MALFORMED,
+	/* END call counters */
+	/* BEGIN sip counters (SIP owner) */
+	AVAYA_CTR_SIP_MSG,
+	AVAYA_CTR_SIP_MALFORMED,
+	/* END sip counters */
+	/* BEGIN nat counters (H.323 NAT owner) */
+	AVAYA_CTR_NAT_RAS_REWRITTEN,
+	AVAYA_CTR_NAT_RAS_PROTECTED,
+	AVAYA_CTR_NAT_REFUSED,
+	/* END nat counters */
 	AVAYA_CTR_MAX
 };
-
-#undef AVAYA_CTR_ENUM
 
 void avaya_count(const struct net *net, enum avaya_counter c);
 
@@ -75,6 +76,27 @@ struct avaya_ras_master {
 	u16 rrq_seq;		/* requestSeqNum of the pending RRQ */
 	u32 epid_hash;		/* endpointIdentifier the RCF assigned */
 	u8 state;		/* enum avaya_ras_state */
+};
+
+/* BEGIN call master (Q.931/H.245 owner): per-connection state, <= 32 bytes */
+struct avaya_call_master {
+	u8 unused;
+};
+
+/* END call master */
+
+/* BEGIN sip master (SIP owner): per-connection state, <= 32 bytes */
+struct avaya_sip_master {
+	u8 unused;
+};
+
+/* END sip master */
+
+/* What every avaya-* helper keeps in nfct_help_data(). */
+union avaya_master {
+	struct avaya_ras_master ras;
+	struct avaya_call_master call;
+	struct avaya_sip_master sip;
 };
 
 /* Expectation classes of the avaya-ras helper. */
@@ -98,6 +120,10 @@ struct avaya_nat_ops {
 	int (*expect)(struct sk_buff *skb, struct nf_conn *ct,
 		      enum ip_conntrack_info ctinfo,
 		      struct nf_conntrack_expect *exp);
+	/* BEGIN call nat ops (H.323 NAT owner) */
+	/* END call nat ops */
+	/* BEGIN sip nat ops (SIP owner) */
+	/* END sip nat ops */
 };
 
 extern const struct avaya_nat_ops __rcu *avaya_nat_hook;

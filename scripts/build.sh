@@ -13,6 +13,9 @@ kdir=/lib/modules/$kver/build
 [ -d "$kdir" ] || { echo "build: no headers for $kver" >&2; exit 2; }
 out=$top/build/$kver
 mkdir -p "$out"
+# Several developers and vm-run.sh may build the same kernel at once.
+exec 7>"$top/build/.lock-$kver"
+flock 7
 rsync -a --delete --exclude /build --exclude /.git --exclude '/tests/unit/bin' \
 	--exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
 	--filter='P *.o' --filter='P *.ko' --filter='P .*.cmd' --filter='P *.mod*' \

@@ -43,9 +43,8 @@ install_our_modules() {
 	local dst=/lib/modules/$KVER/updates/avaya
 
 	[ "$NOMODULES" = 1 ] && return 0
-	[ -d "$TOP/build/$KVER" ] || { echo "vm-guest: no build/$KVER"; return 1; }
 	mkdir -p "$dst"
-	cp "$TOP/build/$KVER"/*.ko "$dst/" || return 1
+	cp "$job"/modules/*.ko "$dst/" || return 1
 	depmod -a "$KVER"
 	[ "$NOLOAD" = 1 ] && return 0
 	modprobe nf_conntrack_avaya && modprobe nf_nat_avaya

@@ -87,6 +87,18 @@ if [ ! -s "$initrd" ] || [ "$0" -nt "$initrd" ]; then
 fi
 
 job=$(mktemp -d /tmp/avaya-vm.XXXXXX)
+# Build (a no-op when nothing changed) and snapshot the modules, so that a
+# rebuild during the run cannot change what the guest loads.
+if [ "${AVAYA_VM_NOMODULES:-0}" != 1 ]; then
+	if ! "$top/scripts/build.sh" "$kver" > "$job/build.log" 2>&1; then
+		echo "FAIL: vm-run: build for $kver failed"
+		tail -n 30 "$job/build.log"
+		rm -rf "$job"
+		exit 1
+	fi
+	mkdir -p "$job/modules"
+	cp "$top/build/$kver"/*.ko "$job/modules/"
+fi
 cleanup() {
 	if [ -n "${AVAYA_VM_KEEP:-}" ]; then
 		mkdir -p "$AVAYA_VM_KEEP" && cp -a "$job"/. "$AVAYA_VM_KEEP"/

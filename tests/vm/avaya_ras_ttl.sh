@@ -96,7 +96,11 @@ check "keepalives counted" \
 avaya_long=$((TTL + GRACE))
 
 echo "== C. the same through the stock \"RAS\" helper"
-modprobe nf_conntrack_h323
+# Both register udp/1719 and tcp/1720 for automatic assignment, which the
+# kernel allows only once: swap the modules within this run.
+fw nft flush ruleset
+check "our modules unload with the RAS flow gone" rmmod nf_nat_avaya nf_conntrack_avaya
+check "stock nf_conntrack_h323 loads" modprobe nf_conntrack_h323
 ruleset RAS
 check "stock: RRQ/RCF (TTL $TTL) exchange" exchange rrq1 rcf1
 stock_ttl20=$(remaining)

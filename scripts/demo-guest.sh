@@ -57,13 +57,14 @@ try "gatekeeper:61440 -> phone:1720" gk 10.0.2.2:61440 10.0.1.2:1720
 say "5. The phone registers: RRQ from udp/49300, the gatekeeper confirms (RCF, timeToLive 3600 s)"
 $RAS rrq --seq 1 --csa 10.0.1.2:1720 --ras 10.0.1.2:49300 --nonstd --alias 4711 -o "$work/rrq"
 $RAS rcf --seq 1 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id 4711EP -o "$work/rcf"
-bg fw tcpdump -q -i gk0 -w "$work/ras.pcap" udp port 1719 2>/dev/null
+bg fw tcpdump -U -q -i gk0 -w "$work/ras.pcap" udp port 1719 2>/dev/null
+dump=$BG
 sleep 1
 bg gk $NU udp-serve 10.0.2.2:1719 --reply "$work/rcf" --count 1 --timeout 5
 wait_listen gk udp 1719
 ph $NU udp-send 10.0.1.2:49300 10.0.2.2:1719 "$work/rrq" --expect-reply "$work/got" | show
 sleep 1
-kill "${PIDS[2]}" 2>/dev/null
+kill "$dump" 2>/dev/null
 sleep 0.5
 echo "    what tshark saw on the gatekeeper side of the firewall:"
 tshark -r "$work/ras.pcap" -T fields -e ip.src -e ip.dst -e h225.RasMessage \
@@ -100,7 +101,13 @@ fw cat /proc/net/nf_conntrack_avaya | grep -v ' 0$' | show
 
 say "10. For contrast, Linux's stock \"RAS\" helper on the same exchange"
 fw nft flush ruleset
-rmmod nf_nat_avaya nf_conntrack_avaya 2>/dev/null
+fw conntrack -F >/dev/null 2>&1
+# Both register udp/1719 for automatic assignment: swap the modules.
+for i in 1 2 3 4 5; do
+	rmmod nf_nat_avaya nf_conntrack_avaya 2>/dev/null && break
+	sleep 1
+done
+lsmod | grep -q '^nf_conntrack_avaya ' && echo "    (could not unload nf_conntrack_avaya: $(lsmod | grep '^nf_conntrack_avaya ')"
 modprobe nf_conntrack_h323
 sed 's/"avaya-ras"/"RAS"/' "$work/rules.nft" | fw nft -f -
 bg gk $NU udp-serve 10.0.2.2:1719 --reply "$work/rcf" --count 1 --timeout 5

@@ -23,6 +23,8 @@
 #include <net/netfilter/nf_conntrack_tuple.h>
 
 #include "avaya_ras.h"
+#include "avaya_q931.h"
+#include "avaya_sip.h"
 #include "nf_conntrack_avaya.h"
 
 #define HELPER_RAS	"avaya-ras"
@@ -37,6 +39,8 @@ MODULE_ALIAS_NFCT_HELPER(HELPER_RAS);
 MODULE_ALIAS_NFCT_HELPER(HELPER_Q931);
 MODULE_ALIAS_NFCT_HELPER(HELPER_H245);
 MODULE_ALIAS_NFCT_HELPER(HELPER_SIP);
+/* nft never asks for a NAT helper module: load ours with the helpers. */
+MODULE_SOFTDEP("post: nf_nat_avaya");
 
 static unsigned short ras_port __read_mostly = 1719;
 module_param(ras_port, ushort, 0400);
@@ -149,15 +153,41 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_Q931_MALFORMED] = "q931_malformed",
 	[AVAYA_CTR_H245_MSG] = "h245_messages",
 	[AVAYA_CTR_H245_MALFORMED] = "h245_malformed",
+	[AVAYA_CTR_Q931_RELEASE] = "q931_release_complete",
+	[AVAYA_CTR_CALL_H245_OPENED] = "call_h245_pinhole_opened",
+	[AVAYA_CTR_CALL_MEDIA_OPENED] = "call_media_pinhole_opened",
+	[AVAYA_CTR_CALL_PINHOLE_REMOVED] = "call_pinhole_removed",
+	[AVAYA_CTR_CALL_REFUSED_NOT_PARTY] = "call_refused_not_party",
+	[AVAYA_CTR_CALL_REFUSED_TOO_MANY] = "call_refused_too_many",
+	[AVAYA_CTR_CALL_REFUSED_EXPECT] = "call_refused_expect_failed",
+	[AVAYA_CTR_CALL_TPKT_REASSEMBLED] = "call_tpkt_reassembled",
+	[AVAYA_CTR_CALL_TPKT_LOST] = "call_tpkt_not_reassembled",
+	[AVAYA_CTR_CALL_ALREADY_OPEN] = "call_pinhole_already_expected",
 	/* END call counter names */
 	/* BEGIN sip counter names (SIP owner) */
 	[AVAYA_CTR_SIP_MSG] = "sip_messages",
 	[AVAYA_CTR_SIP_MALFORMED] = "sip_malformed",
+	[AVAYA_CTR_SIP_TCP_SKIPPED] = "sip_tcp_split_skipped",
+	[AVAYA_CTR_SIP_REG_OPENED] = "sip_register_pinhole_opened",
+	[AVAYA_CTR_SIP_REG_REFRESHED] = "sip_register_pinhole_refreshed",
+	[AVAYA_CTR_SIP_REG_REMOVED] = "sip_register_pinhole_removed",
+	[AVAYA_CTR_SIP_REFUSED_CONTACT] = "sip_refused_contact_not_source",
+	[AVAYA_CTR_SIP_MEDIA_OPENED] = "sip_media_pinhole_opened",
+	[AVAYA_CTR_SIP_MEDIA_REMOVED] = "sip_media_pinhole_removed",
+	[AVAYA_CTR_SIP_REFUSED_SDP] = "sip_refused_sdp_not_source",
+	[AVAYA_CTR_SIP_REFUSED_EXPECT] = "sip_refused_expect_failed",
+	[AVAYA_CTR_SIP_NAT_REWRITTEN] = "sip_nat_rewritten",
+	[AVAYA_CTR_SIP_NAT_PORT_CHANGED] = "sip_nat_source_port_changed",
+	[AVAYA_CTR_SIP_NAT_FAILED] = "sip_nat_failed",
 	/* END sip counter names */
 	/* BEGIN nat counter names (H.323 NAT owner) */
 	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
 	[AVAYA_CTR_NAT_RAS_PROTECTED] = "nat_ras_protected_untouched",
 	[AVAYA_CTR_NAT_REFUSED] = "nat_refused",
+	[AVAYA_CTR_NAT_REFUSED_IPV6] = "nat_refused_ipv6",
+	[AVAYA_CTR_NAT_REFUSED_NO_PORT] = "nat_refused_no_port",
+	[AVAYA_CTR_NAT_REFUSED_PORT_TAKEN] = "nat_refused_port_taken",
+	[AVAYA_CTR_NAT_EXPECT] = "nat_pinhole_expectations",
 	/* END nat counter names */
 };
 
@@ -637,23 +667,541 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 /* Q.931 and H.245                                                         */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Limits. A call needs at most a handful of media pinholes (RTP and RTCP,
+ * each way, audio and maybe video): more than CALL_MAX_MEDIA_EXPECT per
+ * signalling connection is refused and counted, never evicted silently.
+ */
+#define CALL_MAX_H245_EXPECT	4
+#define CALL_MAX_MEDIA_EXPECT	16
+#define CALL_TPKT_MAX		4096	/* longest TPKT we reassemble */
+#define CALL_PEND_MAX		1024	/* reassembly buffers in the system */
+
+static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX] = {
+	[AVAYA_EXP_H245] = {
+		.name		= "h245",
+		.max_expected	= CALL_MAX_H245_EXPECT,
+		.timeout	= 240,
+	},
+	[AVAYA_EXP_MEDIA] = {
+		.name		= "media",
+		.max_expected	= CALL_MAX_MEDIA_EXPECT,
+		.timeout	= 240,
+	},
+};
+
+/* The part of a TPKT received so far, when a segment ended inside it. */
+struct avaya_tpkt_pend {
+	u16 have;
+	u8 data[CALL_TPKT_MAX];
+};
+
+static atomic_t call_pend_count = ATOMIC_INIT(0);
+static bool call_unloading;
+
+static struct avaya_call_master *call_master(const struct nf_conn *ct)
+{
+	union avaya_master *am = nfct_help_data(ct);
+
+	return &am->call;
+}
+
+static void call_pend_free(struct avaya_tpkt_pend *p)
+{
+	if (!p)
+		return;
+	kfree(p);
+	atomic_dec(&call_pend_count);
+}
+
+static struct avaya_tpkt_pend *call_pend_alloc(void)
+{
+	struct avaya_tpkt_pend *p;
+
+	if (READ_ONCE(call_unloading) ||
+	    atomic_inc_return(&call_pend_count) > CALL_PEND_MAX) {
+		atomic_dec(&call_pend_count);
+		return NULL;
+	}
+	p = kmalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		atomic_dec(&call_pend_count);
+	return p;
+}
+
+/*
+ * Buffers change hands with xchg(): the two directions, or two CPUs in one
+ * direction, never share one, and no lock is needed.
+ */
+static void call_pend_put(struct nf_conn *ct, int dir, struct avaya_tpkt_pend *p)
+{
+	call_pend_free(xchg(&call_master(ct)->pend[dir], p));
+}
+
+static void call_destroy(struct nf_conn *ct)
+{
+	call_pend_put(ct, IP_CT_DIR_ORIGINAL, NULL);
+	call_pend_put(ct, IP_CT_DIR_REPLY, NULL);
+}
+
+static bool call_helper_is_ours(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *h;
+
+	if (!help)
+		return false;
+	h = rcu_dereference_raw(help->helper);
+	return h == &avaya_helpers[AVAYA_H_Q9314] ||
+	       h == &avaya_helpers[AVAYA_H_Q9316] ||
+	       h == &avaya_helpers[AVAYA_H_H2454] ||
+	       h == &avaya_helpers[AVAYA_H_H2456];
+}
+
+static int call_free_pending(struct nf_conn *ct, void *data)
+{
+	if (call_helper_is_ours(ct))
+		call_destroy(ct);
+	return 0;
+}
+
+/* Helper unregistration forgets the helper before .destroy could run. */
+static void call_free_all_pending(void)
+{
+	WRITE_ONCE(call_unloading, true);
+	synchronize_rcu();
+	nf_ct_iterate_destroy(call_free_pending, NULL);
+}
+
+static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
+			  int dir, union nf_inet_addr *from)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+
+	if (!a->port)
+		return false;
+	if (taddr_is(a, ct, &t->src.u3))
+		*from = t->dst.u3;
+	else if (taddr_is(a, ct, &t->dst.u3))
+		*from = t->src.u3;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * One pinhole from @from to @a. RTP source ports are not signalled, so the
+ * source port is wildcarded; its slot in the tuple, ignored by the zero
+ * mask, carries the logical channel that CloseLogicalChannel names.
+ */
+static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, unsigned int class,
+		       const union nf_inet_addr *from,
+		       const struct avaya_taddr *a, u16 port, u16 channel)
+{
+	const struct net *net = nf_ct_net(ct);
+	struct nf_conntrack_expect *exp;
+	union nf_inet_addr to;
+	__be16 dport = htons(port);
+	u8 proto = class == AVAYA_EXP_H245 ? IPPROTO_TCP : IPPROTO_UDP;
+	int ret;
+
+	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
+	    call_exp_policy[class].max_expected) {
+		avaya_count(net, AVAYA_CTR_CALL_REFUSED_TOO_MANY);
+		net_warn_ratelimited("%s: pinhole refused: more than %u %s expectations\n",
+				     KBUILD_MODNAME, call_exp_policy[class].max_expected,
+				     call_exp_policy[class].name);
+		return 0;
+	}
+	taddr_to_inet(a, &to);
+	exp = nf_ct_expect_alloc(ct);
+	if (!exp)
+		return -ENOMEM;
+	nf_ct_expect_init(exp, class, nf_ct_l3num(ct), from, &to, proto,
+			  NULL, &dport);
+	exp->tuple.src.u.all = htons(channel);
+	if (class == AVAYA_EXP_H245)
+		rcu_assign_pointer(exp->assign_helper,
+				   avaya_helper_for(AVAYA_H_H2454, ct));
+	ret = avaya_expect_related(skb, ct, ctinfo, exp,
+				   call_exp_policy[class].timeout * HZ);
+	nf_ct_expect_put(exp);
+	if (ret == -ENOMEM || ret == -EMFILE)
+		return ret;
+	if (ret) {
+		/*
+		 * Already expected, e.g. one RTCP port serving both channels,
+		 * or by another call: not ours to take over.
+		 */
+		avaya_count(net, AVAYA_CTR_CALL_ALREADY_OPEN);
+		return 0;
+	}
+	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_OPENED :
+						   AVAYA_CTR_CALL_MEDIA_OPENED);
+	return 0;
+}
+
+static int call_expect_failed(struct sk_buff *skb, struct nf_conn *ct)
+{
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_EXPECT);
+	nf_ct_helper_log(skb, ct, "cannot add call expectation");
+	return NF_DROP;
+}
+
+/* The H.245 connection comes from the other party to the signalled address. */
+static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo,
+			  const struct avaya_taddr *a)
+{
+	union nf_inet_addr from;
+
+	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
+		return NF_ACCEPT;
+	}
+	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0))
+		return call_expect_failed(skb, ct);
+	return NF_ACCEPT;
+}
+
+/*
+ * A signalled media address is where one party receives: open it for the
+ * other party only. RTP on an even port implies RTCP on the next odd one.
+ */
+static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo,
+			   const struct avaya_media *md)
+{
+	const struct avaya_taddr *a = &md->addr;
+	union nf_inet_addr from;
+	int ret;
+
+	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
+		return NF_ACCEPT;
+	}
+	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
+			  md->channel);
+	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
+		ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a,
+				  a->port + 1, md->channel);
+	return ret ? call_expect_failed(skb, ct) : NF_ACCEPT;
+}
+
+/* Media pinholes of one logical channel, or all (@channel 0), of @ct. */
+static void call_close_media(struct nf_conn *ct, u16 channel)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct nf_conntrack_expect *exp;
+	struct hlist_node *next;
+	unsigned int n = 0;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
+		if (exp->class != AVAYA_EXP_MEDIA ||
+		    (channel && ntohs(exp->tuple.src.u.all) != channel))
+			continue;
+		nf_ct_unlink_expect(exp);
+		n++;
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	while (n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+}
+
+struct call_reap {
+	const struct nf_conn *call;
+	unsigned int n;
+};
+
+static bool call_reaped(struct nf_conntrack_expect *exp, void *data)
+{
+	struct call_reap *r = data;
+
+	if (exp->master != r->call && exp->master->master != r->call)
+		return false;
+	r->n++;
+	return true;
+}
+
+/*
+ * The call is over: its pinholes go, including the media pinholes that an
+ * H.245 connection of this call (a child conntrack) opened.
+ */
+static void call_release(struct nf_conn *ct)
+{
+	struct call_reap r = { .call = ct };
+
+	nf_ct_expect_iterate_net(nf_ct_net(ct), call_reaped, &r, 0, 0);
+	while (r.n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+}
+
+/* A logical channel message, standalone or tunnelled. */
+static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
+			enum ip_conntrack_info ctinfo, u8 kind, u16 channel)
+{
+	if (kind == AVAYA_H245_CLC)
+		call_close_media(ct, channel);
+	else if (kind == AVAYA_H245_END_SESSION)
+		call_close_media(ct, 0);
+	return NF_ACCEPT;
+}
+
+static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, const u8 *msg,
+		       unsigned int len)
+{
+	struct avaya_q931 m;
+	unsigned int i;
+	int ret;
+
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MSG);
+	ret = q931_decode(msg, len, &m);
+	/* Tearing down is always safe, even after a damaged UUIE. */
+	if (m.msg_type == Q931_RELEASE_COMPLETE) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE);
+		call_release(ct);
+	}
+	if (ret < 0)
+		return avaya_bad_input(skb, ct, AVAYA_CTR_Q931_MALFORMED, "Q.931");
+	/*
+	 * NAT: a call rewrite hook (nat->q931) would run here, on messages
+	 * still in the skb, before the addresses below are acted on.
+	 */
+	if (m.msg_type == Q931_RELEASE_COMPLETE)
+		return NF_ACCEPT;
+	if (m.h245_addr.family) {
+		ret = call_open_h245(skb, ct, ctinfo, &m.h245_addr);
+		if (ret != NF_ACCEPT)
+			return ret;
+	}
+	for (i = 0; i < m.n_media; i++) {
+		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
+		if (ret != NF_ACCEPT)
+			return ret;
+	}
+	for (i = 0; i < m.n_h245; i++)
+		call_on_h245(skb, ct, ctinfo, m.h245[i].kind, m.h245[i].channel);
+	return NF_ACCEPT;
+}
+
+static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, const u8 *msg,
+		       unsigned int len)
+{
+	struct avaya_h245 m;
+	unsigned int i;
+	int ret;
+
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MSG);
+	if (h245_decode(msg, len, &m) < 0)
+		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
+	/* NAT: an H.245 rewrite hook (nat->h245) would run here. */
+	for (i = 0; i < m.n_media; i++) {
+		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
+		if (ret != NF_ACCEPT)
+			return ret;
+	}
+	return call_on_h245(skb, ct, ctinfo, m.kind, m.channel);
+}
+
+typedef int (*call_msg_fn)(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, const u8 *msg,
+			   unsigned int len);
+
+/* One whole TPKT: an empty one is a keep-alive. */
+static int call_on_tpkt(struct sk_buff *skb, struct nf_conn *ct,
+			enum ip_conntrack_info ctinfo, const u8 *tpkt,
+			unsigned int total, call_msg_fn fn)
+{
+	if (total == AVAYA_TPKT_HDR_LEN)
+		return NF_ACCEPT;
+	return fn(skb, ct, ctinfo, tpkt + AVAYA_TPKT_HDR_LEN,
+		  total - AVAYA_TPKT_HDR_LEN);
+}
+
+static unsigned int tpkt_total(const u8 *hdr)
+{
+	return hdr[2] << 8 | hdr[3];
+}
+
+/*
+ * Append what the buffered TPKT still misses. Returns the bytes taken,
+ * and sets *done once it is whole; a bad header leaves it incomplete
+ * with *bad set.
+ */
+static unsigned int call_pend_fill(struct avaya_tpkt_pend *p, const u8 *d,
+				   unsigned int n, bool *done, bool *bad)
+{
+	unsigned int want = AVAYA_TPKT_HDR_LEN, take, used = 0;
+	size_t moff, mlen;
+
+	*done = false;
+	*bad = false;
+	if (p->have < AVAYA_TPKT_HDR_LEN) {
+		take = min(want - p->have, n);
+		memcpy(p->data + p->have, d, take);
+		p->have += take;
+		used = take;
+	}
+	if (p->have < AVAYA_TPKT_HDR_LEN)
+		return used;
+	if (tpkt_frame(p->data, AVAYA_TPKT_HDR_LEN, &moff, &mlen) < 0 ||
+	    tpkt_total(p->data) > CALL_TPKT_MAX) {
+		*bad = true;
+		return used;
+	}
+	want = tpkt_total(p->data);
+	take = min(want - p->have, n - used);
+	memcpy(p->data + p->have, d + used, take);
+	p->have += take;
+	*done = p->have == want;
+	return used + take;
+}
+
+/* Start buffering the unfinished TPKT at the end of a segment. */
+static void call_pend_start(struct nf_conn *ct, int dir, const u8 *d,
+			    unsigned int n)
+{
+	struct avaya_tpkt_pend *p;
+	bool done, bad;
+
+	if (n >= AVAYA_TPKT_HDR_LEN && tpkt_total(d) > CALL_TPKT_MAX) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+		return;
+	}
+	p = call_pend_alloc();
+	if (!p) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+		return;
+	}
+	p->have = 0;
+	call_pend_fill(p, d, n, &done, &bad);
+	call_pend_put(ct, dir, p);
+}
+
+/*
+ * Where this segment's new bytes start, given what was read before:
+ * returns false for a segment with nothing new (retransmission, keep-alive).
+ * A gap means lost sync: the partial TPKT is dropped.
+ */
+static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
+			     unsigned int len, unsigned int *skip,
+			     struct avaya_tpkt_pend **pend)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	u32 end = READ_ONCE(cm->end_seq[dir]);
+
+	*skip = 0;
+	if (READ_ONCE(cm->seq_valid[dir])) {
+		/* Serial number arithmetic, as tcp's before()/after(). */
+		if ((s32)(seq + len - end) <= 0)
+			return false;
+		if ((s32)(seq - end) < 0) {
+			*skip = end - seq;
+		} else if (seq != end && *pend) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+			call_pend_free(*pend);
+			*pend = NULL;
+		}
+	}
+	WRITE_ONCE(cm->end_seq[dir], seq + len);
+	WRITE_ONCE(cm->seq_valid[dir], 1);
+	return true;
+}
+
+/*
+ * Walk the TPKTs of one segment: first complete a buffered one, then every
+ * whole TPKT, then buffer a trailing partial one.
+ */
+static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, u8 *data,
+		       unsigned int len, u32 seq, call_msg_fn fn)
+{
+	int dir = CTINFO2DIR(ctinfo);
+	struct avaya_tpkt_pend *pend;
+	unsigned int off;
+	size_t moff, mlen;
+	bool done, bad;
+	int ret = NF_ACCEPT, n;
+
+	pend = xchg(&call_master(ct)->pend[dir], NULL);
+	if (!call_seq_advance(ct, dir, seq, len, &off, &pend)) {
+		call_pend_put(ct, dir, pend);
+		return NF_ACCEPT;
+	}
+	if (pend) {
+		off += call_pend_fill(pend, data + off, len - off, &done, &bad);
+		if (bad) {
+			call_pend_free(pend);
+			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_LOST,
+					       "TPKT");
+		}
+		if (!done) {
+			call_pend_put(ct, dir, pend);
+			return NF_ACCEPT;
+		}
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_REASSEMBLED);
+		ret = call_on_tpkt(skb, ct, ctinfo, pend->data, pend->have, fn);
+		call_pend_free(pend);
+	}
+	while (off < len && ret == NF_ACCEPT) {
+		n = tpkt_frame(data + off, len - off, &moff, &mlen);
+		if (n < 0)
+			return avaya_bad_input(skb, ct, fn == q931_on_msg ?
+					       AVAYA_CTR_Q931_MALFORMED :
+					       AVAYA_CTR_H245_MALFORMED, "TPKT");
+		if (n == AVAYA_TPKT_INCOMPLETE) {
+			call_pend_start(ct, dir, data + off, len - off);
+			break;
+		}
+		ret = call_on_tpkt(skb, ct, ctinfo, data + off, n, fn);
+		off += n;
+	}
+	return ret;
+}
+
+static int call_help(struct sk_buff *skb, unsigned int protoff,
+		     struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+		     call_msg_fn fn)
+{
+	const struct tcphdr *th;
+	unsigned int dataoff;
+	int ret = NF_ACCEPT;
+
+	if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
+		return NF_ACCEPT;
+	/* Parse in place: no shared buffer, no global lock. */
+	if (skb_linearize(skb))
+		return NF_DROP;
+	th = (const struct tcphdr *)(skb->data + protoff);
+	dataoff = protoff + th->doff * 4;
+	if (dataoff < skb->len)
+		ret = call_stream(skb, ct, ctinfo, skb->data + dataoff,
+				  skb->len - dataoff, ntohl(th->seq), fn);
+	/* The signalling connection ends: so does everything it opened. */
+	if (th->fin || th->rst) {
+		if (fn == q931_on_msg)
+			call_release(ct);
+		else
+			call_close_media(ct, 0);
+	}
+	return ret;
+}
+
 static int avaya_q931_help(struct sk_buff *skb, unsigned int protoff,
 			   struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	return NF_ACCEPT;
+	return call_help(skb, protoff, ct, ctinfo, q931_on_msg);
 }
 
 static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 			   struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	return NF_ACCEPT;
+	return call_help(skb, protoff, ct, ctinfo, h245_on_msg);
 }
-
-static const struct nf_conntrack_expect_policy call_exp_policy = {
-	.name		= "call",
-	.max_expected	= 32,
-	.timeout	= 240,
-};
 
 /* END call glue */
 
@@ -662,15 +1210,613 @@ static const struct nf_conntrack_expect_policy call_exp_policy = {
 /* SIP                                                                     */
 /* ---------------------------------------------------------------------- */
 
+static unsigned int sip_default_expires __read_mostly = 3600;
+module_param(sip_default_expires, uint, 0644);
+MODULE_PARM_DESC(sip_default_expires, "Registration lifetime in seconds when the 2xx to REGISTER names none (default 3600)");
+
+static unsigned int sip_max_expires __read_mostly = 86400;
+module_param(sip_max_expires, uint, 0644);
+MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
+
+static unsigned int sip_media_timeout __read_mostly = 180;
+module_param(sip_media_timeout, uint, 0644);
+MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
+
+#define SIP_DEFAULT_PORT	5060
+#define SIP_REG_GRACE		10
+
+static struct avaya_sip_master *sip_master(const struct nf_conn *ct)
+{
+	union avaya_master *am = nfct_help_data(ct);
+
+	return &am->sip;
+}
+
+static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
+{
+	return jhash(data + s->off, s->len, 0x53495020);
+}
+
+/*
+ * A media expectation's source port is wildcarded by its mask, so its value
+ * is free to carry a tag of the Call-ID: a BYE removes exactly its call's.
+ */
+static __be16 sip_call_tag(const u8 *data, const struct avaya_sip_msg *m)
+{
+	u32 h = sip_hash(data, &m->call_id);
+
+	return htons((h ^ h >> 16) & 0xffff);
+}
+
+static bool sip_span_addr(const struct nf_conn *ct, const u8 *data,
+			  const struct avaya_sip_span *s, union nf_inet_addr *a)
+{
+	u8 want = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AVAYA_SIP_IP4 : AVAYA_SIP_IP6;
+	u8 family, ip[16];
+
+	if (sip_parse_addr(data + s->off, s->len, &family, ip) || family != want)
+		return false;
+	memset(a, 0, sizeof(*a));
+	memcpy(a, ip, family == AVAYA_SIP_IP4 ? 4 : 16);
+	return true;
+}
+
+/* The sender's own address, as it wrote it or as NAT shows it outside. */
+static bool sip_is_sender(const struct nf_conn *ct, int dir,
+			  const union nf_inet_addr *a)
+{
+	return nf_inet_addr_cmp(a, &ct->tuplehash[dir].tuple.src.u3) ||
+	       nf_inet_addr_cmp(a, &ct->tuplehash[!dir].tuple.dst.u3);
+}
+
+/* Whether NAT changed how the host that sends in direction @side is seen. */
+static bool sip_side_natted(const struct nf_conn *ct, int side)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
+
+	return !nf_inet_addr_cmp(&t->src.u3, &r->dst.u3) ||
+	       t->src.u.all != r->dst.u.all;
+}
+
+static void sip_set_timeout(struct nf_conntrack_expect *exp,
+			    unsigned long lifetime)
+{
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+}
+
+/*
+ * Insert @exp (and @rtcp), whose destination is the private address of the
+ * host that sends in direction @side; through NAT when that host is NATed.
+ * Sets *@pub to the port the far side must use.
+ */
+static int sip_expect_insert(struct nf_conn *ct, int side,
+			     struct nf_conntrack_expect *exp,
+			     struct nf_conntrack_expect *rtcp,
+			     unsigned long lifetime, bool keep_port, u16 *pub)
+{
+	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
+	int ret;
+
+	if (nat && nat->sip_expect && sip_side_natted(ct, side)) {
+		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port);
+		if (!*pub)
+			return -EBUSY;
+	} else {
+		ret = nf_ct_expect_related(exp, 0);
+		if (!ret && rtcp) {
+			ret = nf_ct_expect_related(rtcp, 0);
+			if (ret)
+				nf_ct_unexpect_related(exp);
+		}
+		if (ret)
+			return ret;
+		*pub = ntohs(exp->tuple.dst.u.all);
+	}
+	sip_set_timeout(exp, lifetime);
+	if (rtcp)
+		sip_set_timeout(rtcp, lifetime);
+	return 0;
+}
+
+/* Registration pinholes are the ones that assign our helper. */
+static bool sip_exp_is_reg(const struct nf_conntrack_expect *exp)
+{
+	return rcu_access_pointer(exp->assign_helper);
+}
+
+static __be16 sip_exp_private_port(const struct nf_conntrack_expect *exp)
+{
+#if IS_ENABLED(CONFIG_NF_NAT)
+	if (exp->expectfn)
+		return exp->saved_proto.all;
+#endif
+	return exp->tuple.dst.u.all;
+}
+
+static bool sip_port_in(__be16 port, const __be16 *ports, unsigned int n)
+{
+	while (n--)
+		if (ports[n] == port)
+			return true;
+	return false;
+}
+
+/*
+ * Remove this flow's media pinholes of one call (@reg false) or its
+ * registration pinholes not in @keep (@reg true).
+ */
+static unsigned int sip_remove(struct nf_conn *ct, bool reg, __be16 tag,
+			       const __be16 *keep, unsigned int n_keep)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct nf_conntrack_expect *exp;
+	struct hlist_node *next;
+	unsigned int n = 0;
+
+	if (!help)
+		return 0;
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
+		if (sip_exp_is_reg(exp) != reg)
+			continue;
+		if (reg ? sip_port_in(sip_exp_private_port(exp), keep, n_keep) :
+			  exp->tuple.src.u.all != tag)
+			continue;
+		nf_ct_unlink_expect(exp);
+		n++;
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return n;
+}
+
+static bool sip_reg_known(struct nf_conn *ct, __be16 port)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct nf_conntrack_expect *exp;
+	bool known = false;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry(exp, &help->expectations, lnode)
+		if (sip_exp_is_reg(exp) && sip_exp_private_port(exp) == port)
+			known = true;
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return known;
+}
+
+static void sip_call_ended(struct nf_conn *ct, const u8 *data,
+			   const struct avaya_sip_msg *m)
+{
+	unsigned int n;
+
+	n = sip_remove(ct, false, sip_call_tag(data, m), NULL, 0);
+	if (n)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_REMOVED);
+}
+
+static u32 sip_contact_expires(const struct avaya_sip_msg *m,
+			       const struct avaya_sip_contact *c)
+{
+	if (c->has_expires)
+		return c->expires;
+	if (m->has_expires)
+		return m->expires;
+	return READ_ONCE(sip_default_expires);
+}
+
+static u16 sip_uri_port(const struct avaya_sip_uri *u)
+{
+	return u->host.has_port ? u->host.port : SIP_DEFAULT_PORT;
+}
+
+/* Remember a REGISTER whose Contacts are the sender's own. */
+static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			    const u8 *data, const struct avaya_sip_msg *m)
+{
+	struct avaya_sip_master *sm = sip_master(ct);
+	int dir = CTINFO2DIR(ctinfo);
+	unsigned int i, own = 0, zero = 0, foreign = 0;
+	bool star = false;
+
+	for (i = 0; i < m->n_contact; i++) {
+		const struct avaya_sip_contact *c = &m->contact[i];
+		union nf_inet_addr a;
+
+		if (c->star) {
+			star = true;
+		} else if (!sip_span_addr(ct, data, &c->uri.host.host, &a) ||
+			   !sip_is_sender(ct, dir, &a)) {
+			foreign++;
+		} else {
+			own++;
+			if (!sip_contact_expires(m, c))
+				zero++;
+		}
+	}
+	/* A third-party Contact would make us a door opener for it. */
+	if (foreign)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT);
+	if (!own && !star) {
+		sm->reg_state = AVAYA_SIP_REG_IDLE;
+		return;
+	}
+	sm->reg_cseq = m->cseq;
+	sm->reg_callid = sip_hash(data, &m->call_id);
+	sm->reg_state = star || zero == own ? AVAYA_SIP_REG_UNREG_PENDING :
+					      AVAYA_SIP_REG_PENDING;
+}
+
+static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
+			__be16 port, u32 expires)
+{
+	struct nf_conntrack_expect *exp;
+	unsigned long lifetime;
+	u16 pub;
+	int ret;
+
+	exp = nf_ct_expect_alloc(ct);
+	if (!exp)
+		return -ENOMEM;
+	/* From the registrar only, to the registered Contact. */
+	nf_ct_expect_init(exp, 0, nf_ct_l3num(ct),
+			  &ct->tuplehash[!side].tuple.src.u3,
+			  &ct->tuplehash[side].tuple.src.u3,
+			  nf_ct_protonum(ct), NULL, &port);
+	exp->flags = NF_CT_EXPECT_PERMANENT;
+	rcu_assign_pointer(exp->assign_helper, rcu_dereference(nfct_help(ct)->helper));
+	expires = min(expires, READ_ONCE(sip_max_expires));
+	lifetime = (unsigned long)(expires + SIP_REG_GRACE) * HZ;
+	/* The registrar already knows the public port: it must not move. */
+	ret = sip_expect_insert(ct, side, exp, NULL, lifetime, true, &pub);
+	nf_ct_expect_put(exp);
+	if (!ret)
+		avaya_ct_refresh(ct, skb, lifetime);
+	return ret;
+}
+
+/*
+ * A 2xx to REGISTER lists the bindings the registrar granted: each that is
+ * the registering host's own gets a pinhole from the registrar for its
+ * lifetime; a de-registration closes the ones no longer listed.
+ */
+static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
+			      enum ip_conntrack_info ctinfo, const u8 *data,
+			      const struct avaya_sip_msg *m)
+{
+	struct avaya_sip_master *sm = sip_master(ct);
+	const struct net *net = nf_ct_net(ct);
+	int dir = CTINFO2DIR(ctinfo), side = !dir;
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
+	__be16 live[AVAYA_SIP_MAX_CONTACT];
+	unsigned int i, n_live = 0, removed;
+	bool unreg = sm->reg_state == AVAYA_SIP_REG_UNREG_PENDING;
+
+	if (sm->reg_state == AVAYA_SIP_REG_IDLE || m->cseq != sm->reg_cseq ||
+	    sip_hash(data, &m->call_id) != sm->reg_callid)
+		return NF_ACCEPT;
+	sm->reg_state = AVAYA_SIP_REG_IDLE;
+	for (i = 0; i < m->n_contact; i++) {
+		const struct avaya_sip_contact *c = &m->contact[i];
+		u32 expires = sip_contact_expires(m, c);
+		union nf_inet_addr a;
+		__be16 port;
+		bool known;
+		int ret;
+
+		if (c->star || !expires ||
+		    !sip_span_addr(ct, data, &c->uri.host.host, &a) ||
+		    !sip_is_sender(ct, side, &a))
+			continue;
+		port = htons(sip_uri_port(&c->uri));
+		/* The flow's own port, as the registrar saw it after NAT. */
+		if (port == ct->tuplehash[dir].tuple.dst.u.all)
+			port = t->src.u.all;
+		if (sip_port_in(port, live, n_live))
+			continue;
+		known = sip_reg_known(ct, port);
+		ret = sip_open_reg(skb, ct, side, port, expires);
+		if (ret == -ENOMEM) {
+			nf_ct_helper_log(skb, ct, "cannot add registration expectation");
+			return NF_DROP;
+		}
+		if (ret) {
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
+			continue;
+		}
+		avaya_count(net, known ? AVAYA_CTR_SIP_REG_REFRESHED :
+					 AVAYA_CTR_SIP_REG_OPENED);
+		live[n_live++] = port;
+	}
+	if (unreg) {
+		removed = sip_remove(ct, true, 0, live, n_live);
+		if (removed)
+			avaya_count(net, AVAYA_CTR_SIP_REG_REMOVED);
+	}
+	return NF_ACCEPT;
+}
+
+static int sip_expect_media(struct nf_conn *ct, int dir,
+			    const union nf_inet_addr *dst,
+			    const struct avaya_sip_media *md, __be16 tag,
+			    u16 *pub)
+{
+	const union nf_inet_addr *src = &ct->tuplehash[!dir].tuple.src.u3;
+	struct nf_conntrack_expect *rtp, *rtcp;
+	__be16 rtp_port = htons(md->port);
+	__be16 rtcp_port = htons(md->has_rtcp ? md->rtcp_port : md->port + 1);
+	unsigned long lifetime = (unsigned long)READ_ONCE(sip_media_timeout) * HZ;
+	int ret = -ENOMEM;
+
+	rtp = nf_ct_expect_alloc(ct);
+	rtcp = nf_ct_expect_alloc(ct);
+	if (!rtp || !rtcp)
+		goto out;
+	/* Media only between the parties: from the peer, to the exact port. */
+	nf_ct_expect_init(rtp, 0, nf_ct_l3num(ct), src, dst, IPPROTO_UDP,
+			  NULL, &rtp_port);
+	nf_ct_expect_init(rtcp, 0, nf_ct_l3num(ct), src, dst, IPPROTO_UDP,
+			  NULL, &rtcp_port);
+	rtp->tuple.src.u.all = tag;
+	rtcp->tuple.src.u.all = tag;
+	ret = sip_expect_insert(ct, dir, rtp, rtcp, lifetime, false, pub);
+out:
+	if (rtp)
+		nf_ct_expect_put(rtp);
+	if (rtcp)
+		nf_ct_expect_put(rtcp);
+	return ret;
+}
+
+/*
+ * An SDP offer or answer: each media stream at the sender's own address gets
+ * an RTP and an RTCP pinhole from the other party. @media_port receives the
+ * public port when NAT had to choose another one.
+ */
+static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
+		      enum ip_conntrack_info ctinfo, const u8 *data,
+		      const struct avaya_sip_msg *m, u16 *media_port)
+{
+	const struct avaya_sip_sdp *sdp = &m->sdp;
+	const struct net *net = nf_ct_net(ct);
+	int dir = CTINFO2DIR(ctinfo);
+	__be16 tag = sip_call_tag(data, m);
+	unsigned int i;
+
+	for (i = 0; i < sdp->n_media; i++) {
+		const struct avaya_sip_media *md = &sdp->media[i];
+		const struct avaya_sip_sdp_conn *c = md->conn.family ? &md->conn :
+								       &sdp->conn;
+		union nf_inet_addr a;
+		u16 pub;
+		int ret;
+
+		if (!md->port)		/* a disabled stream */
+			continue;
+		if (!c->family || !sip_span_addr(ct, data, &c->addr, &a) ||
+		    !sip_is_sender(ct, dir, &a)) {
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP);
+			continue;
+		}
+		ret = sip_expect_media(ct, dir, &ct->tuplehash[dir].tuple.src.u3,
+				       md, tag, &pub);
+		if (ret) {
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
+			nf_ct_helper_log(skb, ct, "cannot add media expectation");
+			return NF_DROP;
+		}
+		avaya_count(net, AVAYA_CTR_SIP_MEDIA_OPENED);
+		if (pub != md->port)
+			media_port[i] = pub;
+	}
+	return NF_ACCEPT;
+}
+
+/* The messages whose SDP is an offer or an answer. */
+static bool sip_carries_sdp(const struct avaya_sip_msg *m)
+{
+	u8 method = m->is_request ? m->method : m->cseq_method;
+
+	if (!m->is_sdp || !m->sdp.n_media)
+		return false;
+	if (!m->is_request && (m->status < 180 || m->status >= 300))
+		return false;
+	return method == AVAYA_SIP_INVITE || method == AVAYA_SIP_UPDATE ||
+	       method == AVAYA_SIP_PRACK || method == AVAYA_SIP_ACK;
+}
+
+static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
+			enum ip_conntrack_info ctinfo, const u8 *data,
+			const struct avaya_sip_msg *m, u16 *media_port)
+{
+	struct avaya_sip_master *sm = sip_master(ct);
+
+	if (m->is_request && m->method == AVAYA_SIP_REGISTER) {
+		sip_on_register(ct, ctinfo, data, m);
+		return NF_ACCEPT;
+	}
+	if (m->is_request && (m->method == AVAYA_SIP_BYE ||
+			      m->method == AVAYA_SIP_CANCEL)) {
+		sip_call_ended(ct, data, m);
+		return NF_ACCEPT;
+	}
+	if (!m->is_request && m->cseq_method == AVAYA_SIP_REGISTER &&
+	    m->status >= 200) {
+		if (m->status < 300)
+			return sip_on_register_ok(skb, ct, ctinfo, data, m);
+		if (m->cseq == sm->reg_cseq)
+			sm->reg_state = AVAYA_SIP_REG_IDLE;
+		return NF_ACCEPT;
+	}
+	if (!m->is_request && m->cseq_method == AVAYA_SIP_INVITE &&
+	    m->status >= 300) {
+		sip_call_ended(ct, data, m);
+		return NF_ACCEPT;
+	}
+	if (sip_carries_sdp(m))
+		return sip_on_sdp(skb, ct, ctinfo, data, m, media_port);
+	return NF_ACCEPT;
+}
+
+/*
+ * Parse and act on the message at @off of the payload. Returns the verdict;
+ * *@used and *@newlen are its length before and after NAT.
+ */
+static int sip_one(struct sk_buff *skb, unsigned int protoff,
+		   struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+		   unsigned int dataoff, unsigned int off, unsigned int avail,
+		   bool stream, struct avaya_sip_msg *m,
+		   unsigned int *used, unsigned int *newlen)
+{
+	u16 media_port[AVAYA_SIP_MAX_MEDIA] = { 0 };
+	const struct avaya_nat_ops *nat;
+	const u8 *data = skb->data + dataoff + off;
+	int ret;
+
+	ret = sip_parse(data, avail, m);
+	if (ret == -AVAYA_SIP_INCOMPLETE && stream)
+		return -EAGAIN;
+	if (ret < 0 || (stream && !m->has_clen))
+		return -EBADMSG;
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
+	*used = ret;
+	*newlen = ret;
+	ret = sip_dispatch(skb, ct, ctinfo, data, m, media_port);
+	if (ret != NF_ACCEPT)
+		return ret;
+	nat = rcu_dereference(avaya_nat_hook);
+	if (nat && nat->sip_msg && ct->status & IPS_NAT_MASK)
+		return nat->sip_msg(skb, ct, ctinfo, protoff, dataoff, off,
+				    newlen, m, media_port);
+	return NF_ACCEPT;
+}
+
+static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
+			struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			unsigned int dataoff)
+{
+	unsigned int used, newlen;
+	struct avaya_sip_msg m;
+	int ret;
+
+	ret = sip_one(skb, protoff, ct, ctinfo, dataoff, 0, skb->len - dataoff,
+		      false, &m, &used, &newlen);
+	if (ret < 0)
+		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED, "SIP");
+	return ret;
+}
+
+/*
+ * Where to start in this segment: skip the tail of a message that began in
+ * an earlier segment. Returns false when the whole segment is to be skipped.
+ */
+static bool sip_tcp_start(struct avaya_sip_master *sm, int dir, u32 seq,
+			  unsigned int len, unsigned int *off)
+{
+	s32 ahead = (s32)(sm->tcp_resume[dir] - seq);	/* wraps like tcp seq */
+
+	*off = 0;
+	if (sm->tcp_state[dir] != AVAYA_SIP_TCP_SKIP)
+		return true;
+	if (ahead <= 0) {
+		/* Lost or reordered: look for the next start line. */
+		sm->tcp_state[dir] = ahead ? AVAYA_SIP_TCP_RESYNC :
+					     AVAYA_SIP_TCP_SYNC;
+		return true;
+	}
+	if (ahead >= len) {
+		if (ahead == len)
+			sm->tcp_state[dir] = AVAYA_SIP_TCP_SYNC;
+		return false;
+	}
+	*off = ahead;
+	sm->tcp_state[dir] = AVAYA_SIP_TCP_SYNC;
+	return true;
+}
+
+/*
+ * Several messages may share a segment. One split across segments is not
+ * inspected: 32 bytes of per-flow state cannot buffer it, so we skip its
+ * bytes (counted) and resume at the next message.
+ */
+static int sip_help_tcp(struct sk_buff *skb, unsigned int protoff,
+			struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			unsigned int dataoff, u32 seq)
+{
+	struct avaya_sip_master *sm = sip_master(ct);
+	int dir = CTINFO2DIR(ctinfo);
+	unsigned int len = skb->len - dataoff, off, orig;
+	struct avaya_sip_msg m;
+	int ret;
+
+	if (!sip_tcp_start(sm, dir, seq, len, &off))
+		return NF_ACCEPT;
+	orig = off;
+	while (off < skb->len - dataoff) {
+		unsigned int used, newlen;
+
+		ret = sip_one(skb, protoff, ct, ctinfo, dataoff, off,
+			      skb->len - dataoff - off, true, &m, &used, &newlen);
+		if (ret == -EAGAIN) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
+			if (m.hdr_done) {
+				sm->tcp_state[dir] = AVAYA_SIP_TCP_SKIP;
+				sm->tcp_resume[dir] = seq + orig + m.msg_len;
+			} else {
+				sm->tcp_state[dir] = AVAYA_SIP_TCP_RESYNC;
+			}
+			return NF_ACCEPT;
+		}
+		if (ret < 0) {
+			/* Resynchronising on a later segment is not an error. */
+			if (sm->tcp_state[dir] == AVAYA_SIP_TCP_RESYNC)
+				return NF_ACCEPT;
+			sm->tcp_state[dir] = AVAYA_SIP_TCP_RESYNC;
+			return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED,
+					       "SIP");
+		}
+		sm->tcp_state[dir] = AVAYA_SIP_TCP_SYNC;
+		if (ret != NF_ACCEPT)
+			return ret;
+		off += newlen;
+		orig += used;
+	}
+	return NF_ACCEPT;
+}
+
 static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 			  struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	return NF_ACCEPT;
+	unsigned int dataoff = protoff + sizeof(struct udphdr);
+	bool tcp = nf_ct_protonum(ct) == IPPROTO_TCP;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	u32 seq = 0;
+
+	if (tcp) {
+		if (ctinfo != IP_CT_ESTABLISHED &&
+		    ctinfo != IP_CT_ESTABLISHED_REPLY)
+			return NF_ACCEPT;
+		th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
+		if (!th)
+			return NF_ACCEPT;
+		dataoff = protoff + th->doff * 4;
+		seq = ntohl(th->seq);
+	}
+	if (dataoff >= skb->len)
+		return NF_ACCEPT;
+	/* Parse in place: no shared buffer, no global lock. */
+	if (skb_linearize(skb))
+		return NF_DROP;
+	if (tcp)
+		return sip_help_tcp(skb, protoff, ct, ctinfo, dataoff, seq);
+	return sip_help_udp(skb, protoff, ct, ctinfo, dataoff);
 }
 
 static const struct nf_conntrack_expect_policy sip_exp_policy = {
 	.name		= "sip",
-	.max_expected	= 32,
+	.max_expected	= 64,
 	.timeout	= 3 * 60,
 };
 
@@ -709,6 +1855,8 @@ static void avaya_helper_setup(struct nf_conntrack_helper *h, u16 l3num,
 	h->expect_class_max = classes - 1;
 	h->help = help;
 	h->data_len = sizeof(union avaya_master);
+	/* Lets tc/ovs request nf_nat_avaya (alias ip_nat_avaya) by name. */
+	strscpy(h->nat_mod_name, NF_NAT_HELPER_NAME("avaya"), sizeof(h->nat_mod_name));
 }
 
 static void avaya_helpers_setup(void)
@@ -723,11 +1871,15 @@ static void avaya_helpers_setup(void)
 				   avaya_ras_help);
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_Q9314 + f], fam[f],
 				   IPPROTO_TCP, HELPER_Q931, q931_port,
-				   &call_exp_policy, 1, avaya_q931_help);
+				   call_exp_policy, AVAYA_EXP_CALL_MAX,
+				   avaya_q931_help);
+		avaya_helpers[AVAYA_H_Q9314 + f].destroy = call_destroy;
 		/* H.245 is only ever assigned through expectations. */
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_H2454 + f], fam[f],
 				   IPPROTO_TCP, HELPER_H245, 0,
-				   &call_exp_policy, 1, avaya_h245_help);
+				   call_exp_policy, AVAYA_EXP_CALL_MAX,
+				   avaya_h245_help);
+		avaya_helpers[AVAYA_H_H2454 + f].destroy = call_destroy;
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIP4 + f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP, sip_port,
 				   &sip_exp_policy, 1, avaya_sip_help);
@@ -769,6 +1921,7 @@ static struct pernet_operations avaya_net_ops = {
 
 static void __exit nf_conntrack_avaya_fini(void)
 {
+	call_free_all_pending();
 	nf_conntrack_helpers_unregister(avaya_helpers, ARRAY_SIZE(avaya_helpers));
 	unregister_pernet_subsys(&avaya_net_ops);
 }

@@ -48,15 +48,41 @@ enum avaya_counter {
 	AVAYA_CTR_Q931_MALFORMED,
 	AVAYA_CTR_H245_MSG,
 	AVAYA_CTR_H245_MALFORMED,
+	AVAYA_CTR_Q931_RELEASE,
+	AVAYA_CTR_CALL_H245_OPENED,
+	AVAYA_CTR_CALL_MEDIA_OPENED,
+	AVAYA_CTR_CALL_PINHOLE_REMOVED,
+	AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
+	AVAYA_CTR_CALL_REFUSED_TOO_MANY,
+	AVAYA_CTR_CALL_REFUSED_EXPECT,
+	AVAYA_CTR_CALL_TPKT_REASSEMBLED,
+	AVAYA_CTR_CALL_TPKT_LOST,
+	AVAYA_CTR_CALL_ALREADY_OPEN,
 	/* END call counters */
 	/* BEGIN sip counters (SIP owner) */
 	AVAYA_CTR_SIP_MSG,
 	AVAYA_CTR_SIP_MALFORMED,
+	AVAYA_CTR_SIP_TCP_SKIPPED,
+	AVAYA_CTR_SIP_REG_OPENED,
+	AVAYA_CTR_SIP_REG_REFRESHED,
+	AVAYA_CTR_SIP_REG_REMOVED,
+	AVAYA_CTR_SIP_REFUSED_CONTACT,
+	AVAYA_CTR_SIP_MEDIA_OPENED,
+	AVAYA_CTR_SIP_MEDIA_REMOVED,
+	AVAYA_CTR_SIP_REFUSED_SDP,
+	AVAYA_CTR_SIP_REFUSED_EXPECT,
+	AVAYA_CTR_SIP_NAT_REWRITTEN,
+	AVAYA_CTR_SIP_NAT_PORT_CHANGED,
+	AVAYA_CTR_SIP_NAT_FAILED,
 	/* END sip counters */
 	/* BEGIN nat counters (H.323 NAT owner) */
 	AVAYA_CTR_NAT_RAS_REWRITTEN,
 	AVAYA_CTR_NAT_RAS_PROTECTED,
 	AVAYA_CTR_NAT_REFUSED,
+	AVAYA_CTR_NAT_REFUSED_IPV6,
+	AVAYA_CTR_NAT_REFUSED_NO_PORT,
+	AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
+	AVAYA_CTR_NAT_EXPECT,
 	/* END nat counters */
 	AVAYA_CTR_MAX
 };
@@ -76,18 +102,57 @@ struct avaya_ras_master {
 	u16 rrq_seq;		/* requestSeqNum of the pending RRQ */
 	u32 epid_hash;		/* endpointIdentifier the RCF assigned */
 	u8 state;		/* enum avaya_ras_state */
+	__be16 nat_port;	/* public csa port under SNAT, set by nf_nat_avaya */
 };
 
 /* BEGIN call master (Q.931/H.245 owner): per-connection state, <= 32 bytes */
+struct avaya_tpkt_pend;
+
+/*
+ * avaya-q931 and avaya-h245 both read a TPKT stream. A TPKT split across
+ * segments is reassembled in a bounded, separately allocated buffer per
+ * direction; end_seq lets retransmissions and keep-alives be skipped.
+ */
 struct avaya_call_master {
-	u8 unused;
+	struct avaya_tpkt_pend *pend[IP_CT_DIR_MAX];
+	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
+	u8 seq_valid[IP_CT_DIR_MAX];
+};
+
+/* Expectation classes of avaya-q931 and avaya-h245. */
+enum avaya_call_exp_class {
+	AVAYA_EXP_H245,		/* tcp to an h245Address, gets avaya-h245 */
+	AVAYA_EXP_MEDIA,	/* udp RTP/RTCP of a logical channel */
+	AVAYA_EXP_CALL_MAX,
 };
 
 /* END call master */
 
 /* BEGIN sip master (SIP owner): per-connection state, <= 32 bytes */
+struct avaya_sip_msg;
+
+enum avaya_sip_reg_state {
+	AVAYA_SIP_REG_IDLE,
+	AVAYA_SIP_REG_PENDING,		/* REGISTER seen, answer awaited */
+	AVAYA_SIP_REG_UNREG_PENDING,	/* a REGISTER that removes bindings */
+};
+
+/*
+ * TCP: a message split across segments is not inspected (no buffering in
+ * 32 bytes); we skip its remaining bytes and resume at the next message.
+ */
+enum avaya_sip_tcp_state {
+	AVAYA_SIP_TCP_SYNC,	/* the next segment starts a message */
+	AVAYA_SIP_TCP_SKIP,	/* tcp_resume holds where the next one starts */
+	AVAYA_SIP_TCP_RESYNC,	/* length unknown: wait for a SIP start line */
+};
+
 struct avaya_sip_master {
-	u8 unused;
+	u32 reg_cseq;		/* CSeq of the REGISTER awaiting its answer */
+	u32 reg_callid;		/* hash of its Call-ID */
+	u32 tcp_resume[2];	/* per direction: where the next message starts */
+	u8 reg_state;		/* enum avaya_sip_reg_state */
+	u8 tcp_state[2];	/* per direction: enum avaya_sip_tcp_state */
 };
 
 /* END sip master */
@@ -123,6 +188,25 @@ struct avaya_nat_ops {
 	/* BEGIN call nat ops (H.323 NAT owner) */
 	/* END call nat ops */
 	/* BEGIN sip nat ops (SIP owner) */
+	/*
+	 * Rewrite the SIP message at @msgoff in the payload: Via, Contact,
+	 * Request-URI and SDP addresses as NAT translated them, the m= ports
+	 * to @media_port[i] (0: keep) and Content-Length. *@msglen is updated.
+	 */
+	int (*sip_msg)(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, unsigned int protoff,
+		       unsigned int dataoff, unsigned int msgoff,
+		       unsigned int *msglen, const struct avaya_sip_msg *m,
+		       const u16 *media_port);
+	/*
+	 * Insert @exp (and @rtcp at the next port, may be NULL), whose tuple
+	 * names the private destination of the host that is the source in
+	 * direction @side, as the far side reaches it through NAT. Returns the
+	 * public port, or 0 when no port was free.
+	 */
+	u16 (*sip_expect)(struct nf_conn *ct, enum ip_conntrack_dir side,
+			  struct nf_conntrack_expect *exp,
+			  struct nf_conntrack_expect *rtcp, bool keep_port);
 	/* END sip nat ops */
 };
 

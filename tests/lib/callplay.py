@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The nf_conntrack_avaya authors
+"""Play a call's TCP conversation between two network namespaces.
+
+One process holds both ends: it enters a namespace (setns) to create each
+socket, so the order of messages across connections is exactly the plan's.
+Every payload must arrive byte-identical on the other side.
+
+    callplay.py PLAN.json
+
+PLAN:
+  {"conns": {"q931": {"client": ["ph", "10.0.1.2:32803"],
+                      "server": ["gk", "10.0.2.2:1720"]}, ...},
+   "steps": [{"conn": "q931", "from": "client", "hex": "0300...",
+              "split": [4, 60]},	# optional: write in pieces at offsets
+             {"conn": "q931", "from": "server", "hex": "..."},
+             {"mark": "/path/file"},		# create the file
+             {"wait": "/path/file"}, ...]}	# wait until it exists
+
+A connection is opened at its first step; a connect that does not complete
+(the firewall drops it) fails the play with exit status 2.
+"""
+import ctypes
+import json
+import os
+import socket
+import sys
+import time
+
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter(ns):
+    fd = os.open(f'/run/netns/{ns}', os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), f'setns {ns}')
+    finally:
+        os.close(fd)
+
+
+def endpoint(text):
+    host, port = text.rsplit(':', 1)
+    host = host.strip('[]')
+    fam = socket.AF_INET6 if ':' in host else socket.AF_INET
+    return fam, (host, int(port))
+
+
+def sock(ns, ep, kind=socket.SOCK_STREAM):
+    enter(ns)
+    fam, addr = endpoint(ep)
+    s = socket.socket(fam, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(addr)
+    return s
+
+
+class Conn:
+    def __init__(self, name, spec):
+        self.name = name
+        self.spec = spec
+        self.ends = None
+        self.listener = sock(spec['server'][0], spec['server'][1])
+        self.listener.listen(4)
+
+    def open(self):
+        if self.ends:
+            return
+        c = sock(self.spec['client'][0], self.spec['client'][1])
+        c.settimeout(2)
+        try:
+            c.connect(endpoint(self.spec['server'][1])[1])
+        except OSError as e:
+            print(f'callplay: {self.name}: connect failed: {e}', flush=True)
+            sys.exit(2)
+        self.listener.settimeout(2)
+        s, _ = self.listener.accept()
+        for x in (c, s):
+            x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            x.settimeout(3)
+        self.ends = {'client': c, 'server': s}
+        print(f'callplay: {self.name}: connected', flush=True)
+
+    def send(self, side, data, split):
+        self.open()
+        tx = self.ends[side]
+        rx = self.ends['server' if side == 'client' else 'client']
+        cuts = [0] + sorted(split or []) + [len(data)]
+        for a, b in zip(cuts, cuts[1:]):
+            tx.sendall(data[a:b])
+            if split:
+                time.sleep(0.2)		# a separate segment, not coalesced
+        got = b''
+        while len(got) < len(data):
+            try:
+                chunk = rx.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            got += chunk
+        if got != data:
+            print(f'callplay: {self.name}: {len(data)} octets sent from '
+                  f'{side}, {len(got)} differ on arrival', flush=True)
+            sys.exit(3)
+
+
+def main(argv):
+    plan = json.load(open(argv[1]))
+    conns = {n: Conn(n, spec) for n, spec in plan['conns'].items()}
+    for i, st in enumerate(plan['steps']):
+        if 'mark' in st:
+            open(st['mark'], 'w').close()
+        elif 'wait' in st:
+            while not os.path.exists(st['wait']):
+                time.sleep(0.05)
+        else:
+            conns[st['conn']].send(st['from'], bytes.fromhex(st['hex']),
+                                   st.get('split'))
+            print(f'callplay: step {i}: {st["conn"]} {st["from"]} '
+                  f'{len(st["hex"]) // 2} octets', flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -68,7 +68,7 @@ kill "$dump" 2>/dev/null
 sleep 0.5
 echo "    what tshark saw on the gatekeeper side of the firewall:"
 tshark -r "$work/ras.pcap" -T fields -e ip.src -e ip.dst -e h225.RasMessage \
-	-e h225.ip -e h225.port -e h225.timeToLive 2>/dev/null |
+	-e h225.ipV4 -e h225.ipV4_port -e h225.timeToLive 2>/dev/null |
 	awk -F'\t' '{ printf "%s -> %s  RasMessage=%s (3=RRQ 4=RCF) addr=%s port=%s ttl=%s\n", $1, $2, $3, $4, $5, $6 }' | show
 
 say "6. The pinhole the helper opened (conntrack -L expect)"

@@ -5,6 +5,10 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
+#include <linux/bitmap.h>
+#include <linux/jhash.h>
+#include <linux/string.h>
+#include <linux/udp.h>
 
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
@@ -12,6 +16,8 @@
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_helper.h>
 
+#include "avaya_rewrite.h"
+#include "avaya_sip.h"
 #include "nf_conntrack_avaya.h"
 
 #define NAT_HELPER_NAME "avaya"
@@ -19,26 +25,778 @@
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("NAT helper for Avaya H.323 phones and SIP trunks");
 MODULE_AUTHOR("The nf_conntrack_avaya authors");
+MODULE_ALIAS_NF_NAT_HELPER(NAT_HELPER_NAME);
+
+static struct nf_conntrack_nat_helper avaya_nat_helper =
+	NF_CT_NAT_HELPER_INIT(NAT_HELPER_NAME);
 
 /* BEGIN h323 nat (H.323 NAT owner) */
+/*
+ * H.323 RAS behind SNAT/masquerade, IPv4 only (NAT66 is refused and
+ * counted). The phones are on the original side of the RAS flow.
+ *
+ * nat_mode:
+ *   auto     rewrite, except messages carrying H.235 (crypto)tokens: an
+ *            integrity-protected message is forwarded byte-identical;
+ *   rewrite  always rewrite (breaks H.235 integrity, the admin's choice);
+ *   passive  never rewrite ("plain NAT" for a gatekeeper that does its own
+ *            NAT handling, e.g. CM NAT shuffling).
+ * The reverse signalling pinhole is NATed in every mode.
+ *
+ * Public signalling port plan, for many phones behind one address: a
+ * registered phone keeps its public port for the life of its registration.
+ * A new registration tries the phone's own callSignalAddress port, then
+ * nat_sig_ports lo + jhash(private ip, port) mod size, then the next ports
+ * of that range in order. A port is taken when another connection holds a
+ * TCP expectation to the public address on it. Unrewritten messages
+ * (passive, protected) can only use the phone's own port. When no port is
+ * free the RRQ is dropped, counted (nat_refused_no_port) and logged: the
+ * gatekeeper must never learn an address that leads nowhere.
+ */
+enum avaya_nat_mode { NAT_MODE_AUTO, NAT_MODE_REWRITE, NAT_MODE_PASSIVE };
+
+static const char *const nat_mode_names[] = {
+	[NAT_MODE_AUTO] = "auto",
+	[NAT_MODE_REWRITE] = "rewrite",
+	[NAT_MODE_PASSIVE] = "passive",
+};
+
+static unsigned int nat_mode __read_mostly = NAT_MODE_AUTO;
+
+static int nat_mode_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(nat_mode_names, val);
+
+	if (i < 0)
+		return i;
+	WRITE_ONCE(nat_mode, i);
+	return 0;
+}
+
+static int nat_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 nat_mode_names[READ_ONCE(nat_mode)]);
+}
+
+static const struct kernel_param_ops nat_mode_ops = {
+	.set = nat_mode_set,
+	.get = nat_mode_get,
+};
+module_param_cb(nat_mode, &nat_mode_ops, NULL, 0644);
+MODULE_PARM_DESC(nat_mode, "auto (default: rewrite RAS unless H.235-protected), rewrite (always) or passive (never; pinholes are NATed all the same)");
+
+/* The range of the port plan, lo << 16 | hi; at most NAT_PLAN_MAX ports. */
+#define NAT_PLAN_MAX	1024
+static u32 nat_sig_ports __read_mostly = (11720U << 16) | 12743U;
+
+static int nat_sig_ports_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int lo, hi;
+
+	if (sscanf(val, "%u-%u", &lo, &hi) != 2)
+		return -EINVAL;
+	if (!lo || lo > hi || hi > 65535 || hi - lo + 1 > NAT_PLAN_MAX)
+		return -EINVAL;
+	WRITE_ONCE(nat_sig_ports, lo << 16 | hi);
+	return 0;
+}
+
+static int nat_sig_ports_get(char *buf, const struct kernel_param *kp)
+{
+	u32 v = READ_ONCE(nat_sig_ports);
+
+	return scnprintf(buf, PAGE_SIZE, "%u-%u\n", v >> 16, v & 0xffff);
+}
+
+static const struct kernel_param_ops nat_sig_ports_ops = {
+	.set = nat_sig_ports_set,
+	.get = nat_sig_ports_get,
+};
+module_param_cb(nat_sig_ports, &nat_sig_ports_ops, NULL, 0644);
+MODULE_PARM_DESC(nat_sig_ports, "Public call signalling ports for phones whose own port is taken, lo-hi, at most 1024 (default 11720-12743)");
+
+static struct avaya_ras_master *nat_ras_master(const struct nf_conn *ct)
+{
+	union avaya_master *am = nfct_help_data(ct);
+
+	return &am->ras;
+}
+
+static bool nat_protected(const struct avaya_ras *m)
+{
+	switch (READ_ONCE(nat_mode)) {
+	case NAT_MODE_REWRITE:
+		return false;
+	case NAT_MODE_PASSIVE:
+		return true;
+	default:
+		return m->has_tokens || m->has_crypto_tokens;
+	}
+}
+
+struct nat_port_scan {
+	const struct nf_conn *self;
+	__be32 pub;
+	u16 own, lo, hi;
+	bool own_used;
+	unsigned long *used;
+};
+
+/* Read-only walk: notes the public ports other connections expect on. */
+static bool nat_port_scan(struct nf_conntrack_expect *exp, void *data)
+{
+	struct nat_port_scan *s = data;
+	u16 port;
+
+	if (exp->master == s->self || exp->tuple.src.l3num != NFPROTO_IPV4 ||
+	    exp->tuple.dst.protonum != IPPROTO_TCP ||
+	    exp->tuple.dst.u3.ip != s->pub)
+		return false;
+	port = ntohs(exp->tuple.dst.u.tcp.port);
+	if (port == s->own)
+		s->own_used = true;
+	if (port >= s->lo && port <= s->hi)
+		__set_bit(port - s->lo, s->used);
+	return false;
+}
+
+/* The port plan documented above; 0 when the phone cannot be served. */
+static u16 nat_choose_port(struct nf_conn *ct, __be32 priv, __be32 pub,
+			   u16 own, bool own_only)
+{
+	DECLARE_BITMAP(used, NAT_PLAN_MAX);
+	u32 range = READ_ONCE(nat_sig_ports);
+	struct nat_port_scan s = {
+		.self = ct, .pub = pub, .own = own,
+		.lo = range >> 16, .hi = range & 0xffff, .used = used,
+	};
+	unsigned int attempt;
+	u32 hash;
+	u16 p;
+
+	bitmap_zero(used, NAT_PLAN_MAX);
+	nf_ct_expect_iterate_net(nf_ct_net(ct), nat_port_scan, &s, 0, 0);
+	if (!s.own_used)
+		return own;
+	if (own_only)
+		return 0;
+	hash = jhash_2words((__force u32)priv, own, 0x4e415450);
+	for (attempt = 1; (p = avaya_nat_port_candidate(own, hash, s.lo, s.hi,
+							attempt)); attempt++)
+		if (p != own && !test_bit(p - s.lo, used))
+			return p;
+	return 0;
+}
+
+static int nat_patch(struct sk_buff *skb, struct nf_conn *ct,
+		     enum ip_conntrack_info ctinfo, unsigned int protoff,
+		     unsigned char **data, unsigned int len,
+		     const struct avaya_taddr *a, __be32 ip, u16 port)
+{
+	u8 rep[AVAYA_TADDR_MAX_REP];
+	int n = avaya_taddr_rep(a, len, (const u8 *)&ip, port, rep);
+
+	if (n < 0)
+		return NF_ACCEPT;
+	if (!nf_nat_mangle_udp_packet(skb, ct, ctinfo, protoff, a->off, n,
+				      rep, n)) {
+		nf_ct_helper_log(skb, ct, "cannot rewrite RAS address");
+		return NF_DROP;
+	}
+	/* Mangling may have moved the (linear) data. */
+	*data = skb->data + protoff + sizeof(struct udphdr);
+	return NF_ACCEPT;
+}
+
+struct nat_map {
+	__be32 from_ip, to_ip;
+	u16 from_port, to_port;
+};
+
+/* Rewrites every address of @a[0..n) that is @map->from. */
+static int nat_patch_list(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo, unsigned int protoff,
+			  unsigned char **data, unsigned int len,
+			  const struct avaya_taddr *a, unsigned int n,
+			  const struct nat_map *map, unsigned int *done)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (a[i].family != 4 || a[i].port != map->from_port ||
+		    memcmp(a[i].ip, &map->from_ip, 4))
+			continue;
+		ret = nat_patch(skb, ct, ctinfo, protoff, data, len, &a[i],
+				map->to_ip, map->to_port);
+		if (ret != NF_ACCEPT)
+			return ret;
+		(*done)++;
+	}
+	return NF_ACCEPT;
+}
+
+/* The phone's callSignalAddress in an RRQ: the first one of its own. */
+static const struct avaya_taddr *nat_own_csa(const struct avaya_ras *m,
+					     __be32 priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_csa; i++)
+		if (m->csa[i].family == 4 && !memcmp(m->csa[i].ip, &priv, 4))
+			return &m->csa[i];
+	return NULL;
+}
+
+/* RRQ: fix the public signalling port the gatekeeper will learn. */
+static int nat_rrq_port(struct nf_conn *ct, const struct avaya_ras *m,
+			__be32 priv, __be32 pub, bool rewrite)
+{
+	struct avaya_ras_master *rm = nat_ras_master(ct);
+	const struct avaya_taddr *csa = nat_own_csa(m, priv);
+	u16 port;
+
+	if (!csa)
+		return NF_ACCEPT;
+	if (rm->state == AVAYA_RAS_REGISTERED && rm->nat_port &&
+	    ntohs(rm->csa_port) == csa->port)
+		return NF_ACCEPT;
+	port = nat_choose_port(ct, priv, pub, csa->port, !rewrite);
+	rm->nat_port = htons(port);
+	if (port)
+		return NF_ACCEPT;
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED_NO_PORT);
+	net_warn_ratelimited("nf_nat_avaya: no public signalling port for %pI4:%u on %pI4, registration refused\n",
+			     &priv, csa->port, &pub);
+	/* Unrewritten, the message cannot mislead anyone: let it pass. */
+	return rewrite ? NF_DROP : NF_ACCEPT;
+}
+
 static int avaya_nat_ras(struct sk_buff *skb, struct nf_conn *ct,
 			 enum ip_conntrack_info ctinfo, unsigned int protoff,
 			 unsigned char **data, unsigned int *len,
 			 const struct avaya_ras *m)
 {
-	return NF_ACCEPT;
+	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct nf_conntrack_tuple *repl = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	struct avaya_ras_master *rm = nat_ras_master(ct);
+	const struct net *net = nf_ct_net(ct);
+	const struct avaya_taddr *own;
+	struct nat_map ras, csa;
+	unsigned int done = 0;
+	bool rewrite;
+	int ret;
+
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4) {
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED_IPV6);
+		return NF_ACCEPT;
+	}
+	/* Only phones behind source NAT; a NATed gatekeeper is not handled. */
+	if (!(ct->status & IPS_SRC_NAT) || !m->decoded)
+		return NF_ACCEPT;
+	rewrite = !nat_protected(m);
+	if (!rewrite && (m->has_tokens || m->has_crypto_tokens))
+		avaya_count(net, AVAYA_CTR_NAT_RAS_PROTECTED);
+
+	ras = (struct nat_map){ orig->src.u3.ip, repl->dst.u3.ip,
+				ntohs(orig->src.u.udp.port),
+				ntohs(repl->dst.u.udp.port) };
+	csa = (struct nat_map){ rm->csa.ip, repl->dst.u3.ip,
+				ntohs(rm->csa_port), ntohs(rm->nat_port) };
+	if (CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL && m->type == RAS_RRQ) {
+		ret = nat_rrq_port(ct, m, orig->src.u3.ip, repl->dst.u3.ip,
+				   rewrite);
+		if (ret != NF_ACCEPT)
+			return ret;
+		own = nat_own_csa(m, orig->src.u3.ip);
+		if (own)
+			csa = (struct nat_map){ orig->src.u3.ip,
+						repl->dst.u3.ip, own->port,
+						ntohs(rm->nat_port) };
+	}
+	if (!rewrite)
+		return NF_ACCEPT;
+	if (CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY) {
+		swap(ras.from_ip, ras.to_ip);
+		swap(ras.from_port, ras.to_port);
+		swap(csa.from_ip, csa.to_ip);
+		swap(csa.from_port, csa.to_port);
+	}
+	ret = nat_patch_list(skb, ct, ctinfo, protoff, data, *len, m->ras,
+			     m->n_ras, &ras, &done);
+	if (ret == NF_ACCEPT && csa.from_port && csa.to_port)
+		ret = nat_patch_list(skb, ct, ctinfo, protoff, data, *len,
+				     m->csa, m->n_csa, &csa, &done);
+	if (done)
+		avaya_count(net, AVAYA_CTR_NAT_RAS_REWRITTEN);
+	return ret;
+}
+
+/*
+ * The gatekeeper reaches the phone at the public address: only the
+ * destination moves, to the private address the expectation saved.
+ */
+static void avaya_nat_to_phone(struct nf_conn *new,
+			       struct nf_conntrack_expect *exp)
+{
+	struct nf_nat_range2 range = {};
+
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	range.min_addr = new->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
+	range.max_addr = range.min_addr;
+	nf_nat_setup_info(new, &range, NF_NAT_MANIP_SRC);
+
+	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	range.min_proto = exp->saved_proto;
+	range.max_proto = exp->saved_proto;
+	range.min_addr = exp->saved_addr;
+	range.max_addr = exp->saved_addr;
+	nf_nat_setup_info(new, &range, NF_NAT_MANIP_DST);
+}
+
+static struct nf_ct_helper_expectfn avaya_nat_expectfn = {
+	.name		= "avaya-ras-nat",
+	.expectfn	= avaya_nat_to_phone,
+};
+
+/* The public port an expectation to the phone's private @port maps to. */
+static u16 nat_public_port(const struct nf_conn *ct,
+			   const struct nf_conntrack_expect *exp, u16 port)
+{
+	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct avaya_ras_master *rm = nat_ras_master(ct);
+
+	if (exp->tuple.dst.u3.ip != orig->src.u3.ip)
+		return 0;
+	if (exp->class == AVAYA_EXP_REVERSE)
+		return port == ntohs(rm->csa_port) ? ntohs(rm->nat_port) : 0;
+	/* The unicast GCF goes to the rasAddress, i.e. the mapped source. */
+	if (exp->class == AVAYA_EXP_GCF && port == ntohs(orig->src.u.udp.port))
+		return ntohs(ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u.udp.port);
+	return 0;
 }
 
 static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo,
 			    struct nf_conntrack_expect *exp)
 {
-	return nf_ct_expect_related(exp, 0);
+	const struct net *net = nf_ct_net(ct);
+	u16 port;
+	int ret;
+
+	if (!(ct->status & IPS_SRC_NAT) && nf_ct_l3num(ct) == NFPROTO_IPV4)
+		return nf_ct_expect_related(exp, 0);
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4) {
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED_IPV6);
+		return -ENOSPC;
+	}
+	port = nat_public_port(ct, exp, ntohs(exp->tuple.dst.u.all));
+	if (!port) {
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
+		return -ENOSPC;
+	}
+	exp->saved_addr = exp->tuple.dst.u3;
+	exp->saved_proto.all = exp->tuple.dst.u.all;
+	exp->dir = IP_CT_DIR_REPLY;
+	exp->expectfn = avaya_nat_to_phone;
+	exp->tuple.dst.u3 = ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3;
+	exp->tuple.dst.u.all = htons(port);
+	ret = nf_ct_expect_related(exp, 0);
+	if (ret == -EBUSY) {
+		/* Another phone won the port since the RRQ: it re-registers. */
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
+		net_warn_ratelimited("nf_nat_avaya: public port %pI4:%u already taken, %pI4 refused\n",
+				     &exp->tuple.dst.u3.ip, port,
+				     &exp->saved_addr.ip);
+	} else if (!ret) {
+		avaya_count(net, AVAYA_CTR_NAT_EXPECT);
+	}
+	return ret;
+}
+
+static bool avaya_nat_exp_is_ours(struct nf_conntrack_expect *exp, void *data)
+{
+	return exp->expectfn == avaya_nat_to_phone;
 }
 
 /* END h323 nat */
 
 /* BEGIN sip nat (SIP owner) */
+#define SIP_NAT_MAX_EDITS	(3 + 3 * AVAYA_SIP_MAX_VIA + AVAYA_SIP_MAX_CONTACT + \
+				 3 * AVAYA_SIP_MAX_MEDIA + 1)
+#define SIP_DEFAULT_PORT	5060
+#define SIP_MEDIA_PORT_TRIES	128
+
+/* What to rewrite, found again at apply time: the text before it is intact. */
+enum sip_edit_kind {
+	SIP_ED_RURI,
+	SIP_ED_VIA,
+	SIP_ED_RECEIVED,
+	SIP_ED_RPORT,
+	SIP_ED_CONTACT,
+	SIP_ED_ORIGIN,
+	SIP_ED_CONN,
+	SIP_ED_MEDIA_CONN,
+	SIP_ED_MEDIA_PORT,
+	SIP_ED_MEDIA_RTCP,
+	SIP_ED_CLEN,
+};
+
+struct sip_edit {
+	u16 off;
+	u8 kind;
+	u8 idx;
+};
+
+struct sip_nat_ctx {
+	struct nf_conn *ct;
+	int dir;
+	const struct avaya_sip_msg *m;
+	const u16 *media_port;
+	u32 clen;
+};
+
+/* The address text of @a, written the way @s was (IPv4 or IPv6). */
+static int sip_nat_addr_txt(const struct nf_conn *ct,
+			    const union nf_inet_addr *a, char *buf, size_t n)
+{
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
+		return scnprintf(buf, n, "%pI4", &a->ip);
+	return scnprintf(buf, n, "%pI6c", &a->in6);
+}
+
+static bool sip_nat_parse(const struct nf_conn *ct, const u8 *data,
+			  const struct avaya_sip_span *s, union nf_inet_addr *a)
+{
+	u8 want = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AVAYA_SIP_IP4 : AVAYA_SIP_IP6;
+	u8 family, ip[16];
+
+	if (!s->len || sip_parse_addr(data + s->off, s->len, &family, ip) ||
+	    family != want)
+		return false;
+	memset(a, 0, sizeof(*a));
+	memcpy(a, ip, family == AVAYA_SIP_IP4 ? 4 : 16);
+	return true;
+}
+
+/*
+ * The sender's own address becomes what NAT made of it, the far side's
+ * public view of us becomes our private address again. The port follows
+ * only where it is the flow's own port.
+ */
+static bool sip_nat_map(const struct nf_conn *ct, int dir,
+			union nf_inet_addr *a, __be16 *port)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
+
+	if (nf_inet_addr_cmp(a, &t->src.u3)) {
+		if (*port == t->src.u.all)
+			*port = r->dst.u.all;
+		*a = r->dst.u3;
+		return true;
+	}
+	if (nf_inet_addr_cmp(a, &t->dst.u3)) {
+		if (*port == t->dst.u.all)
+			*port = r->src.u.all;
+		*a = r->src.u3;
+		return true;
+	}
+	return false;
+}
+
+static int sip_nat_hostport(const struct sip_nat_ctx *x, const u8 *data,
+			    const struct avaya_sip_hostport *hp, char *buf,
+			    size_t n)
+{
+	__be16 port = htons(hp->has_port ? hp->port : SIP_DEFAULT_PORT);
+	union nf_inet_addr a;
+	int len = 0;
+
+	if (!sip_nat_parse(x->ct, data, &hp->host, &a) ||
+	    !sip_nat_map(x->ct, x->dir, &a, &port))
+		return -1;
+	if (hp->v6ref)
+		buf[len++] = '[';
+	len += sip_nat_addr_txt(x->ct, &a, buf + len, n - len - 8);
+	if (hp->v6ref)
+		buf[len++] = ']';
+	if (hp->has_port || ntohs(port) != SIP_DEFAULT_PORT)
+		len += scnprintf(buf + len, n - len, ":%u", ntohs(port));
+	return len;
+}
+
+static int sip_nat_addr_only(const struct sip_nat_ctx *x, const u8 *data,
+			     const struct avaya_sip_span *s, char *buf, size_t n)
+{
+	union nf_inet_addr a;
+	__be16 port = 0;
+
+	if (!sip_nat_parse(x->ct, data, s, &a) ||
+	    !sip_nat_map(x->ct, x->dir, &a, &port))
+		return -1;
+	return sip_nat_addr_txt(x->ct, &a, buf, n);
+}
+
+/* A valued rport that names our public port goes back to the private one. */
+static int sip_nat_rport(const struct sip_nat_ctx *x,
+			 const struct avaya_sip_via *v, char *buf, size_t n)
+{
+	const struct nf_conntrack_tuple *t = &x->ct->tuplehash[x->dir].tuple;
+	const struct nf_conntrack_tuple *r = &x->ct->tuplehash[!x->dir].tuple;
+
+	if (!v->rport.len || htons(v->rport_val) != t->dst.u.all)
+		return -1;
+	return scnprintf(buf, n, "%u", ntohs(r->src.u.all));
+}
+
+/* Replacement text and span of one edit; -1 when nothing changes. */
+static int sip_nat_edit(const struct sip_nat_ctx *x, const u8 *data,
+			u8 kind, u8 i, struct avaya_sip_span *s, char *buf,
+			size_t n)
+{
+	const struct avaya_sip_msg *m = x->m;
+	const struct avaya_sip_media *md = &m->sdp.media[i];
+
+	switch (kind) {
+	case SIP_ED_RURI:
+		*s = m->ruri.host.all;
+		return sip_nat_hostport(x, data, &m->ruri.host, buf, n);
+	case SIP_ED_VIA:
+		*s = m->via[i].sent_by.all;
+		return sip_nat_hostport(x, data, &m->via[i].sent_by, buf, n);
+	case SIP_ED_RECEIVED:
+		*s = m->via[i].received;
+		return sip_nat_addr_only(x, data, s, buf, n);
+	case SIP_ED_RPORT:
+		*s = m->via[i].rport;
+		return sip_nat_rport(x, &m->via[i], buf, n);
+	case SIP_ED_CONTACT:
+		*s = m->contact[i].uri.host.all;
+		return sip_nat_hostport(x, data, &m->contact[i].uri.host, buf, n);
+	case SIP_ED_ORIGIN:
+		*s = m->sdp.origin.addr;
+		return sip_nat_addr_only(x, data, s, buf, n);
+	case SIP_ED_CONN:
+		*s = m->sdp.conn.addr;
+		return sip_nat_addr_only(x, data, s, buf, n);
+	case SIP_ED_MEDIA_CONN:
+		*s = md->conn.addr;
+		return sip_nat_addr_only(x, data, s, buf, n);
+	case SIP_ED_MEDIA_PORT:
+		*s = md->port_txt;
+		if (!x->media_port[i])
+			return -1;
+		return scnprintf(buf, n, "%u", x->media_port[i]);
+	case SIP_ED_MEDIA_RTCP:
+		*s = md->rtcp_txt;
+		if (!x->media_port[i] || !md->has_rtcp)
+			return -1;
+		return scnprintf(buf, n, "%u", x->media_port[i] + 1);
+	case SIP_ED_CLEN:
+		*s = m->clen_txt;
+		return scnprintf(buf, n, "%u", x->clen);
+	}
+	return -1;
+}
+
+/* Collect the edits that change something; returns the body's growth. */
+static int sip_nat_collect(const struct sip_nat_ctx *x, const u8 *data,
+			   struct sip_edit *ed, unsigned int *n_ed)
+{
+	static const u8 per_via[] = { SIP_ED_VIA, SIP_ED_RECEIVED, SIP_ED_RPORT };
+	const struct avaya_sip_msg *m = x->m;
+	struct sip_edit cand[SIP_NAT_MAX_EDITS];
+	unsigned int n = 0, i, k;
+	int delta = 0;
+	char buf[64];
+
+	if (m->is_request)
+		cand[n++] = (struct sip_edit){ .kind = SIP_ED_RURI };
+	for (i = 0; i < m->n_via; i++)
+		for (k = 0; k < ARRAY_SIZE(per_via); k++)
+			cand[n++] = (struct sip_edit){ .kind = per_via[k], .idx = i };
+	for (i = 0; i < m->n_contact; i++)
+		if (!m->contact[i].star)
+			cand[n++] = (struct sip_edit){ .kind = SIP_ED_CONTACT, .idx = i };
+	if (m->is_sdp && m->hdr_done) {
+		cand[n++] = (struct sip_edit){ .kind = SIP_ED_ORIGIN };
+		cand[n++] = (struct sip_edit){ .kind = SIP_ED_CONN };
+		for (i = 0; i < m->sdp.n_media; i++) {
+			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_CONN, .idx = i };
+			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_PORT, .idx = i };
+			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_RTCP, .idx = i };
+		}
+	}
+	*n_ed = 0;
+	for (i = 0; i < n; i++) {
+		struct avaya_sip_span s = { 0 };
+		int len = sip_nat_edit(x, data, cand[i].kind, cand[i].idx, &s,
+				       buf, sizeof(buf));
+
+		if (len < 0 || !s.len ||
+		    (len == s.len && !memcmp(buf, data + s.off, len)))
+			continue;
+		cand[i].off = s.off;
+		ed[(*n_ed)++] = cand[i];
+		if (s.off >= m->body_off && m->body_len)
+			delta += len - s.len;
+	}
+	return delta;
+}
+
+/* Apply from the end of the message backwards: earlier offsets stay valid. */
+static void sip_nat_sort(struct sip_edit *ed, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < n; i++) {
+		struct sip_edit e = ed[i];
+
+		for (j = i; j > 0 && ed[j - 1].off < e.off; j--)
+			ed[j] = ed[j - 1];
+		ed[j] = e;
+	}
+}
+
+static bool sip_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, unsigned int protoff,
+			   unsigned int off, const struct avaya_sip_span *s,
+			   const char *buf, unsigned int len)
+{
+	if (nf_ct_protonum(ct) == IPPROTO_TCP)
+		return nf_nat_mangle_tcp_packet(skb, ct, ctinfo, protoff, off,
+						s->len, buf, len);
+	return nf_nat_mangle_udp_packet(skb, ct, ctinfo, protoff, off, s->len,
+					buf, len);
+}
+
+static void sip_nat_port_check(struct nf_conn *ct, int dir)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
+
+	if (t->src.u.all == r->dst.u.all)
+		return;
+	/* Never our choice: the NAT core met a clash. Via/Contact follow it. */
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_PORT_CHANGED);
+	net_info_ratelimited("%s: NAT moved SIP source port %u to %u; Via/Contact rewritten to match\n",
+			     KBUILD_MODNAME, ntohs(t->src.u.all),
+			     ntohs(r->dst.u.all));
+}
+
+static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
+			     enum ip_conntrack_info ctinfo, unsigned int protoff,
+			     unsigned int dataoff, unsigned int msgoff,
+			     unsigned int *msglen, const struct avaya_sip_msg *m,
+			     const u16 *media_port)
+{
+	struct sip_nat_ctx x = {
+		.ct = ct, .dir = CTINFO2DIR(ctinfo), .m = m,
+		.media_port = media_port,
+	};
+	struct sip_edit ed[SIP_NAT_MAX_EDITS];
+	unsigned int n, i;
+	int delta, total = 0;
+	char buf[64];
+
+	delta = sip_nat_collect(&x, skb->data + dataoff + msgoff, ed, &n);
+	if (!n)
+		return NF_ACCEPT;
+	if (delta && m->has_clen) {
+		x.clen = m->clen + delta;
+		ed[n++] = (struct sip_edit){ .kind = SIP_ED_CLEN,
+					     .off = m->clen_txt.off };
+	}
+	sip_nat_sort(ed, n);
+	for (i = 0; i < n; i++) {
+		const u8 *data = skb->data + dataoff + msgoff;
+		struct avaya_sip_span s = { 0 };
+		int len = sip_nat_edit(&x, data, ed[i].kind, ed[i].idx, &s,
+				       buf, sizeof(buf));
+
+		if (len < 0)
+			continue;
+		if (!sip_nat_mangle(skb, ct, ctinfo, protoff, msgoff + s.off,
+				    &s, buf, len)) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_FAILED);
+			nf_ct_helper_log(skb, ct, "cannot rewrite SIP message");
+			return NF_DROP;
+		}
+		total += len - s.len;
+	}
+	*msglen += total;
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_REWRITTEN);
+	sip_nat_port_check(ct, x.dir);
+	return NF_ACCEPT;
+}
+
+/* A registration or media pinhole: reach the private host it was meant for. */
+static void avaya_sip_expected(struct nf_conn *ct,
+			       struct nf_conntrack_expect *exp)
+{
+	struct nf_nat_range2 range = {
+		.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED,
+		.min_addr = exp->saved_addr,
+		.max_addr = exp->saved_addr,
+		.min_proto = exp->saved_proto,
+		.max_proto = exp->saved_proto,
+	};
+
+	if (ct->status & IPS_DST_NAT_DONE)
+		return;
+	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+}
+
+static void sip_nat_prepare(struct nf_conntrack_expect *exp,
+			    const struct nf_conntrack_tuple *r, int side)
+{
+	exp->saved_addr = exp->tuple.dst.u3;
+	exp->saved_proto.all = exp->tuple.dst.u.all;
+	exp->dir = !side;
+	exp->expectfn = avaya_sip_expected;
+	exp->tuple.dst.u3 = r->dst.u3;
+}
+
+static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
+				struct nf_conntrack_expect *exp,
+				struct nf_conntrack_expect *rtcp, bool keep_port)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
+	unsigned int port, i;
+	int ret;
+
+	sip_nat_prepare(exp, r, side);
+	if (rtcp)
+		sip_nat_prepare(rtcp, r, side);
+	/* The flow's own port is public already; others are tried as is. */
+	port = ntohs(exp->saved_proto.all == t->src.u.all ? r->dst.u.all :
+							    exp->saved_proto.all);
+	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && port < 65535; i++) {
+		exp->tuple.dst.u.all = htons(port);
+		ret = nf_ct_expect_related(exp, 0);
+		if (!ret && rtcp) {
+			rtcp->tuple.dst.u.all = htons(port + 1);
+			ret = nf_ct_expect_related(rtcp, 0);
+			if (ret)
+				nf_ct_unexpect_related(exp);
+		}
+		if (!ret)
+			return port;
+		if (ret != -EBUSY || keep_port)
+			break;
+		port += 2;	/* RTP keeps its even port, RTCP the odd one */
+	}
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_FAILED);
+	return 0;
+}
+
 /* END sip nat */
 
 static const struct avaya_nat_ops avaya_nat_ops = {
@@ -47,17 +805,29 @@ static const struct avaya_nat_ops avaya_nat_ops = {
 	/* BEGIN h323 nat ops init (H.323 NAT owner) */
 	/* END h323 nat ops init */
 	/* BEGIN sip nat ops init (SIP owner) */
+	.sip_msg	= avaya_nat_sip_msg,
+	.sip_expect	= avaya_nat_sip_expect,
 	/* END sip nat ops init */
 };
 
 static void __exit nf_nat_avaya_fini(void)
 {
 	RCU_INIT_POINTER(avaya_nat_hook, NULL);
+	nf_ct_helper_expectfn_unregister(&avaya_nat_expectfn);
+	nf_nat_helper_unregister(&avaya_nat_helper);
+	synchronize_rcu();
+	/*
+	 * No expectation may outlive the function it would call: the
+	 * registrations get theirs back at the next RRQ/RCF after a reload.
+	 */
+	nf_ct_expect_iterate_destroy(avaya_nat_exp_is_ours, NULL);
 	synchronize_rcu();
 }
 
 static int __init nf_nat_avaya_init(void)
 {
+	nf_nat_helper_register(&avaya_nat_helper);
+	nf_ct_helper_expectfn_register(&avaya_nat_expectfn);
 	rcu_assign_pointer(avaya_nat_hook, &avaya_nat_ops);
 	return 0;
 }

@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# avaya-sip with scripted peers: the registration pinhole is exact, and bad
+# input or a third-party Contact opens nothing.
+#
+#   ph 10.0.1.2:5060 --- fw: default drop, ct helper "avaya-sip" --- registrar gk 10.0.2.2:5060
+#   (10.0.1.3 plays the third party)                             +-- third host x 10.0.3.2
+#
+# 1. REGISTER/200 with the sender's own Contact: registrar -> 10.0.1.2:5060
+#    passes from any registrar port; x, and 10.0.1.2:5061, are blocked.
+#    REGISTER expires=0 closes it.
+# 2. A REGISTER whose Contact names 10.0.1.3 opens nothing (counted).
+# 3. HTTP on 5060 (ndpi capture, UDP and TCP), a truncated REGISTER, a
+#    Content-Length past the end and a 1500-byte header pass untouched,
+#    are counted and open nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+MSG="python3 $TOP/tests/sip/sipmsg.py"
+work=$(mktemp -d)
+REG="--src 10.0.1.2:5060 --dst 10.0.2.2:5060"
+
+ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
+
+# exchange NAME: REGISTER $work/NAME.req from ph:5060, answered by $work/NAME.ok.
+exchange() {
+	bg gk $NU udp-serve 10.0.2.2:5060 --reply "$work/$1.ok" --timeout 10 >/dev/null
+	wait_listen gk udp 5060
+	ph $NU udp-send 10.0.1.2:5060 10.0.2.2:5060 "$work/$1.req" \
+		--expect-reply "$work/$1.got" --timeout 3 >/dev/null
+	wait_bg
+}
+
+# reach NS SRC DSTPORT: a request from SRC reaches 10.0.1.x:DSTPORT and is answered.
+reach() {
+	local ns=$1 src=$2 dst=$3
+	bg ph $NU udp-serve "$dst" --reply "$work/probe" --timeout 4 >/dev/null
+	wait_listen ph udp "${dst##*:}"
+	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$work/probe" \
+		--expect-reply "$work/probe.got" --timeout 1 >/dev/null
+	local rc=$?
+	kill "$BG" 2>/dev/null
+	wait "$BG" 2>/dev/null
+	return $rc
+}
+
+printf 'OPTIONS-probe' > "$work/probe"
+$MSG register $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/own.req"
+$MSG ok $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/own.ok"
+$MSG register $REG --contact 10.0.1.2:5060 --expires 0 --cseq 2 -o "$work/unreg.req"
+$MSG ok $REG --expires 0 --cseq 2 -o "$work/unreg.ok"
+$MSG register $REG --contact 10.0.1.3:5060 --expires 60 --cseq 3 -o "$work/third.req"
+$MSG ok $REG --contact 10.0.1.3:5060 --expires 60 --cseq 3 -o "$work/third.ok"
+for k in truncated clen-past-end long-header; do
+	$MSG "$k" $REG --contact 10.0.1.2:5060 --cseq 9 -o "$work/$k"
+done
+
+setup_topology
+fw nft -f - <<'EOF2'
+table inet fw {
+	ct helper sip-udp {
+		type "avaya-sip" protocol udp;
+	}
+	ct helper sip-tcp {
+		type "avaya-sip" protocol tcp;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		ip saddr 10.0.1.0/24 udp dport 5060 ct helper set "sip-udp" accept
+		ip saddr 10.0.1.0/24 tcp dport 5060 ct helper set "sip-tcp" accept
+	}
+}
+EOF2
+
+# 1. Own Contact.
+exchange own
+echo "-- expectations after REGISTER/200:"; expect_lines | sed 's/^/   /'
+check "1. 200 reached the UA" [ -s "$work/own.got" ]
+check "1. pinhole registrar -> 10.0.1.2:5060, any source port" \
+	sh -c "fw conntrack -L expect 2>/dev/null | grep -Eq 'proto=17 src=10.0.2.2 dst=10.0.1.2 sport=0 dport=5060 .*PERMANENT.*helper=avaya-sip'"
+check "1. registrar 10.0.2.2:5070 -> 10.0.1.2:5060 passes" reach gk 10.0.2.2:5070 10.0.1.2:5060
+check "1. registrar 10.0.2.2:5071 -> 10.0.1.2:5060 passes (permanent)" reach gk 10.0.2.2:5071 10.0.1.2:5060
+check_not "1. third host 10.0.3.2 -> 10.0.1.2:5060 blocked" reach x 10.0.3.2:5072 10.0.1.2:5060
+check_not "1. registrar -> 10.0.1.2:5061 blocked" reach gk 10.0.2.2:5073 10.0.1.2:5061
+check "1. counted as opened" [ "$(ctr sip_register_pinhole_opened)" = 1 ]
+exchange own
+check "1. re-REGISTER refreshes (one pinhole)" \
+	[ "$(ctr sip_register_pinhole_refreshed)" = 1 -a "$(expect_lines | grep -c 'dport=5060 ')" = 1 ]
+exchange unreg
+check "1. expires=0 removes the pinhole" sh -c "! fw conntrack -L expect 2>/dev/null | grep -q 'dport=5060 '"
+check "1. counted as removed" [ "$(ctr sip_register_pinhole_removed)" = 1 ]
+check_not "1. registrar 10.0.2.2:5074 -> 10.0.1.2:5060 blocked after de-registration" \
+	reach gk 10.0.2.2:5074 10.0.1.2:5060
+
+# 2. Third-party Contact.
+exchange third
+check "2. third-party Contact opens nothing" [ -z "$(expect_lines)" ]
+check "2. counted" [ "$(ctr sip_refused_contact_not_source)" = 1 ]
+check_not "2. registrar -> 10.0.1.3:5060 blocked" reach gk 10.0.2.2:5075 10.0.1.3:5060
+
+# 3. Bad input passes untouched.
+send_junk() {	# NAME FILE SPORT: UDP ph -> gk:5060, must arrive byte-identical
+	bg gk $NU udp-serve 10.0.2.2:5060 --save "$work/$1.rx" --timeout 5 >/dev/null
+	wait_listen gk udp 5060
+	ph $NU udp-send "10.0.1.2:$3" 10.0.2.2:5060 "$2" >/dev/null
+	wait_bg
+	cmp -s "$2" "$work/$1.rx.0"
+}
+n=0
+for k in truncated clen-past-end long-header; do
+	before=$(ctr sip_malformed)
+	check "3. $k forwarded untouched" send_junk "$k" "$work/$k" $((5100 + n))
+	check "3. $k counted malformed" [ "$(ctr sip_malformed)" = $((before + 1)) ]
+	n=$((n + 1))
+done
+HTTP=$TOP/../shared/captures/sip/ndpi-http_on_sip_port.pcap
+if [ -r "$HTTP" ] && editcap -F pcap "$HTTP" "$work/http.pcap" 2>/dev/null &&
+	python3 "$TOP/tests/lib/pcapkit.py" payload "$work/http.pcap" 3 -o "$work/http" >/dev/null; then
+	before=$(ctr sip_malformed)
+	check "3. HTTP request on udp/5060 forwarded untouched" send_junk http "$work/http" 5110
+	check "3. HTTP on udp/5060 counted malformed" [ "$(ctr sip_malformed)" = $((before + 1)) ]
+	bg gk $NU tcp-serve 10.0.2.2:5060 --count 1
+	wait_listen gk tcp 5060
+	before=$(ctr sip_malformed)
+	check "3. HTTP on tcp/5060 connects" ph $NU tcp-try 10.0.1.2:40000 10.0.2.2:5060 --send "$work/http"
+	wait_bg
+	sleep 0.3
+	check "3. HTTP on tcp/5060 counted malformed" [ "$(ctr sip_malformed)" = $((before + 1)) ]
+else
+	skip "3. HTTP capture absent or unreadable"
+fi
+check "3. no pinhole from any of it" [ -z "$(expect_lines)" ]
+echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
+finish

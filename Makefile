@@ -6,6 +6,7 @@
 # make demo           the registration story, told by a VM
 # make style          checkpatch.pl --strict on our sources
 # make kunit          the KUnit suites on UML
+# make bench          decode cost against the stock H.323 decoder
 # make dkms-install   register and build the source with DKMS
 #
 # Targets that are not Kbuild's own live here; Kbuild holds the object list.
@@ -47,19 +48,24 @@ kunit:
 unit:
 	$(MAKE) -C tests/unit
 
+bench:
+	$(MAKE) -C tests/bench run
+
 check:
 	scripts/check.sh
 
 demo:
 	scripts/demo.sh
 
+# `dkms add` only once: a second add fails, a real failure must not be hidden.
 dkms-install:
+	@test -n "$(VERSION)" -a -n "$(KVER)" || { echo "dkms-install: no version or KVER"; exit 2; }
 	rm -rf /usr/src/$(PACKAGE)-$(VERSION)
 	mkdir -p /usr/src/$(PACKAGE)-$(VERSION)
 	cp -a Kbuild Makefile dkms.conf nf_conntrack_avaya.c nf_nat_avaya.c include lib \
 		/usr/src/$(PACKAGE)-$(VERSION)/
-	dkms add -m $(PACKAGE) -v $(VERSION) 2>/dev/null || true
+	dkms status -m $(PACKAGE) -v $(VERSION) | grep -q . || dkms add -m $(PACKAGE) -v $(VERSION)
 	dkms build -m $(PACKAGE) -v $(VERSION) -k $(KVER)
 	dkms install -m $(PACKAGE) -v $(VERSION) -k $(KVER)
 
-.PHONY: all modules clean install style kunit unit check demo dkms-install
+.PHONY: all modules clean install style kunit unit bench check demo dkms-install

@@ -16,6 +16,9 @@
 #   AVAYA_VM_NOMODULES=1  do not install our modules at all (stock baseline)
 #   AVAYA_VM_TIMEOUT=s  wall-clock limit (default 900)
 #   AVAYA_VM_KEEP=dir   keep the job directory (console log, artefacts)
+#
+# A scenario may ask for the same in its first lines, so that `make check`
+# runs it right: "# avaya-vm: nomodules" or "# avaya-vm: noload".
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,10 @@ scenario=$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "vm-run: $kernel not installed" >&2; exit 2; }
 [ -f "$scenario" ] || { echo "vm-run: no scenario $scenario" >&2; exit 2; }
+case $(head -n 10 "$scenario" | sed -n 's/^# avaya-vm: *\([a-z]*\).*/\1/p' | head -n 1) in
+nomodules) AVAYA_VM_NOMODULES=1 ;;
+noload) AVAYA_VM_NOLOAD=1 ;;
+esac
 
 # The initramfs only needs busybox and the modules that reach the host root.
 build_initramfs() {

@@ -46,16 +46,21 @@ static inline size_t per_bits_left(const struct avaya_per *r)
 	return r->err ? 0 : r->len * 8 - r->pos;
 }
 
-/* Read @n (0..32) bits, most significant first. */
+/* Read @n (0..32) bits, most significant first, up to a byte per step. */
 static inline u32 per_bits(struct avaya_per *r, unsigned int n)
 {
 	u32 v = 0;
 
 	if (r->err || n > 32 || per_bits_left(r) < n)
 		return per_fail(r);
-	while (n--) {
-		v = (v << 1) | ((r->buf[r->pos >> 3] >> (7 - (r->pos & 7))) & 1);
-		r->pos++;
+	while (n) {
+		unsigned int avail = 8 - (r->pos & 7);
+		unsigned int take = n < avail ? n : avail;
+		u8 byte = r->buf[r->pos >> 3];
+
+		v = (v << take) | ((byte >> (avail - take)) & ((1U << take) - 1));
+		r->pos += take;
+		n -= take;
 	}
 	return v;
 }

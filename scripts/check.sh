@@ -8,7 +8,7 @@
 # script is the sum.
 #
 #   CHECK_ONLY="kunit vm"   run a subset of steps (deps build style unit
-#                           tshark profiles kunit vm)
+#                           bench tshark profiles kunit vm)
 #   CHECK_SCENARIOS="avaya_ras stock_ras_baseline"   a subset of tests/vm/
 #   CHECK_KERNELS="6.1.0-56-amd64"                   a subset of kernels
 set -u
@@ -106,6 +106,17 @@ unit() {
 	[ $fail -eq 0 ]
 }
 want unit && step "userspace fuzzers (ASan/UBSan)" unit
+
+# Ratios against the stock decoder, printed, never asserted: a message that
+# either decoder cannot decode is the only failure.
+bench() {
+	make -s -C tests/bench run || return 1
+	echo "1 passed, 0 failed"
+}
+if want bench; then
+	step "benchmark vs stock H.323 decoder" bench
+	grep -E 'mean|scaling|messages/s' "$logdir/benchmark_vs_stock_H.323_decoder.log"
+fi
 
 if want tshark; then
 	for t in tests/h323/check_*_tshark.sh tests/sip/check_*_tshark.sh; do

@@ -10,6 +10,8 @@
 #
 # 1. RRQ/RCF: gatekeeper -> phone:1720 passes from each of 61440..61444;
 #    61445, 5555, 1720, a third host and phone:1721 are blocked.
+# 2. The same endpoint registering again from another address loses the old
+#    pinhole.
 # 3. URQ/UCF closes it at once; RRJ, a lone RRQ and a third-party
 #    callSignalAddress never open it.
 # 5. Junk on 1719 (BitTorrent DHT from a capture, every truncation of an RRQ)
@@ -36,6 +38,8 @@ msg rrj13 rrj --seq 13
 msg rrq14 rrq --seq 14 --csa 10.0.1.2:1720 --ras 10.0.1.2:49300
 msg rrq15 rrq --seq 15 --csa 10.0.1.99:1720 --ras 10.0.1.2:49300
 msg rcf15 rcf --seq 15 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id EP4711
+msg rrq31 rrq --seq 31 --csa 10.0.1.3:1720 --ras 10.0.1.3:49300 --alias 4711
+msg rcf31 rcf --seq 31 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id EP4711
 msg rrq6 rrq --seq 21 --csa '[fd00:1::2]:1720' --ras '[fd00:1::2]:49300'
 msg rcf6 rcf --seq 21 --csa '[fd00:2::2]:1720' --ttl 3600 --endpoint-id EP6
 
@@ -58,6 +62,7 @@ for p in 1720 1721; do
 	bg ph $NU tcp-serve "10.0.1.2:$p"
 	bg ph $NU tcp-serve "[fd00:1::2]:$p"
 done
+bg ph $NU tcp-serve 10.0.1.3:1720
 wait_listen ph tcp 1720 && wait_listen ph tcp 1721
 
 # exchange REQUEST REPLY [GK] [PHONE]: one RAS round trip through the firewall.
@@ -68,6 +73,7 @@ exchange() {
 	wait_listen gk udp 1719 || return 1
 	ph $NU udp-send "$phaddr:49300" "$gkaddr:1719" "$work/$1" \
 		--expect-reply "$work/got" --timeout 3 >/dev/null || return 1
+	wait_bg
 	cmp -s "$work/got" "$work/$2"
 }
 
@@ -109,6 +115,17 @@ done
 check_not "third host 10.0.3.2:61440 -> phone:1720 is blocked" reverse x 10.0.3.2 61440 10.0.1.2 1720
 check_not "gatekeeper:61440 -> phone:1721 is blocked" reverse gk 10.0.2.2 61440 10.0.1.2 1721
 check_not "gatekeeper:61440 -> other phone 10.0.1.3:1720 is blocked" reverse gk 10.0.2.2 61440 10.0.1.3 1720
+
+echo "== 2. the same phone (endpointIdentifier EP4711) registers again from 10.0.1.3"
+check "RRQ/RCF from the new address" exchange rrq31 rcf31 10.0.2.2 10.0.1.3
+expect_lines
+check "the old pinhole to 10.0.1.2 is gone" test "$(expect_lines | grep -c 'dst=10.0.1.2 .*dport=1720')" -eq 0
+check "the new pinhole points at 10.0.1.3:1720" test "$(expect_lines | grep -c 'dst=10.0.1.3 .*dport=1720')" -eq 2
+check "reverse_pinhole_superseded counted" test "$(counter reverse_pinhole_superseded)" -ge 1
+check_not "gatekeeper:61440 -> old address 10.0.1.2:1720 is blocked" reverse gk 10.0.2.2 61440 10.0.1.2 1720
+check "gatekeeper:61440 -> new address 10.0.1.3:1720 passes" reverse gk 10.0.2.2 61440 10.0.1.3 1720
+check "the phone registers back at 10.0.1.2" exchange rrq rcf
+check "and only that pinhole remains" test "$(expect_lines | grep -c 'dst=10.0.1.3 .*dport=1720')" -eq 0
 
 echo "== 3. URQ/UCF closes; RRJ, lone RRQ and third-party csa never open"
 check "URQ/UCF exchange passes" exchange urq ucf

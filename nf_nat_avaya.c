@@ -268,7 +268,7 @@ static int nat_rrq_port(struct nf_conn *ct, const struct avaya_ras *m,
 		return NF_ACCEPT;
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED);
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED_NO_PORT);
-	net_warn_ratelimited("nf_nat_avaya: no public signalling port for %pI4:%u on %pI4, registration refused\n",
+	net_warn_ratelimited("no public signalling port for %pI4:%u on %pI4, registration refused\n",
 			     &priv, csa->port, &pub);
 	/* Unrewritten, the message cannot mislead anyone: let it pass. */
 	return rewrite ? NF_DROP : NF_ACCEPT;
@@ -410,7 +410,7 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 		/* Another phone won the port since the RRQ: it re-registers. */
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
-		net_warn_ratelimited("nf_nat_avaya: public port %pI4:%u already taken, %pI4 refused\n",
+		net_warn_ratelimited("public port %pI4:%u already taken, %pI4 refused\n",
 				     &exp->tuple.dst.u3.ip, port,
 				     &exp->saved_addr.ip);
 	} else if (!ret) {

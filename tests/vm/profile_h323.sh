@@ -24,6 +24,10 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
+# check_profiles.sh reads its static checks through <(...), which needs
+# /dev/fd; the guest's bare devtmpfs lacks it (udev would make it).
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+
 RAS="python3 $TOP/tests/lib/h225ras.py"
 GEN=$TOP/scripts/avaya-nft-profile
 TABLE=avaya_h323-handsets
@@ -149,6 +153,9 @@ check_not "check_profiles.sh found the avaya-* helpers" \
 for p in h323-handsets ip-office-9.1; do
 	check "$p: the unmodified file passes nft -c" \
 		grep -qx "PASS: $p: nft -c -f accepts the ruleset" "$work/profiles.log"
+	check "$p: the static checks ran (row ids, no static tcp/1720 to phones)" \
+		sh -c "grep -q '^PASS: $p: all [0-9]* row ids' '$work/profiles.log' &&
+		       grep -q '^PASS: $p: no static rule opens tcp/1720 towards @phones' '$work/profiles.log'"
 done
 rm -rf "$work"
 finish

@@ -78,8 +78,8 @@ EOF2
 exchange own
 echo "-- expectations after REGISTER/200:"; expect_lines | sed 's/^/   /'
 check "1. 200 reached the UA" [ -s "$work/own.got" ]
-check "1. pinhole registrar -> 10.0.1.2:5060, any source port" \
-	sh -c "fw conntrack -L expect 2>/dev/null | grep -Eq 'proto=17 src=10.0.2.2 dst=10.0.1.2 sport=0 dport=5060 .*PERMANENT.*helper=avaya-sip'"
+reg_pinhole() { expect_lines | grep -Eq 'proto=17 src=10.0.2.2 dst=10.0.1.2 sport=0 dport=5060 .*PERMANENT.*helper=avaya-sip'; }
+check "1. pinhole registrar -> 10.0.1.2:5060, any source port" reg_pinhole
 check "1. registrar 10.0.2.2:5070 -> 10.0.1.2:5060 passes" reach gk 10.0.2.2:5070 10.0.1.2:5060
 check "1. registrar 10.0.2.2:5071 -> 10.0.1.2:5060 passes (permanent)" reach gk 10.0.2.2:5071 10.0.1.2:5060
 check_not "1. third host 10.0.3.2 -> 10.0.1.2:5060 blocked" reach x 10.0.3.2:5072 10.0.1.2:5060
@@ -89,7 +89,7 @@ exchange own
 check "1. re-REGISTER refreshes (one pinhole)" \
 	[ "$(ctr sip_register_pinhole_refreshed)" = 1 -a "$(expect_lines | grep -c 'dport=5060 ')" = 1 ]
 exchange unreg
-check "1. expires=0 removes the pinhole" sh -c "! fw conntrack -L expect 2>/dev/null | grep -q 'dport=5060 '"
+check_not "1. expires=0 removes the pinhole" reg_pinhole
 check "1. counted as removed" [ "$(ctr sip_register_pinhole_removed)" = 1 ]
 check_not "1. registrar 10.0.2.2:5074 -> 10.0.1.2:5060 blocked after de-registration" \
 	reach gk 10.0.2.2:5074 10.0.1.2:5060

@@ -1,0 +1,264 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# avaya-sip under masquerade, scripted peers: the registration pinhole is
+# opened for the public address and NATed back to the private Contact.
+#
+#   ns "pbx" UA                  ns "fw": masquerade 203.0.113.1         ns "prov"
+#   10.0.1.2:5060 ---- 10.0.1.1 in0 | out0 203.0.113.1 ---- 203.0.113.50 registrar :5060
+#                     default drop, ct helper avaya-sip        203.0.113.60 third host
+#
+# 1. REGISTER leaves with source port 5060, Via and Contact 203.0.113.1:5060;
+#    the registrar's 200 (echoing them, contact expires=60) reaches the UA.
+# 2. The pinhole is registrar -> 203.0.113.1:5060, any source port, permanent.
+# 3. INVITEs from 203.0.113.50:5070 and :5071 reach the UA's socket
+#    10.0.1.2:5060 (Request-URI NATed back to it) and are answered.
+# 4. The third host 203.0.113.60, and 203.0.113.1:5061, get nothing through.
+# 5. REGISTER expires=0 and its 200 close it: 203.0.113.50:5072 is blocked.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+MSG="python3 $TOP/tests/sip/sipmsg.py"
+work=$(mktemp -d)
+NSS="pbx fw prov"
+REG="--src 10.0.1.2:5060 --dst 203.0.113.50:5060"
+
+pbx() { ip netns exec pbx "$@"; }
+prov() { ip netns exec prov "$@"; }
+
+nat_cleanup() {
+	local p ns
+
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for ns in $NSS; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$work"
+	return 0
+}
+trap nat_cleanup EXIT
+
+# The scripted peers: a registrar that echoes what it received, a UAS that
+# answers 100 Trying, and the INVITE they are probed with.
+cat > "$work/peer.py" <<'EOF_PY'
+import re
+import socket
+import sys
+
+
+def hdr(lines, name):
+    for line in lines:
+        if line.lower().startswith(name.lower() + ':'):
+            return line
+    return None
+
+
+def answer(data, status, peer, extra_to=''):
+    lines = data.decode(errors='replace').split('\r\n')
+    out = [f'SIP/2.0 {status}']
+    via = hdr(lines, 'Via')
+    if via:
+        via = via.replace(';rport', f';received={peer[0]};rport={peer[1]}', 1)
+        out.append(via)
+    for name in ('From', 'To', 'Call-ID', 'CSeq'):
+        h = hdr(lines, name)
+        if h:
+            out.append(h + (extra_to if name == 'To' else ''))
+    return lines, out
+
+
+def serve(kind, bind, prefix, count, timeout):
+    host, port = bind.rsplit(':', 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, int(port)))
+    s.settimeout(timeout)
+    for k in range(count):
+        try:
+            data, peer = s.recvfrom(65535)
+        except socket.timeout:
+            return 0
+        with open(f'{prefix}.{k}', 'wb') as f:
+            f.write(data)
+        with open(f'{prefix}.{k}.peer', 'w') as f:
+            f.write(f'{peer[0]}:{peer[1]}\n')
+        if kind == 'registrar':
+            lines, out = answer(data, '200 OK', peer, ';tag=reg')
+            contact = hdr(lines, 'Contact')
+            m = re.search(r'expires=(\d+)', contact or '')
+            if contact and m and int(m.group(1)):
+                out.append(contact)
+        else:
+            lines, out = answer(data, '100 Trying', peer)
+        out.append('Content-Length: 0')
+        s.sendto(('\r\n'.join(out) + '\r\n\r\n').encode(), peer)
+    return 0
+
+
+def invite(src, ruri, out):
+    lines = [
+        f'INVITE sip:pbx@{ruri} SIP/2.0',
+        f'Via: SIP/2.0/UDP {src};branch=z9hG4bK-inv{src.rsplit(":", 1)[1]};rport',
+        'Max-Forwards: 70',
+        f'From: <sip:carol@{src.rsplit(":", 1)[0]}>;tag=c1',
+        f'To: <sip:pbx@{ruri}>',
+        f'Call-ID: inv-{src}@avaya.test',
+        'CSeq: 1 INVITE',
+        f'Contact: <sip:carol@{src}>',
+        'Content-Length: 0',
+    ]
+    with open(out, 'wb') as f:
+        f.write(('\r\n'.join(lines) + '\r\n\r\n').encode())
+    return 0
+
+
+if sys.argv[1] == 'invite':
+    sys.exit(invite(*sys.argv[2:5]))
+sys.exit(serve(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]),
+               float(sys.argv[5])))
+EOF_PY
+PEER="python3 $work/peer.py"
+
+setup() {
+	local ns
+
+	for ns in $NSS; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	link pbx eth0 fw in0
+	link fw out0 prov eth0
+	ip -n pbx addr add 10.0.1.2/24 dev eth0
+	ip -n fw addr add 10.0.1.1/24 dev in0
+	ip -n fw addr add 203.0.113.1/24 dev out0
+	ip -n prov addr add 203.0.113.50/24 dev eth0
+	ip -n prov addr add 203.0.113.60/24 dev eth0
+	ip -n pbx route add default via 10.0.1.1
+	fw sysctl -qw net.ipv4.ip_forward=1
+	fw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
+	fw nft -f - <<'EOF2'
+table inet fw {
+	ct helper sip-udp {
+		type "avaya-sip" protocol udp;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "in0" oifname "out0" udp dport 5060 ct helper set "sip-udp" accept
+	}
+}
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "out0" masquerade
+	}
+}
+EOF2
+}
+
+ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
+
+# exchange NAME REQ: REGISTER REQ from pbx:5060; the registrar saves what
+# arrived as $work/NAME.rx.0 (and .peer), the UA the answer as $work/NAME.got.
+exchange() {
+	bg prov $PEER registrar 203.0.113.50:5060 "$work/$1.rx" 1 10
+	wait_listen prov udp 5060
+	pbx $NU udp-send 10.0.1.2:5060 203.0.113.50:5060 "$2" \
+		--expect-reply "$work/$1.got" --timeout 3 >/dev/null
+	wait_bg
+}
+
+# invite NS SRC DST LISTEN NAME: an INVITE from SRC to DST; the UA listens on
+# LISTEN. Succeeds when the UA's socket received it and the 100 came back.
+invite() {
+	local ns=$1 src=$2 dst=$3 listen=$4 name=$5 rc
+
+	$PEER invite "$src" "$dst" "$work/$name.req"
+	bg pbx $PEER uas "$listen" "$work/$name.rx" 1 3
+	wait_listen pbx udp "${listen##*:}"
+	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$work/$name.req" \
+		--expect-reply "$work/$name.got" --timeout 1.5 >/dev/null
+	rc=$?
+	wait_bg
+	[ -s "$work/$name.rx.0" ] && [ "$rc" = 0 ]
+}
+
+# nothing_reaches NS SRC DST LISTEN NAME: the UA's socket receives nothing.
+nothing_reaches() {
+	invite "$@"
+	[ ! -e "$work/$5.rx.0" ]
+}
+
+line_of() { tr -d '\r' < "$1" | grep -m1 -i "^$2"; }
+reg_pinhole() {
+	expect_lines | grep -Eq 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5060 .*PERMANENT.*helper=avaya-sip'
+}
+
+$MSG register $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/reg.req"
+$MSG register $REG --contact 10.0.1.2:5060 --expires 0 --cseq 2 -o "$work/unreg.req"
+
+setup
+
+# 1. REGISTER through masquerade.
+exchange reg "$work/reg.req"
+echo "-- REGISTER as the registrar got it (from $(cat "$work/reg.rx.0.peer" 2>/dev/null)):"
+tr -d '\r' < "$work/reg.rx.0" 2>/dev/null | sed 's/^/   /'
+check "1. REGISTER arrives from 203.0.113.1:5060 (source port kept)" \
+	grep -qx '203.0.113.1:5060' "$work/reg.rx.0.peer"
+check "1. Via sent-by is 203.0.113.1:5060" \
+	sh -c "tr -d '\r' < $work/reg.rx.0 | grep -q '^Via: SIP/2.0/UDP 203.0.113.1:5060;'"
+check "1. Contact is 203.0.113.1:5060" \
+	sh -c "tr -d '\r' < $work/reg.rx.0 | grep -q '^Contact: <sip:pbx@203.0.113.1:5060>;expires=60'"
+check_not "1. no 10.0.1.x in the REGISTER outside" grep -q '10\.0\.1\.' "$work/reg.rx.0"
+echo "-- 200 as the UA got it:"
+tr -d '\r' < "$work/reg.got" 2>/dev/null | sed 's/^/   /'
+check "1. the 200 reached the UA, Via back to 10.0.1.2:5060" \
+	sh -c "tr -d '\r' < $work/reg.got | grep -q '^Via: SIP/2.0/UDP 10.0.1.2:5060;'"
+
+# 2. The pinhole.
+echo "-- expectations after REGISTER/200:"; expect_lines | sed 's/^/   /'
+check "2. pinhole 203.0.113.50 -> 203.0.113.1:5060, any source port, permanent" reg_pinhole
+reg_ttl() { expect_lines | awk '/dport=5060 / { print $1; exit }'; }
+ttl=$(reg_ttl)
+check "2. lives for the granted 60 s (+10 s grace): ${ttl:-none} s left" \
+	[ "${ttl:-0}" -gt 50 -a "${ttl:-0}" -le 70 ]
+check "2. exactly one expectation" [ "$(expect_lines | grep -c .)" = 1 ]
+check "2. counted as opened" [ "$(ctr sip_register_pinhole_opened)" = 1 ]
+
+# 3. Inbound INVITEs from new registrar ports.
+check "3. INVITE 203.0.113.50:5070 -> 203.0.113.1:5060 reaches 10.0.1.2:5060" \
+	invite prov 203.0.113.50:5070 203.0.113.1:5060 10.0.1.2:5060 inv1
+echo "-- INVITE as the UA got it (from $(cat "$work/inv1.rx.0.peer" 2>/dev/null)):"
+tr -d '\r' < "$work/inv1.rx.0" 2>/dev/null | sed 's/^/   /'
+check "3. it comes from 203.0.113.50:5070" grep -qx '203.0.113.50:5070' "$work/inv1.rx.0.peer"
+check "3. Request-URI NATed to the registered Contact sip:pbx@10.0.1.2:5060" \
+	sh -c "[ \"\$(tr -d '\r' < $work/inv1.rx.0 | head -1)\" = 'INVITE sip:pbx@10.0.1.2:5060 SIP/2.0' ]"
+echo "   To as received: $(line_of "$work/inv1.rx.0" To:)"
+check "3. To names the public binding 203.0.113.1:5060 (not rewritten)" \
+	sh -c "tr -d '\r' < $work/inv1.rx.0 | grep -qx 'To: <sip:pbx@203.0.113.1:5060>'"
+check "3. the 100 Trying came back from 203.0.113.1:5060" \
+	sh -c "tr -d '\r' < $work/inv1.got | grep -q '^SIP/2.0 100 Trying'"
+check "3. INVITE 203.0.113.50:5071 -> 203.0.113.1:5060 reaches 10.0.1.2:5060 (permanent)" \
+	invite prov 203.0.113.50:5071 203.0.113.1:5060 10.0.1.2:5060 inv2
+echo "-- conntrack of the inbound INVITEs:"
+fw conntrack -L -p udp --orig-src 203.0.113.50 2>/dev/null | sed 's/^/   /'
+check "3. still one pinhole after use" reg_pinhole
+
+# 4. Nobody else.
+check "4. third host 203.0.113.60:5070 -> 203.0.113.1:5060 blocked" \
+	nothing_reaches prov 203.0.113.60:5070 203.0.113.1:5060 10.0.1.2:5060 third
+check "4. registrar 203.0.113.50:5073 -> 203.0.113.1:5061 blocked" \
+	nothing_reaches prov 203.0.113.50:5073 203.0.113.1:5061 10.0.1.2:5061 port5061
+
+# 5. De-registration.
+exchange unreg "$work/unreg.req"
+check "5. REGISTER expires=0 arrives with Contact 203.0.113.1:5060;expires=0" \
+	sh -c "tr -d '\r' < $work/unreg.rx.0 | grep -q '^Contact: <sip:pbx@203.0.113.1:5060>;expires=0'"
+check "5. its 200 reached the UA" [ -s "$work/unreg.got" ]
+echo "-- expectations after de-registration:"; expect_lines | sed 's/^/   /'
+check_not "5. the pinhole is gone" reg_pinhole
+check "5. counted as removed" [ "$(ctr sip_register_pinhole_removed)" = 1 ]
+check "5. INVITE 203.0.113.50:5072 -> 203.0.113.1:5060 blocked" \
+	nothing_reaches prov 203.0.113.50:5072 203.0.113.1:5060 10.0.1.2:5060 inv3
+
+echo "-- counters:"; fw cat /proc/net/nf_conntrack_avaya | sed 's/^/   /'
+finish

@@ -188,6 +188,9 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_NAT_REFUSED_NO_PORT] = "nat_refused_no_port",
 	[AVAYA_CTR_NAT_REFUSED_PORT_TAKEN] = "nat_refused_port_taken",
 	[AVAYA_CTR_NAT_EXPECT] = "nat_pinhole_expectations",
+	[AVAYA_CTR_NAT_CALL_REWRITTEN] = "nat_call_rewritten",
+	[AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT] = "nat_call_split_untouched",
+	[AVAYA_CTR_NAT_CALL_UNMAPPED] = "nat_call_address_unmapped",
 	/* END nat counter names */
 };
 
@@ -953,6 +956,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len)
 {
+	const struct avaya_nat_ops *nat;
 	struct avaya_q931 m;
 	unsigned int i;
 	int ret;
@@ -966,10 +970,6 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	}
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_Q931_MALFORMED, "Q.931");
-	/*
-	 * NAT: a call rewrite hook (nat->q931) would run here, on messages
-	 * still in the skb, before the addresses below are acted on.
-	 */
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
 	if (m.h245_addr.family) {
@@ -984,6 +984,13 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	}
 	for (i = 0; i < m.n_h245; i++)
 		call_on_h245(skb, ct, ctinfo, m.h245[i].kind, m.h245[i].channel);
+	/*
+	 * NAT rewrites last: the party checks above compare the private
+	 * addresses, and the rewrite needs the public ports of the pinholes.
+	 */
+	nat = rcu_dereference(avaya_nat_hook);
+	if (nat && ct->status & IPS_NAT_MASK)
+		return nat->q931(skb, ct, ctinfo, msg, len, &m);
 	return NF_ACCEPT;
 }
 
@@ -991,6 +998,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len)
 {
+	const struct avaya_nat_ops *nat;
 	struct avaya_h245 m;
 	unsigned int i;
 	int ret;
@@ -998,13 +1006,17 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MSG);
 	if (h245_decode(msg, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
-	/* NAT: an H.245 rewrite hook (nat->h245) would run here. */
 	for (i = 0; i < m.n_media; i++) {
 		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
-	return call_on_h245(skb, ct, ctinfo, m.kind, m.channel);
+	ret = call_on_h245(skb, ct, ctinfo, m.kind, m.channel);
+	/* NAT rewrites last, as in q931_on_msg(). */
+	nat = rcu_dereference(avaya_nat_hook);
+	if (ret == NF_ACCEPT && nat && ct->status & IPS_NAT_MASK)
+		ret = nat->h245(skb, ct, ctinfo, msg, len, &m);
+	return ret;
 }
 
 typedef int (*call_msg_fn)(struct sk_buff *skb, struct nf_conn *ct,
@@ -1173,8 +1185,13 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 
 	if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
 		return NF_ACCEPT;
-	/* Parse in place: no shared buffer, no global lock. */
-	if (skb_linearize(skb))
+	/*
+	 * Parse in place: no shared buffer, no global lock. NAT patches in
+	 * place too, so a NATed skb is made writable first: its data must not
+	 * move under the TPKT walk.
+	 */
+	if (skb_linearize(skb) ||
+	    (ct->status & IPS_NAT_MASK && skb_ensure_writable(skb, skb->len)))
 		return NF_DROP;
 	th = (const struct tcphdr *)(skb->data + protoff);
 	dataoff = protoff + th->doff * 4;

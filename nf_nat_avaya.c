@@ -9,8 +9,11 @@
 #include <linux/jhash.h>
 #include <linux/string.h>
 #include <linux/udp.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
 
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_nat.h>
@@ -379,6 +382,258 @@ static u16 nat_public_port(const struct nf_conn *ct,
 	return 0;
 }
 
+/*
+ * Calls through NAT (Q.931, tunnelled and standalone H.245), IPv4 only.
+ * The sender of a message is NATed when the address its peer sees is not
+ * its own. A pinhole to an address of its own (h245Address, mediaChannel,
+ * mediaControlChannel) is opened on the public address, on the private
+ * port when free (nf_nat_exp_find_port() else), and NATed to the private
+ * address; then the message is patched in place to announce exactly that.
+ * A pinhole toward the other party admits the NATed sender's own address:
+ * its traffic leaves as a normal masqueraded flow.
+ *
+ * The decoders do not report H.235 tokens of Q.931/H.245, so call
+ * signalling is treated as unprotected: nat_mode auto rewrites it, passive
+ * never does (then only the private port itself can be the public one).
+ */
+static bool nat_is_call(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *h;
+
+	h = help ? rcu_dereference(help->helper) : NULL;
+	return h && (!strcmp(h->name, "avaya-q931") ||
+		     !strcmp(h->name, "avaya-h245"));
+}
+
+/* The public port of @ct's NATed pinhole to @ip:@port, 0 when none. */
+static u16 nat_call_mapped(struct nf_conn *ct, u8 proto, __be32 ip,
+			   __be16 port)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct nf_conntrack_expect *exp;
+	u16 pub = 0;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry(exp, &help->expectations, lnode) {
+		if (exp->expectfn == avaya_nat_to_phone &&
+		    exp->tuple.dst.protonum == proto &&
+		    exp->saved_addr.ip == ip && exp->saved_proto.all == port) {
+			pub = ntohs(exp->tuple.dst.u.all);
+			break;
+		}
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return pub;
+}
+
+/*
+ * The public port to try first: the one a re-announced address has already
+ * (the expectation is then refreshed, not doubled), RTCP next to its RTP.
+ */
+static u16 nat_call_first_port(struct nf_conn *ct,
+			       const struct nf_conntrack_expect *exp)
+{
+	u8 proto = exp->tuple.dst.protonum;
+	u16 own = ntohs(exp->saved_proto.all), rtp;
+
+	rtp = nat_call_mapped(ct, proto, exp->saved_addr.ip,
+			      exp->saved_proto.all);
+	if (rtp)
+		return rtp;
+	if (proto == IPPROTO_UDP && (own & 1)) {
+		rtp = nat_call_mapped(ct, proto, exp->saved_addr.ip,
+				      htons(own - 1));
+		if (rtp && rtp < 65535)
+			return rtp + 1;
+	}
+	return own;
+}
+
+static int nat_call_expect_public(struct nf_conn *ct, int dir,
+				  struct nf_conntrack_expect *exp)
+{
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
+	const struct net *net = nf_ct_net(ct);
+	u16 own = ntohs(exp->tuple.dst.u.all);
+	u16 port;
+	int ret;
+
+	exp->saved_addr = exp->tuple.dst.u3;
+	exp->saved_proto.all = exp->tuple.dst.u.all;
+	exp->dir = !dir;
+	exp->expectfn = avaya_nat_to_phone;
+	exp->tuple.dst.u3 = r->dst.u3;
+	port = READ_ONCE(nat_mode) == NAT_MODE_PASSIVE ? own :
+		nat_call_first_port(ct, exp);
+	exp->tuple.dst.u.all = htons(port);
+	ret = nf_ct_expect_related(exp, 0);
+	if (ret == -EBUSY && READ_ONCE(nat_mode) != NAT_MODE_PASSIVE)
+		ret = nf_nat_exp_find_port(exp, own) ? 0 : -EBUSY;
+	if (!ret) {
+		avaya_count(net, AVAYA_CTR_NAT_EXPECT);
+	} else if (ret == -EBUSY) {
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
+		net_warn_ratelimited("no public port on %pI4 for %pI4:%u\n",
+				     &r->dst.u3.ip, &exp->saved_addr.ip, own);
+	}
+	return ret;
+}
+
+static int nat_call_expect(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			   struct nf_conntrack_expect *exp)
+{
+	int dir = CTINFO2DIR(ctinfo);
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
+
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED_IPV6);
+		return -ENOSPC;
+	}
+	if (exp->tuple.dst.u3.ip == t->src.u3.ip && t->src.u3.ip != r->dst.u3.ip)
+		return nat_call_expect_public(ct, dir, exp);
+	/* Toward the sender: the receiver sends from its own address. */
+	if (exp->tuple.src.u3.ip == t->dst.u3.ip)
+		exp->tuple.src.u3.ip = r->src.u3.ip;
+	return nf_ct_expect_related(exp, 0);
+}
+
+/* Where the TCP payload starts: the helper parsed the linear skb in place. */
+static const u8 *nat_tcp_payload(const struct sk_buff *skb,
+				 unsigned int *protoff)
+{
+	const struct tcphdr *th;
+
+	*protoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	th = (const struct tcphdr *)(skb->data + *protoff);
+	return skb->data + *protoff + th->doff * 4;
+}
+
+struct nat_call_msg {
+	struct sk_buff *skb;
+	struct nf_conn *ct;
+	enum ip_conntrack_info ctinfo;
+	unsigned int protoff;
+	unsigned int msgoff;	/* of the message in the TCP payload */
+	unsigned int len;
+	__be32 priv, pub;
+	unsigned int done;
+};
+
+/* One address of the sender's own, to the public end of its pinhole. */
+static int nat_call_patch(struct nat_call_msg *x, const struct avaya_taddr *a,
+			  u8 proto)
+{
+	u8 rep[AVAYA_TADDR_MAX_REP];
+	u16 port;
+	int n;
+
+	if (a->family != 4 || memcmp(a->ip, &x->priv, 4))
+		return NF_ACCEPT;
+	port = nat_call_mapped(x->ct, proto, x->priv, htons(a->port));
+	if (!port) {
+		/* No pinhole of ours (refused, or another's): leave it be. */
+		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_UNMAPPED);
+		return NF_ACCEPT;
+	}
+	n = avaya_taddr_rep(a, x->len, (const u8 *)&x->pub, port, rep);
+	if (n < 0)
+		return NF_ACCEPT;
+	if (!nf_nat_mangle_tcp_packet(x->skb, x->ct, x->ctinfo, x->protoff,
+				      x->msgoff + a->off, n, rep, n)) {
+		nf_ct_helper_log(x->skb, x->ct, "cannot rewrite call address");
+		return NF_DROP;
+	}
+	x->done++;
+	return NF_ACCEPT;
+}
+
+static int nat_call_media(struct nat_call_msg *x, const struct avaya_media *md,
+			  unsigned int n)
+{
+	unsigned int i;
+	int ret = NF_ACCEPT;
+
+	for (i = 0; i < n && ret == NF_ACCEPT; i++)
+		ret = nat_call_patch(x, &md[i].addr, IPPROTO_UDP);
+	return ret;
+}
+
+/*
+ * Sets up @x for a message that announces something; false when it is to
+ * pass as it is (not NATed, passive, IPv6, not in the skb).
+ */
+static bool nat_call_prepare(struct nat_call_msg *x, const u8 *msg,
+			     bool announces)
+{
+	int dir = CTINFO2DIR(x->ctinfo);
+	const struct net *net = nf_ct_net(x->ct);
+	const u8 *payload;
+
+	if (!announces || READ_ONCE(nat_mode) == NAT_MODE_PASSIVE)
+		return false;
+	if (nf_ct_l3num(x->ct) != NFPROTO_IPV4) {
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
+		avaya_count(net, AVAYA_CTR_NAT_REFUSED_IPV6);
+		return false;
+	}
+	x->priv = x->ct->tuplehash[dir].tuple.src.u3.ip;
+	x->pub = x->ct->tuplehash[!dir].tuple.dst.u3.ip;
+	if (x->priv == x->pub)
+		return false;
+	payload = nat_tcp_payload(x->skb, &x->protoff);
+	if (msg < payload || msg + x->len > x->skb->data + x->skb->len) {
+		/* Reassembled: its first bytes have left already. */
+		avaya_count(net, AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT);
+		net_info_ratelimited("call message split across segments passed unrewritten\n");
+		return false;
+	}
+	x->msgoff = msg - payload;
+	return true;
+}
+
+static void nat_call_done(const struct nat_call_msg *x)
+{
+	if (x->done)
+		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_REWRITTEN);
+}
+
+static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo, const u8 *msg,
+			  unsigned int len, const struct avaya_q931 *m)
+{
+	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
+				  .len = len };
+	int ret = NF_ACCEPT;
+
+	if (!nat_call_prepare(&x, msg, m->h245_addr.family || m->n_media))
+		return NF_ACCEPT;
+	if (m->h245_addr.family)
+		ret = nat_call_patch(&x, &m->h245_addr, IPPROTO_TCP);
+	if (ret == NF_ACCEPT)
+		ret = nat_call_media(&x, m->media, m->n_media);
+	nat_call_done(&x);
+	return ret;
+}
+
+static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo, const u8 *msg,
+			  unsigned int len, const struct avaya_h245 *m)
+{
+	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
+				  .len = len };
+	int ret;
+
+	if (!nat_call_prepare(&x, msg, m->n_media))
+		return NF_ACCEPT;
+	ret = nat_call_media(&x, m->media, m->n_media);
+	nat_call_done(&x);
+	return ret;
+}
+
 static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo,
 			    struct nf_conntrack_expect *exp)
@@ -387,6 +642,8 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 	u16 port;
 	int ret;
 
+	if (nat_is_call(ct))
+		return nat_call_expect(ct, ctinfo, exp);
 	if (!(ct->status & IPS_SRC_NAT) && nf_ct_l3num(ct) == NFPROTO_IPV4)
 		return nf_ct_expect_related(exp, 0);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4) {
@@ -803,6 +1060,8 @@ static const struct avaya_nat_ops avaya_nat_ops = {
 	.ras	= avaya_nat_ras,
 	.expect	= avaya_nat_expect,
 	/* BEGIN h323 nat ops init (H.323 NAT owner) */
+	.q931	= avaya_nat_q931,
+	.h245	= avaya_nat_h245,
 	/* END h323 nat ops init */
 	/* BEGIN sip nat ops init (SIP owner) */
 	.sip_msg	= avaya_nat_sip_msg,

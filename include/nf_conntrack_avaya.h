@@ -13,6 +13,7 @@
 #include <net/netfilter/nf_conntrack_expect.h>
 
 #include "avaya_ras.h"
+#include "avaya_q931.h"
 
 /*
  * Counters an admin reads in /proc/net/nf_conntrack_avaya, per netns. Their
@@ -83,6 +84,9 @@ enum avaya_counter {
 	AVAYA_CTR_NAT_REFUSED_NO_PORT,
 	AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
 	AVAYA_CTR_NAT_EXPECT,
+	AVAYA_CTR_NAT_CALL_REWRITTEN,
+	AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT,
+	AVAYA_CTR_NAT_CALL_UNMAPPED,
 	/* END nat counters */
 	AVAYA_CTR_MAX
 };
@@ -186,6 +190,20 @@ struct avaya_nat_ops {
 		      enum ip_conntrack_info ctinfo,
 		      struct nf_conntrack_expect *exp);
 	/* BEGIN call nat ops (H.323 NAT owner) */
+	/*
+	 * Rewrite what a Q.931 or H.245 message at @msg (@len bytes, after
+	 * the TPKT header) announces for its NATed sender: the public address
+	 * and the ports of the pinholes already opened through .expect. Call
+	 * these after the pinholes; a message not wholly in the skb (a
+	 * reassembled TPKT) is counted and left alone. NF_ACCEPT or NF_DROP;
+	 * the skb data does not move (length-preserving, writable skb).
+	 */
+	int (*q931)(struct sk_buff *skb, struct nf_conn *ct,
+		    enum ip_conntrack_info ctinfo, const u8 *msg,
+		    unsigned int len, const struct avaya_q931 *m);
+	int (*h245)(struct sk_buff *skb, struct nf_conn *ct,
+		    enum ip_conntrack_info ctinfo, const u8 *msg,
+		    unsigned int len, const struct avaya_h245 *m);
 	/* END call nat ops */
 	/* BEGIN sip nat ops (SIP owner) */
 	/*

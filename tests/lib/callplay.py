@@ -14,11 +14,16 @@ PLAN:
                       "server": ["gk", "10.0.2.2:1720"]}, ...},
    "steps": [{"conn": "q931", "from": "client", "hex": "0300...",
               "split": [4, 60]},	# optional: write in pieces at offsets
-             {"conn": "q931", "from": "server", "hex": "..."},
+             {"conn": "q931", "from": "server", "hex": "...",
+              "expect": "...",	# optional: what arrives (NAT rewrote it)
+              "save": "/path"},	# optional: store what arrived, unchecked
+                                #   unless "expect" is given
              {"mark": "/path/file"},		# create the file
              {"wait": "/path/file"}, ...]}	# wait until it exists
 
-A connection is opened at its first step; a connect that does not complete
+A conn may name "connect": the address the client dials when it is not the
+server's own (a public address NATed to it). A connection is opened at its
+first step; a connect that does not complete
 (the firewall drops it) fails the play with exit status 2.
 """
 import ctypes
@@ -71,7 +76,8 @@ class Conn:
         c = sock(self.spec['client'][0], self.spec['client'][1])
         c.settimeout(2)
         try:
-            c.connect(endpoint(self.spec['server'][1])[1])
+            c.connect(endpoint(self.spec.get('connect',
+                                             self.spec['server'][1]))[1])
         except OSError as e:
             print(f'callplay: {self.name}: connect failed: {e}', flush=True)
             sys.exit(2)
@@ -83,7 +89,7 @@ class Conn:
         self.ends = {'client': c, 'server': s}
         print(f'callplay: {self.name}: connected', flush=True)
 
-    def send(self, side, data, split):
+    def send(self, side, data, split, want=None, save=None):
         self.open()
         tx = self.ends[side]
         rx = self.ends['server' if side == 'client' else 'client']
@@ -92,8 +98,9 @@ class Conn:
             tx.sendall(data[a:b])
             if split:
                 time.sleep(0.2)		# a separate segment, not coalesced
+        want = data if want is None else want
         got = b''
-        while len(got) < len(data):
+        while len(got) < len(want):
             try:
                 chunk = rx.recv(65536)
             except socket.timeout:
@@ -101,9 +108,15 @@ class Conn:
             if not chunk:
                 break
             got += chunk
-        if got != data:
+        if save:
+            with open(save, 'wb') as f:
+                f.write(got)
+            if want is data:
+                return
+        if got != want:
             print(f'callplay: {self.name}: {len(data)} octets sent from '
-                  f'{side}, {len(got)} differ on arrival', flush=True)
+                  f'{side}, {len(got)} differ on arrival: {got.hex()}',
+                  flush=True)
             sys.exit(3)
 
 
@@ -117,8 +130,11 @@ def main(argv):
             while not os.path.exists(st['wait']):
                 time.sleep(0.05)
         else:
+            want = st.get('expect')
             conns[st['conn']].send(st['from'], bytes.fromhex(st['hex']),
-                                   st.get('split'))
+                                   st.get('split'),
+                                   want and bytes.fromhex(want),
+                                   st.get('save'))
             print(f'callplay: step {i}: {st["conn"]} {st["from"]} '
                   f'{len(st["hex"]) // 2} octets', flush=True)
     return 0

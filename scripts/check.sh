@@ -66,6 +66,10 @@ step() {
 if want deps; then
 	scripts/deps.sh || { echo "check: dependencies could not be installed"; exit 2; }
 fi
+# checkpatch.pl, UML and the stock decoder for the benchmark all come from
+# the extracted linux-source-6.1.
+linux_src=$(scripts/linux-src.sh) || { echo "check: linux-source-6.1 unavailable"; exit 2; }
+export CHECKPATCH=$linux_src/scripts/checkpatch.pl LINUX=$linux_src
 kernels=${CHECK_KERNELS:-$(scripts/kernels.sh)}
 [ -n "$kernels" ] || { echo "check: no Debian 6.1/6.12 kernel with headers installed"; exit 2; }
 
@@ -107,17 +111,6 @@ unit() {
 }
 want unit && step "userspace fuzzers (ASan/UBSan)" unit
 
-# Ratios against the stock decoder, printed, never asserted: a message that
-# either decoder cannot decode is the only failure.
-bench() {
-	make -s -C tests/bench run || return 1
-	echo "1 passed, 0 failed"
-}
-if want bench; then
-	step "benchmark vs stock H.323 decoder" bench
-	grep -E 'mean|scaling|messages/s' "$logdir/benchmark_vs_stock_H.323_decoder.log"
-fi
-
 if want tshark; then
 	for t in tests/h323/check_*_tshark.sh tests/sip/check_*_tshark.sh; do
 		[ -x "$t" ] && step "tshark $(basename "$t" .sh)" "$t"
@@ -131,6 +124,17 @@ kunit() {
 	scripts/kunit.sh
 }
 want kunit && step "KUnit (UML 6.1)" kunit
+
+# Ratios against the stock decoder, printed, never asserted: a message that
+# either decoder cannot decode is the only failure.
+bench() {
+	make -s -C tests/bench run || return 1
+	echo "1 passed, 0 failed"
+}
+if want bench; then
+	step "benchmark vs stock H.323 decoder" bench
+	grep -E 'mean|scaling|messages/s' "$logdir/benchmark_vs_stock_H.323_decoder.log"
+fi
 
 # VM scenarios: one guest per kernel at a time, the two kernels in parallel
 # (TCG uses one host core per guest).

@@ -18,14 +18,7 @@ mkdir -p "$cache"
 exec 9>"$cache/kunit.lock"
 flock 9
 
-if [ ! -f "$tree/Makefile" ]; then
-	src=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
-	[ -n "$src" ] || { echo "kunit: linux-source-6.1 is not installed" >&2; exit 2; }
-	echo "kunit: extracting $src into $tree"
-	rm -rf "$cache/linux-source-6.1" "$tree"
-	tar -C "$cache" -xf "$src"
-	mv "$cache/linux-source-6.1" "$tree"
-fi
+"$top/scripts/linux-src.sh" > /dev/null
 
 dst=$tree/net/avaya_kunit
 mkdir -p "$dst/include" "$dst/lib"

@@ -73,31 +73,50 @@ MODULE_PARM_DESC(strict, "Drop malformed messages on helper-tracked flows instea
 /* Source ports the gatekeeper opens the reverse connection from: lo << 16 | hi. */
 static u32 gk_src_ports __read_mostly = (61440U << 16) | 61444U;
 
-static int gk_src_ports_set(const char *val, const struct kernel_param *kp)
+/*
+ * Port-range module parameters, stored as lo << 16 | hi so one READ_ONCE()
+ * sees a consistent pair: "lo-hi" or a single port, with the newline sysfs
+ * writes leave.
+ */
+int avaya_port_range_parse(const char *val, u32 *range)
 {
 	unsigned int lo, hi;
 	char tail;
+	int n;
 
-	if (sscanf(val, "%u-%u%c", &lo, &hi, &tail) == 2 ||
-	    (sscanf(val, "%u-%u%c", &lo, &hi, &tail) == 3 && tail == '\n')) {
-		/* a range */
-	} else if (sscanf(val, "%u%c", &lo, &tail) == 1 ||
-		   (sscanf(val, "%u%c", &lo, &tail) == 2 && tail == '\n')) {
+	n = sscanf(val, "%u-%u%c", &lo, &hi, &tail);
+	if (n < 2 || (n == 3 && tail != '\n')) {
+		n = sscanf(val, "%u%c", &lo, &tail);
+		if (n < 1 || (n == 2 && tail != '\n') || strchr(val, '-'))
+			return -EINVAL;
 		hi = lo;
-	} else {
-		return -EINVAL;
 	}
 	if (lo > hi || hi > 65535)
 		return -EINVAL;
-	WRITE_ONCE(gk_src_ports, lo << 16 | hi);
+	*range = lo << 16 | hi;
 	return 0;
+}
+EXPORT_SYMBOL_GPL(avaya_port_range_parse);
+
+int avaya_port_range_show(char *buf, u32 range)
+{
+	return scnprintf(buf, PAGE_SIZE, "%u-%u\n", range >> 16, range & 0xffff);
+}
+EXPORT_SYMBOL_GPL(avaya_port_range_show);
+
+static int gk_src_ports_set(const char *val, const struct kernel_param *kp)
+{
+	u32 range;
+	int ret = avaya_port_range_parse(val, &range);
+
+	if (!ret)
+		WRITE_ONCE(gk_src_ports, range);
+	return ret;
 }
 
 static int gk_src_ports_get(char *buf, const struct kernel_param *kp)
 {
-	u32 v = READ_ONCE(gk_src_ports);
-
-	return scnprintf(buf, PAGE_SIZE, "%u-%u\n", v >> 16, v & 0xffff);
+	return avaya_port_range_show(buf, READ_ONCE(gk_src_ports));
 }
 
 static const struct kernel_param_ops gk_src_ports_ops = {

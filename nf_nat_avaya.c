@@ -95,21 +95,21 @@ static u32 nat_sig_ports __read_mostly = (11720U << 16) | 12743U;
 
 static int nat_sig_ports_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int lo, hi;
+	u32 range;
+	int ret = avaya_port_range_parse(val, &range);
 
-	if (sscanf(val, "%u-%u", &lo, &hi) != 2)
+	if (ret)
+		return ret;
+	/* Port 0 cannot be a public port, and the plan is probed linearly. */
+	if (!(range >> 16) || (range & 0xffff) - (range >> 16) + 1 > NAT_PLAN_MAX)
 		return -EINVAL;
-	if (!lo || lo > hi || hi > 65535 || hi - lo + 1 > NAT_PLAN_MAX)
-		return -EINVAL;
-	WRITE_ONCE(nat_sig_ports, lo << 16 | hi);
+	WRITE_ONCE(nat_sig_ports, range);
 	return 0;
 }
 
 static int nat_sig_ports_get(char *buf, const struct kernel_param *kp)
 {
-	u32 v = READ_ONCE(nat_sig_ports);
-
-	return scnprintf(buf, PAGE_SIZE, "%u-%u\n", v >> 16, v & 0xffff);
+	return avaya_port_range_show(buf, READ_ONCE(nat_sig_ports));
 }
 
 static const struct kernel_param_ops nat_sig_ports_ops = {

@@ -93,6 +93,9 @@ enum avaya_counter {
 
 void avaya_count(const struct net *net, enum avaya_counter c);
 
+int avaya_port_range_parse(const char *val, u32 *range);
+int avaya_port_range_show(char *buf, u32 range);
+
 /* Registration state of one RAS flow (phone <-> gatekeeper). */
 enum avaya_ras_state {
 	AVAYA_RAS_IDLE,

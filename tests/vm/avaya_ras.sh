@@ -94,6 +94,16 @@ counter() {
 	fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya
 }
 
+echo "== 0. the gk_src_ports parameter"
+P=/sys/module/nf_conntrack_avaya/parameters/gk_src_ports
+check "default is 61440-61444" test "$(cat $P)" = 61440-61444
+check_not "61444-61440 is rejected" sh -c "echo 61444-61440 > $P"
+check_not "61440-70000 is rejected" sh -c "echo 61440-70000 > $P"
+check_not "'61440-' is rejected" sh -c "echo 61440- > $P"
+check "a single port is accepted as a range of one" \
+	sh -c "echo 61440 > $P && test \"\$(cat $P)\" = 61440-61440"
+echo 61440-61444 > $P
+
 echo "== 1. registration opens exactly 61440-61444 -> phone:1720"
 check "RRQ passes, the RCF (TTL 3600) comes back" exchange rrq rcf
 echo "$(expect_lines)"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# avaya-vm: nomodules
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The reference our helper must beat: Linux's stock "RAS" helper
@@ -26,8 +27,14 @@ check "RRQ (frame 61) patched to the topology" patch_frame 61 "$work/rrq"
 check "RCF (frame 62) patched to the topology" patch_frame 62 "$work/rcf"
 
 setup_topology
-modprobe nf_conntrack_h323
-fw nft -f - <<'EOF'
+# The stock module claims udp/1719 and tcp/1720 for automatic assignment,
+# which the kernel grants once: ours must not be loaded (vm-run honours the
+# nomodules line above; this also covers a manual run).
+rmmod nf_nat_avaya nf_conntrack_avaya 2>/dev/null
+check "stock nf_conntrack_h323 loads" modprobe nf_conntrack_h323
+# Without its ruleset the firewall would forward everything and every
+# "passes" below would be meaningless: loading it is an assertion.
+check "default-drop ruleset with ct helper \"RAS\" loads" fw nft -f - <<'EOF'
 table inet fw {
 	ct helper ras {
 		type "RAS" protocol udp;

@@ -328,8 +328,14 @@ static int avaya_expect_related(struct sk_buff *skb, struct nf_conn *ct,
 	return 0;
 }
 
-/* Removes the master's expectations of one class, e.g. on URQ or a new RCF. */
-static unsigned int ras_remove_expectations(struct nf_conn *ct, unsigned int class)
+/*
+ * Unlinks the expectations of master @ct that @match selects and returns how
+ * many: every helper here closes pinholes this way (URQ, CLC, BYE, ...).
+ */
+static unsigned int avaya_unexpect_if(struct nf_conn *ct,
+				      bool (*match)(const struct nf_conntrack_expect *exp,
+						    const void *arg),
+				      const void *arg)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	struct nf_conntrack_expect *exp;
@@ -340,13 +346,24 @@ static unsigned int ras_remove_expectations(struct nf_conn *ct, unsigned int cla
 		return 0;
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
-		if (exp->class == class) {
+		if (match(exp, arg)) {
 			nf_ct_unlink_expect(exp);
 			n++;
 		}
 	}
 	spin_unlock_bh(&nf_conntrack_expect_lock);
 	return n;
+}
+
+static bool exp_in_class(const struct nf_conntrack_expect *exp, const void *arg)
+{
+	return exp->class == *(const unsigned int *)arg;
+}
+
+/* Removes the master's expectations of one class, e.g. on URQ or a new RCF. */
+static unsigned int ras_remove_expectations(struct nf_conn *ct, unsigned int class)
+{
+	return avaya_unexpect_if(ct, exp_in_class, &class);
 }
 
 struct ras_supersede {
@@ -911,23 +928,21 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 	return ret ? call_expect_failed(skb, ct) : NF_ACCEPT;
 }
 
+static bool exp_is_media_of(const struct nf_conntrack_expect *exp,
+			    const void *arg)
+{
+	u16 channel = *(const u16 *)arg;
+
+	/* The channel number rides in the masked-out source port. */
+	return exp->class == AVAYA_EXP_MEDIA &&
+	       (!channel || ntohs(exp->tuple.src.u.all) == channel);
+}
+
 /* Media pinholes of one logical channel, or all (@channel 0), of @ct. */
 static void call_close_media(struct nf_conn *ct, u16 channel)
 {
-	struct nf_conn_help *help = nfct_help(ct);
-	struct nf_conntrack_expect *exp;
-	struct hlist_node *next;
-	unsigned int n = 0;
+	unsigned int n = avaya_unexpect_if(ct, exp_is_media_of, &channel);
 
-	spin_lock_bh(&nf_conntrack_expect_lock);
-	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
-		if (exp->class != AVAYA_EXP_MEDIA ||
-		    (channel && ntohs(exp->tuple.src.u.all) != channel))
-			continue;
-		nf_ct_unlink_expect(exp);
-		n++;
-	}
-	spin_unlock_bh(&nf_conntrack_expect_lock);
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
 }
@@ -1380,6 +1395,26 @@ static bool sip_port_in(__be16 port, const __be16 *ports, unsigned int n)
 	return false;
 }
 
+struct sip_remove_sel {
+	bool reg;
+	__be16 tag;
+	const __be16 *keep;
+	unsigned int n_keep;
+};
+
+static bool sip_exp_selected(const struct nf_conntrack_expect *exp,
+			     const void *arg)
+{
+	const struct sip_remove_sel *sel = arg;
+
+	if (sip_exp_is_reg(exp) != sel->reg)
+		return false;
+	if (sel->reg)
+		return !sip_port_in(sip_exp_private_port(exp), sel->keep,
+				    sel->n_keep);
+	return exp->tuple.src.u.all == sel->tag;
+}
+
 /*
  * Remove this flow's media pinholes of one call (@reg false) or its
  * registration pinholes not in @keep (@reg true).
@@ -1387,25 +1422,11 @@ static bool sip_port_in(__be16 port, const __be16 *ports, unsigned int n)
 static unsigned int sip_remove(struct nf_conn *ct, bool reg, __be16 tag,
 			       const __be16 *keep, unsigned int n_keep)
 {
-	struct nf_conn_help *help = nfct_help(ct);
-	struct nf_conntrack_expect *exp;
-	struct hlist_node *next;
-	unsigned int n = 0;
+	const struct sip_remove_sel sel = {
+		.reg = reg, .tag = tag, .keep = keep, .n_keep = n_keep,
+	};
 
-	if (!help)
-		return 0;
-	spin_lock_bh(&nf_conntrack_expect_lock);
-	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
-		if (sip_exp_is_reg(exp) != reg)
-			continue;
-		if (reg ? sip_port_in(sip_exp_private_port(exp), keep, n_keep) :
-			  exp->tuple.src.u.all != tag)
-			continue;
-		nf_ct_unlink_expect(exp);
-		n++;
-	}
-	spin_unlock_bh(&nf_conntrack_expect_lock);
-	return n;
+	return avaya_unexpect_if(ct, sip_exp_selected, &sel);
 }
 
 static bool sip_reg_known(struct nf_conn *ct, __be16 port)

@@ -187,6 +187,9 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_SIP_MSG] = "sip_messages",
 	[AVAYA_CTR_SIP_MALFORMED] = "sip_malformed",
 	[AVAYA_CTR_SIP_TCP_SKIPPED] = "sip_tcp_split_skipped",
+	[AVAYA_CTR_SIP_TCP_REASSEMBLED] = "sip_tcp_reassembled",
+	[AVAYA_CTR_SIP_TCP_GAP] = "sip_tcp_gap",
+	[AVAYA_CTR_SIP_TCP_RETRANSMIT] = "sip_tcp_retransmit_ignored",
 	[AVAYA_CTR_SIP_REG_OPENED] = "sip_register_pinhole_opened",
 	[AVAYA_CTR_SIP_REG_REFRESHED] = "sip_register_pinhole_refreshed",
 	[AVAYA_CTR_SIP_REG_REMOVED] = "sip_register_pinhole_removed",
@@ -198,6 +201,7 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_SIP_NAT_REWRITTEN] = "sip_nat_rewritten",
 	[AVAYA_CTR_SIP_NAT_PORT_CHANGED] = "sip_nat_source_port_changed",
 	[AVAYA_CTR_SIP_NAT_FAILED] = "sip_nat_failed",
+	[AVAYA_CTR_SIP_NAT_SPLIT] = "sip_nat_split_unrewritten",
 	/* END sip counter names */
 	/* BEGIN nat counter names (H.323 NAT owner) */
 	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
@@ -736,7 +740,7 @@ struct avaya_tpkt_pend {
 };
 
 static atomic_t call_pend_count = ATOMIC_INIT(0);
-static bool call_unloading;
+static bool avaya_unloading;
 
 static struct avaya_call_master *call_master(const struct nf_conn *ct)
 {
@@ -757,7 +761,7 @@ static struct avaya_tpkt_pend *call_pend_alloc(void)
 {
 	struct avaya_tpkt_pend *p;
 
-	if (READ_ONCE(call_unloading) ||
+	if (READ_ONCE(avaya_unloading) ||
 	    atomic_inc_return(&call_pend_count) > CALL_PEND_MAX) {
 		atomic_dec(&call_pend_count);
 		return NULL;
@@ -795,21 +799,6 @@ static bool call_helper_is_ours(const struct nf_conn *ct)
 	       h == &avaya_helpers[AVAYA_H_Q9316] ||
 	       h == &avaya_helpers[AVAYA_H_H2454] ||
 	       h == &avaya_helpers[AVAYA_H_H2456];
-}
-
-static int call_free_pending(struct nf_conn *ct, void *data)
-{
-	if (call_helper_is_ours(ct))
-		call_destroy(ct);
-	return 0;
-}
-
-/* Helper unregistration forgets the helper before .destroy could run. */
-static void call_free_all_pending(void)
-{
-	WRITE_ONCE(call_unloading, true);
-	synchronize_rcu();
-	nf_ct_iterate_destroy(call_free_pending, NULL);
 }
 
 static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
@@ -1716,6 +1705,19 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 	return NF_ACCEPT;
 }
 
+/* Parse @avail bytes at @data; on a stream a message must give its length. */
+static int sip_parse_one(const u8 *data, unsigned int avail, bool stream,
+			 struct avaya_sip_msg *m)
+{
+	int ret = sip_parse(data, avail, m);
+
+	if (ret == -AVAYA_SIP_INCOMPLETE && stream)
+		return -EAGAIN;
+	if (ret < 0 || (stream && !m->has_clen))
+		return -EBADMSG;
+	return ret;
+}
+
 /*
  * Parse and act on the message at @off of the payload. Returns the verdict;
  * *@used and *@newlen are its length before and after NAT.
@@ -1731,11 +1733,9 @@ static int sip_one(struct sk_buff *skb, unsigned int protoff,
 	const u8 *data = skb->data + dataoff + off;
 	int ret;
 
-	ret = sip_parse(data, avail, m);
-	if (ret == -AVAYA_SIP_INCOMPLETE && stream)
-		return -EAGAIN;
-	if (ret < 0 || (stream && !m->has_clen))
-		return -EBADMSG;
+	ret = sip_parse_one(data, avail, stream, m);
+	if (ret < 0)
+		return ret;
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
 	*used = ret;
 	*newlen = ret;
@@ -1765,81 +1765,321 @@ static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 }
 
 /*
- * Where to start in this segment: skip the tail of a message that began in
- * an earlier segment. Returns false when the whole segment is to be skipped.
+ * SIP over TCP. Several messages may share a segment, and one may span
+ * several. The start of a split message is copied into a per-direction
+ * buffer that grows to at most SIP_TCP_HOLD_MAX bytes; at most
+ * SIP_TCP_HOLD_BUFS such buffers exist at once. A longer message, or one
+ * that finds no buffer, is skipped by its Content-Length and counted.
  */
-static bool sip_tcp_start(struct avaya_sip_master *sm, int dir, u32 seq,
-			  unsigned int len, unsigned int *off)
-{
-	s32 ahead = (s32)(sm->tcp_resume[dir] - seq);	/* wraps like tcp seq */
+#define SIP_TCP_HOLD_MAX	8192
+#define SIP_TCP_HOLD_BUFS	1024
+#define SIP_TCP_HOLD_STEP	1024
 
-	*off = 0;
-	if (sm->tcp_state[dir] != AVAYA_SIP_TCP_SKIP)
+struct avaya_sip_stream {
+	u32 end_seq;		/* TCP sequence after the last byte read */
+	u32 skip;		/* SKIP: bytes of the message still to come */
+	u8 *buf;		/* the start of a split message, or NULL */
+	u16 have;		/* bytes in buf */
+	u16 cap;		/* size of buf */
+	u8 state;		/* enum avaya_sip_tcp_state */
+	u8 valid;		/* end_seq is set */
+	u8 on_stack;		/* no memory for state: never hold */
+};
+
+static atomic_t sip_hold_count = ATOMIC_INIT(0);
+
+static void sip_hold_drop(struct avaya_sip_stream *st)
+{
+	if (!st->buf)
+		return;
+	kfree(st->buf);
+	st->buf = NULL;
+	st->have = 0;
+	st->cap = 0;
+	atomic_dec(&sip_hold_count);
+}
+
+/* Room for @need bytes; false when over the bounds or out of memory. */
+static bool sip_hold_reserve(struct avaya_sip_stream *st, unsigned int need)
+{
+	unsigned int cap = min(round_up(need, SIP_TCP_HOLD_STEP),
+			       SIP_TCP_HOLD_MAX);
+	u8 *buf;
+
+	if (need <= st->cap)
 		return true;
-	if (ahead <= 0) {
-		/* Lost or reordered: look for the next start line. */
-		sm->tcp_state[dir] = ahead ? AVAYA_SIP_TCP_RESYNC :
-					     AVAYA_SIP_TCP_SYNC;
-		return true;
-	}
-	if (ahead >= len) {
-		if (ahead == len)
-			sm->tcp_state[dir] = AVAYA_SIP_TCP_SYNC;
+	if (need > SIP_TCP_HOLD_MAX || st->on_stack ||
+	    READ_ONCE(avaya_unloading))
+		return false;
+	if (!st->buf &&
+	    atomic_inc_return(&sip_hold_count) > SIP_TCP_HOLD_BUFS) {
+		atomic_dec(&sip_hold_count);
 		return false;
 	}
-	*off = ahead;
-	sm->tcp_state[dir] = AVAYA_SIP_TCP_SYNC;
+	buf = krealloc(st->buf, cap, GFP_ATOMIC);
+	if (!buf) {
+		if (!st->buf)
+			atomic_dec(&sip_hold_count);
+		return false;
+	}
+	st->buf = buf;
+	st->cap = cap;
+	return true;
+}
+
+static void sip_stream_free(struct avaya_sip_stream *st)
+{
+	if (!st)
+		return;
+	sip_hold_drop(st);
+	kfree(st);
+}
+
+/*
+ * Stream state changes hands with xchg(), as the TPKT buffers do: two CPUs
+ * never work on one, and no lock is needed.
+ */
+static struct avaya_sip_stream *sip_stream_get(struct nf_conn *ct, int dir)
+{
+	struct avaya_sip_stream *st = xchg(&sip_master(ct)->stream[dir], NULL);
+
+	if (st || READ_ONCE(avaya_unloading))
+		return st;
+	return kzalloc(sizeof(*st), GFP_ATOMIC);
+}
+
+static void sip_stream_put(struct nf_conn *ct, int dir,
+			   struct avaya_sip_stream *st)
+{
+	if (READ_ONCE(avaya_unloading)) {
+		sip_stream_free(st);
+		st = NULL;
+	}
+	sip_stream_free(xchg(&sip_master(ct)->stream[dir], st));
+}
+
+static void sip_destroy(struct nf_conn *ct)
+{
+	sip_stream_put(ct, IP_CT_DIR_ORIGINAL, NULL);
+	sip_stream_put(ct, IP_CT_DIR_REPLY, NULL);
+}
+
+/*
+ * Place a segment of @len bytes at @seq in the byte stream; *@off skips what
+ * was read before. False when none of it is new: a retransmission is not
+ * parsed twice. A gap (bytes we never saw) loses any held message, and we
+ * resynchronise on a later start line.
+ */
+static bool sip_stream_advance(const struct nf_conn *ct,
+			       struct avaya_sip_stream *st, u32 seq,
+			       unsigned int len, unsigned int *off)
+{
+	s32 d = (s32)(seq - st->end_seq);	/* wraps like tcp seq */
+
+	*off = 0;
+	if (st->valid && d < 0) {
+		if ((u32)-d >= len) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_RETRANSMIT);
+			return false;
+		}
+		*off = -d;
+	} else if (st->valid && d > 0) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_GAP);
+		sip_hold_drop(st);
+		st->state = AVAYA_SIP_TCP_RESYNC;
+	}
+	st->valid = 1;
+	st->end_seq = seq + len;
+	return true;
+}
+
+/* SKIP: pass over the rest of a long message. False if it fills the segment. */
+static bool sip_stream_skip(struct avaya_sip_stream *st, unsigned int len,
+			    unsigned int *off)
+{
+	unsigned int left = len - *off;
+
+	if (st->skip >= left) {
+		st->skip -= left;
+		if (!st->skip)
+			st->state = AVAYA_SIP_TCP_SYNC;
+		return false;
+	}
+	*off += st->skip;
+	st->skip = 0;
+	st->state = AVAYA_SIP_TCP_SYNC;
 	return true;
 }
 
 /*
- * Several messages may share a segment. One split across segments is not
- * inspected: 32 bytes of per-flow state cannot buffer it, so we skip its
- * bytes (counted) and resume at the next message.
+ * The held message cannot be held: skip it by its Content-Length when the
+ * headers were read, else lose track until a start line. @seen is how many
+ * of its bytes went by, *@used how many of this segment's @len were its.
  */
+static void sip_hold_give_up(struct nf_conn *ct, struct avaya_sip_stream *st,
+			     const struct avaya_sip_msg *m, unsigned int seen,
+			     unsigned int len, unsigned int *used)
+{
+	unsigned int before = seen - len;
+
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
+	sip_hold_drop(st);
+	*used = len;
+	if (!m->hdr_done) {
+		st->state = AVAYA_SIP_TCP_RESYNC;
+	} else if (m->msg_len > seen) {
+		st->state = AVAYA_SIP_TCP_SKIP;
+		st->skip = m->msg_len - seen;
+	} else {
+		*used = m->msg_len - before;
+		st->state = AVAYA_SIP_TCP_SYNC;
+	}
+}
+
+/* A message reassembled from several segments: tracked, not rewritten. */
+static int sip_on_held(struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, const u8 *msg,
+		       const struct avaya_sip_msg *m)
+{
+	u16 media_port[AVAYA_SIP_MAX_MEDIA] = { 0 };
+	const struct net *net = nf_ct_net(ct);
+
+	avaya_count(net, AVAYA_CTR_SIP_MSG);
+	avaya_count(net, AVAYA_CTR_SIP_TCP_REASSEMBLED);
+	if (ct->status & IPS_NAT_MASK) {
+		/* Its first part has left already, as it was. */
+		avaya_count(net, AVAYA_CTR_SIP_NAT_SPLIT);
+		net_info_ratelimited("%s: SIP message split across TCP segments passed unrewritten\n",
+				     KBUILD_MODNAME);
+	}
+	return sip_dispatch(skb, ct, ctinfo, msg, m, media_port);
+}
+
+/*
+ * Add the @len bytes at @data to the held message (which may be empty: a
+ * message starts there) and act on it once whole. *@used is how many bytes
+ * were the message's. Returns the verdict.
+ */
+static int sip_hold_feed(struct sk_buff *skb, struct nf_conn *ct,
+			 enum ip_conntrack_info ctinfo,
+			 struct avaya_sip_stream *st, const u8 *data,
+			 unsigned int len, unsigned int *used)
+{
+	unsigned int old = st->have;
+	unsigned int n = min(len, SIP_TCP_HOLD_MAX - old);
+	bool quiet = st->state == AVAYA_SIP_TCP_RESYNC;
+	struct avaya_sip_msg m;
+	int ret;
+
+	*used = len;
+	if (!sip_hold_reserve(st, old + n)) {
+		/* Its length, if the headers are in what we have. */
+		sip_parse_one(st->buf ? st->buf : data, st->buf ? old : len,
+			      true, &m);
+		sip_hold_give_up(ct, st, &m, old + len, len, used);
+		return NF_ACCEPT;
+	}
+	memcpy(st->buf + old, data, n);
+	st->have = old + n;
+	ret = sip_parse_one(st->buf, st->have, true, &m);
+	if (ret == -EAGAIN) {
+		if (n < len || (m.hdr_done && m.msg_len > SIP_TCP_HOLD_MAX))
+			sip_hold_give_up(ct, st, &m, old + len, len, used);
+		return NF_ACCEPT;
+	}
+	if (ret < 0) {
+		sip_hold_drop(st);
+		st->state = AVAYA_SIP_TCP_RESYNC;
+		if (quiet)
+			return NF_ACCEPT;
+		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED, "SIP");
+	}
+	*used = ret - old;
+	st->state = AVAYA_SIP_TCP_SYNC;
+	ret = sip_on_held(skb, ct, ctinfo, st->buf, &m);
+	sip_hold_drop(st);
+	return ret;
+}
+
+/* CRLF keep-alives between messages (RFC 5626 3.5.1) are not messages. */
+static unsigned int sip_skip_crlf(const u8 *data, unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len && (data[i] == '\r' || data[i] == '\n'))
+		i++;
+	return i;
+}
+
+/*
+ * Walk one segment's messages: first finish a held one, then every whole
+ * message, then hold a trailing partial one.
+ */
+static int sip_tcp_segment(struct sk_buff *skb, unsigned int protoff,
+			   struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			   unsigned int dataoff, struct avaya_sip_stream *st,
+			   u32 seq)
+{
+	unsigned int off, used, newlen;
+	struct avaya_sip_msg m;
+	int ret = NF_ACCEPT;
+
+	if (!sip_stream_advance(ct, st, seq, skb->len - dataoff, &off))
+		return NF_ACCEPT;
+	if (st->state == AVAYA_SIP_TCP_SKIP &&
+	    !sip_stream_skip(st, skb->len - dataoff, &off))
+		return NF_ACCEPT;
+	if (st->have) {
+		ret = sip_hold_feed(skb, ct, ctinfo, st, skb->data + dataoff + off,
+				    skb->len - dataoff - off, &used);
+		off += used;
+	}
+	/* skb->len moves when NAT rewrites a message: re-read it each time. */
+	while (ret == NF_ACCEPT && !st->have && st->state != AVAYA_SIP_TCP_SKIP) {
+		off += sip_skip_crlf(skb->data + dataoff + off,
+				     skb->len - dataoff - off);
+		if (off >= skb->len - dataoff)
+			break;
+		ret = sip_one(skb, protoff, ct, ctinfo, dataoff, off,
+			      skb->len - dataoff - off, true, &m, &used, &newlen);
+		if (ret == -EAGAIN) {
+			ret = sip_hold_feed(skb, ct, ctinfo, st,
+					    skb->data + dataoff + off,
+					    skb->len - dataoff - off, &used);
+			break;
+		}
+		if (ret < 0) {
+			/* Resynchronising on a later segment is not an error. */
+			if (st->state == AVAYA_SIP_TCP_RESYNC)
+				return NF_ACCEPT;
+			st->state = AVAYA_SIP_TCP_RESYNC;
+			return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED,
+					       "SIP");
+		}
+		st->state = AVAYA_SIP_TCP_SYNC;
+		off += newlen;
+	}
+	return ret;
+}
+
 static int sip_help_tcp(struct sk_buff *skb, unsigned int protoff,
 			struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 			unsigned int dataoff, u32 seq)
 {
-	struct avaya_sip_master *sm = sip_master(ct);
+	struct avaya_sip_stream fallback = { .on_stack = 1 };
 	int dir = CTINFO2DIR(ctinfo);
-	unsigned int len = skb->len - dataoff, off, orig;
-	struct avaya_sip_msg m;
+	struct avaya_sip_stream *st = sip_stream_get(ct, dir);
 	int ret;
 
-	if (!sip_tcp_start(sm, dir, seq, len, &off))
-		return NF_ACCEPT;
-	orig = off;
-	while (off < skb->len - dataoff) {
-		unsigned int used, newlen;
-
-		ret = sip_one(skb, protoff, ct, ctinfo, dataoff, off,
-			      skb->len - dataoff - off, true, &m, &used, &newlen);
-		if (ret == -EAGAIN) {
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
-			if (m.hdr_done) {
-				sm->tcp_state[dir] = AVAYA_SIP_TCP_SKIP;
-				sm->tcp_resume[dir] = seq + orig + m.msg_len;
-			} else {
-				sm->tcp_state[dir] = AVAYA_SIP_TCP_RESYNC;
-			}
-			return NF_ACCEPT;
-		}
-		if (ret < 0) {
-			/* Resynchronising on a later segment is not an error. */
-			if (sm->tcp_state[dir] == AVAYA_SIP_TCP_RESYNC)
-				return NF_ACCEPT;
-			sm->tcp_state[dir] = AVAYA_SIP_TCP_RESYNC;
-			return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED,
-					       "SIP");
-		}
-		sm->tcp_state[dir] = AVAYA_SIP_TCP_SYNC;
-		if (ret != NF_ACCEPT)
-			return ret;
-		off += newlen;
-		orig += used;
+	if (!st) {
+		/* No memory for state: read whole messages, hold nothing. */
+		fallback.state = AVAYA_SIP_TCP_RESYNC;
+		return sip_tcp_segment(skb, protoff, ct, ctinfo, dataoff,
+				       &fallback, seq);
 	}
-	return NF_ACCEPT;
+	ret = sip_tcp_segment(skb, protoff, ct, ctinfo, dataoff, st, seq);
+	sip_stream_put(ct, dir, st);
+	return ret;
 }
 
 static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
@@ -1878,6 +2118,42 @@ static const struct nf_conntrack_expect_policy sip_exp_policy = {
 };
 
 /* END sip glue */
+
+/* ---------------------------------------------------------------------- */
+/* Unloading                                                               */
+/* ---------------------------------------------------------------------- */
+
+static bool sip_helper_is_tcp(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *h;
+
+	if (!help)
+		return false;
+	h = rcu_dereference_raw(help->helper);
+	return h == &avaya_helpers[AVAYA_H_SIPT4] ||
+	       h == &avaya_helpers[AVAYA_H_SIPT6];
+}
+
+static int avaya_free_held(struct nf_conn *ct, void *data)
+{
+	if (call_helper_is_ours(ct))
+		call_destroy(ct);
+	else if (sip_helper_is_tcp(ct))
+		sip_destroy(ct);
+	return 0;
+}
+
+/*
+ * Helper unregistration forgets the helper before .destroy could run: free
+ * the reassembly state first. New state is refused from here on.
+ */
+static void avaya_free_all_held(void)
+{
+	WRITE_ONCE(avaya_unloading, true);
+	synchronize_rcu();
+	nf_ct_iterate_destroy(avaya_free_held, NULL);
+}
 
 /* ---------------------------------------------------------------------- */
 /* Registration                                                            */
@@ -1943,6 +2219,7 @@ static void avaya_helpers_setup(void)
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPT4 + f], fam[f],
 				   IPPROTO_TCP, HELPER_SIP, sip_port,
 				   &sip_exp_policy, 1, avaya_sip_help);
+		avaya_helpers[AVAYA_H_SIPT4 + f].destroy = sip_destroy;
 	}
 }
 
@@ -1978,7 +2255,7 @@ static struct pernet_operations avaya_net_ops = {
 
 static void __exit nf_conntrack_avaya_fini(void)
 {
-	call_free_all_pending();
+	avaya_free_all_held();
 	nf_conntrack_helpers_unregister(avaya_helpers, ARRAY_SIZE(avaya_helpers));
 	unregister_pernet_subsys(&avaya_net_ops);
 }

@@ -64,6 +64,9 @@ enum avaya_counter {
 	AVAYA_CTR_SIP_MSG,
 	AVAYA_CTR_SIP_MALFORMED,
 	AVAYA_CTR_SIP_TCP_SKIPPED,
+	AVAYA_CTR_SIP_TCP_REASSEMBLED,
+	AVAYA_CTR_SIP_TCP_GAP,
+	AVAYA_CTR_SIP_TCP_RETRANSMIT,
 	AVAYA_CTR_SIP_REG_OPENED,
 	AVAYA_CTR_SIP_REG_REFRESHED,
 	AVAYA_CTR_SIP_REG_REMOVED,
@@ -75,6 +78,7 @@ enum avaya_counter {
 	AVAYA_CTR_SIP_NAT_REWRITTEN,
 	AVAYA_CTR_SIP_NAT_PORT_CHANGED,
 	AVAYA_CTR_SIP_NAT_FAILED,
+	AVAYA_CTR_SIP_NAT_SPLIT,
 	/* END sip counters */
 	/* BEGIN nat counters (H.323 NAT owner) */
 	AVAYA_CTR_NAT_RAS_REWRITTEN,
@@ -145,21 +149,24 @@ enum avaya_sip_reg_state {
 };
 
 /*
- * TCP: a message split across segments is not inspected (no buffering in
- * 32 bytes); we skip its remaining bytes and resume at the next message.
+ * TCP: per direction, a small stream state is allocated on the first
+ * segment. It remembers how far the byte stream has been read (so a
+ * retransmission is not parsed twice) and holds a message split across
+ * segments in a bounded buffer until it is whole.
  */
 enum avaya_sip_tcp_state {
-	AVAYA_SIP_TCP_SYNC,	/* the next segment starts a message */
-	AVAYA_SIP_TCP_SKIP,	/* tcp_resume holds where the next one starts */
-	AVAYA_SIP_TCP_RESYNC,	/* length unknown: wait for a SIP start line */
+	AVAYA_SIP_TCP_SYNC,	/* the next byte starts a message */
+	AVAYA_SIP_TCP_SKIP,	/* skip: the rest of a message too long to hold */
+	AVAYA_SIP_TCP_RESYNC,	/* lost track: wait for a SIP start line */
 };
 
+struct avaya_sip_stream;
+
 struct avaya_sip_master {
+	struct avaya_sip_stream *stream[2];	/* TCP only, per direction */
 	u32 reg_cseq;		/* CSeq of the REGISTER awaiting its answer */
 	u32 reg_callid;		/* hash of its Call-ID */
-	u32 tcp_resume[2];	/* per direction: where the next message starts */
 	u8 reg_state;		/* enum avaya_sip_reg_state */
-	u8 tcp_state[2];	/* per direction: enum avaya_sip_tcp_state */
 };
 
 /* END sip master */

@@ -19,7 +19,9 @@
 # 4. A 10 kB message (over the 8 kB bound) is skipped by its Content-Length
 #    and counted; the REGISTER after it on the same connection still opens
 #    its pinhole.
-# 5. Under masquerade, a split REGISTER is tracked but cannot be rewritten
+# 5. Every segment sent twice (netem duplicate): the copies are recognised
+#    as retransmissions and not read again.
+# 6. Under masquerade, a split REGISTER is tracked but cannot be rewritten
 #    (its first part has left already): counted as such.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -157,11 +159,26 @@ check "4. the long message counted skipped" [ $(( $(ctr sip_tcp_split_skipped) -
 check "4. the REGISTER after it opened its pinhole (:5064)" \
 	has big 'proto=6 .*dst=10.0.1.2 sport=0 dport=5064 '
 
+# 5. Duplicated segments.
+$MSG register $REG --contact 10.0.1.2:5068 --expires 120 --cseq 11 --user dup -o "$work/reg11"
+$MSG ok $REG --contact 10.0.1.2:5068 --expires 120 --cseq 11 --user dup -o "$work/reg11.ok"
+m0=$(ctr sip_messages)
+d0=$(ctr sip_tcp_retransmit_ignored)
+ph tc qdisc add dev eth0 root netem duplicate 100%
+SERVER=(--reply "$work/reg11.ok")
+check "5. split REGISTER with every segment duplicated exchanged" \
+	session dup 5076 --send "$work/reg11" --cut 90
+ph tc qdisc del dev eth0 root
+echo "   sip_messages +$(( $(ctr sip_messages) - m0 )), retransmissions ignored +$(( $(ctr sip_tcp_retransmit_ignored) - d0 ))"
+check "5. the duplicates were recognised" [ $(( $(ctr sip_tcp_retransmit_ignored) - d0 )) -ge 2 ]
+check "5. each message read once" [ $(( $(ctr sip_messages) - m0 )) -eq 2 ]
+check "5. its pinhole opened (:5068)" has dup 'proto=6 .*dst=10.0.1.2 sport=0 dport=5068 '
+
 echo "-- counters:"; fw grep -E '^(sip_|dropped_strict)' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 check "no message taken for malformed" [ "$(ctr sip_malformed)" = 0 ]
 check "strict mode dropped nothing" [ "$(ctr dropped_strict)" = 0 ]
 
-# 5. Masquerade: a split message cannot be rewritten, and says so.
+# 6. Masquerade: a split message cannot be rewritten, and says so.
 fw nft -f - <<'EOF2'
 table ip nat {
 	chain post {
@@ -172,9 +189,9 @@ table ip nat {
 EOF2
 n0=$(ctr sip_nat_split_unrewritten)
 SERVER=(--reply "$work/reg9.ok" --cut 60)
-check "5. split REGISTER through masquerade exchanged" \
+check "6. split REGISTER through masquerade exchanged" \
 	session nat 5075 --send "$work/reg9" --cut 100,200
-check "5. counted as split and not rewritten" \
+check "6. counted as split and not rewritten" \
 	[ $(( $(ctr sip_nat_split_unrewritten) - n0 )) -ge 1 ]
 echo 0 > /sys/module/nf_conntrack_avaya/parameters/strict
 rm -rf "$work"

@@ -31,6 +31,7 @@
 #define HELPER_Q931	"avaya-q931"
 #define HELPER_H245	"avaya-h245"
 #define HELPER_SIP	"avaya-sip"
+#define HELPER_SIP_MEDIA	"avaya-sip-rtp"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Connection tracking helpers for Avaya H.323 phones and SIP trunks");
@@ -196,6 +197,8 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_SIP_REFUSED_CONTACT] = "sip_refused_contact_not_source",
 	[AVAYA_CTR_SIP_MEDIA_OPENED] = "sip_media_pinhole_opened",
 	[AVAYA_CTR_SIP_MEDIA_REMOVED] = "sip_media_pinhole_removed",
+	[AVAYA_CTR_SIP_MEDIA_CLOSED] = "sip_media_flow_closed",
+	[AVAYA_CTR_SIP_MEDIA_CLOSE_BUSY] = "sip_media_close_queue_full",
 	[AVAYA_CTR_SIP_REFUSED_SDP] = "sip_refused_sdp_not_source",
 	[AVAYA_CTR_SIP_REFUSED_EXPECT] = "sip_refused_expect_failed",
 	[AVAYA_CTR_SIP_NAT_REWRITTEN] = "sip_nat_rewritten",
@@ -242,7 +245,7 @@ static int avaya_counters_show(struct seq_file *s, void *v)
 	return 0;
 }
 
-static struct nf_conntrack_helper avaya_helpers[10];
+static struct nf_conntrack_helper avaya_helpers[12];
 
 /* Index of a helper in avaya_helpers[]: [proto][family]. */
 enum {
@@ -251,6 +254,7 @@ enum {
 	AVAYA_H_H2454, AVAYA_H_H2456,
 	AVAYA_H_SIP4, AVAYA_H_SIP6,
 	AVAYA_H_SIPT4, AVAYA_H_SIPT6,
+	AVAYA_H_SIPM4, AVAYA_H_SIPM6,
 };
 
 static struct nf_conntrack_helper *avaya_helper_for(int first, const struct nf_conn *ct)
@@ -1362,9 +1366,18 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 }
 
 /* Registration pinholes are the ones that assign our helper. */
+static bool sip_media_helper(const struct nf_conntrack_helper *h)
+{
+	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
+	       h == &avaya_helpers[AVAYA_H_SIPM6];
+}
+
+/* Registration pinholes hand new flows to avaya-sip, media ones to -rtp. */
 static bool sip_exp_is_reg(const struct nf_conntrack_expect *exp)
 {
-	return rcu_access_pointer(exp->assign_helper);
+	const struct nf_conntrack_helper *h = rcu_access_pointer(exp->assign_helper);
+
+	return h && !sip_media_helper(h);
 }
 
 static __be16 sip_exp_private_port(const struct nf_conntrack_expect *exp)
@@ -1432,14 +1445,143 @@ static bool sip_reg_known(struct nf_conn *ct, __be16 port)
 	return known;
 }
 
+/*
+ * Closing the media flows of an ended call. They are found by a walk of the
+ * conntrack table, which cannot run in softirq: BYEs queue (master, tag)
+ * pairs, and one worker closes a whole batch in one walk per netns.
+ */
+#define MEDIA_CLOSE_QUEUE	256
+
+struct media_close {
+	struct nf_conn *master;
+	__be16 tag;
+};
+
+struct media_close_batch {
+	unsigned int n;
+	struct media_close q[MEDIA_CLOSE_QUEUE];
+};
+
+static DEFINE_SPINLOCK(media_close_lock);
+static struct media_close_batch media_close_pending;
+static struct media_close_batch media_close_running;	/* the worker's */
+
+/* Media flows carry no signalling: the helper only holds the call's tag. */
+static int avaya_media_help(struct sk_buff *skb, unsigned int protoff,
+			    struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+{
+	return NF_ACCEPT;
+}
+
+void avaya_media_expected(struct nf_conn *ct,
+			  const struct nf_conntrack_expect *exp)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	union avaya_master *am;
+
+	if (!help || !sip_media_helper(rcu_dereference(help->helper)))
+		return;
+	am = (union avaya_master *)help->data;
+	am->media.tag = exp->tuple.src.u.all;
+	am->media.tagged = 1;
+	WRITE_ONCE(sip_master(exp->master)->media_flows, 1);
+}
+EXPORT_SYMBOL_GPL(avaya_media_expected);
+
+static void sip_media_expectfn(struct nf_conn *ct,
+			       struct nf_conntrack_expect *exp)
+{
+	avaya_media_expected(ct, exp);
+}
+
+static int media_close_match(struct nf_conn *ct, void *data)
+{
+	const struct media_close_batch *b = data;
+	const struct nf_conn_help *help = nfct_help(ct);
+	const union avaya_master *am;
+	unsigned int i;
+
+	if (!ct->master || !help ||
+	    !sip_media_helper(rcu_dereference_raw(help->helper)))
+		return 0;
+	am = (const union avaya_master *)help->data;
+	if (!am->media.tagged)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		if (b->q[i].master == ct->master && b->q[i].tag == am->media.tag) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_CLOSED);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool media_close_net_done(const struct media_close_batch *b,
+				 unsigned int upto)
+{
+	const struct net *net = nf_ct_net(b->q[upto].master);
+	unsigned int i;
+
+	for (i = 0; i < upto; i++)
+		if (net_eq(nf_ct_net(b->q[i].master), net))
+			return true;
+	return false;
+}
+
+static void media_close_work_fn(struct work_struct *work)
+{
+	struct media_close_batch *b = &media_close_running;
+	struct nf_ct_iter_data iter = { .data = b };
+	unsigned int i;
+
+	spin_lock_bh(&media_close_lock);
+	*b = media_close_pending;
+	media_close_pending.n = 0;
+	spin_unlock_bh(&media_close_lock);
+	for (i = 0; i < b->n; i++) {
+		if (media_close_net_done(b, i))
+			continue;
+		iter.net = nf_ct_net(b->q[i].master);
+		nf_ct_iterate_cleanup_net(media_close_match, &iter);
+	}
+	for (i = 0; i < b->n; i++)
+		nf_ct_put(b->q[i].master);
+	b->n = 0;
+}
+
+static DECLARE_WORK(media_close_work, media_close_work_fn);
+
+static void sip_media_close(struct nf_conn *ct, __be16 tag)
+{
+	struct media_close_batch *p = &media_close_pending;
+	bool queued = false;
+
+	if (!READ_ONCE(sip_master(ct)->media_flows))
+		return;
+	spin_lock_bh(&media_close_lock);
+	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
+		refcount_inc(&ct->ct_general.use);
+		p->q[p->n].master = ct;
+		p->q[p->n].tag = tag;
+		p->n++;
+		queued = true;
+	}
+	spin_unlock_bh(&media_close_lock);
+	if (queued)
+		schedule_work(&media_close_work);
+	else
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_CLOSE_BUSY);
+}
+
+/* The call is over: its pinholes go now, its media flows right after. */
 static void sip_call_ended(struct nf_conn *ct, const u8 *data,
 			   const struct avaya_sip_msg *m)
 {
-	unsigned int n;
+	__be16 tag = sip_call_tag(data, m);
 
-	n = sip_remove(ct, false, sip_call_tag(data, m), NULL, 0);
-	if (n)
+	if (sip_remove(ct, false, tag, NULL, 0))
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_REMOVED);
+	sip_media_close(ct, tag);
 }
 
 static u32 sip_contact_expires(const struct avaya_sip_msg *m,
@@ -1606,6 +1748,10 @@ static int sip_expect_media(struct nf_conn *ct, int dir,
 			  NULL, &rtcp_port);
 	rtp->tuple.src.u.all = tag;
 	rtcp->tuple.src.u.all = tag;
+	rcu_assign_pointer(rtp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
+	rcu_assign_pointer(rtcp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
+	rtp->expectfn = sip_media_expectfn;
+	rtcp->expectfn = sip_media_expectfn;
 	ret = sip_expect_insert(ct, dir, rtp, rtcp, lifetime, false, pub);
 out:
 	if (rtp)
@@ -2220,6 +2366,10 @@ static void avaya_helpers_setup(void)
 				   IPPROTO_TCP, HELPER_SIP, sip_port,
 				   &sip_exp_policy, 1, avaya_sip_help);
 		avaya_helpers[AVAYA_H_SIPT4 + f].destroy = sip_destroy;
+		/* Media flows only ever get it through SIP pinholes. */
+		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPM4 + f], fam[f],
+				   IPPROTO_UDP, HELPER_SIP_MEDIA, 0,
+				   &sip_exp_policy, 1, avaya_media_help);
 	}
 }
 
@@ -2256,6 +2406,7 @@ static struct pernet_operations avaya_net_ops = {
 static void __exit nf_conntrack_avaya_fini(void)
 {
 	avaya_free_all_held();
+	flush_work(&media_close_work);
 	nf_conntrack_helpers_unregister(avaya_helpers, ARRAY_SIZE(avaya_helpers));
 	unregister_pernet_subsys(&avaya_net_ops);
 }

@@ -1005,6 +1005,7 @@ static void avaya_sip_expected(struct nf_conn *ct,
 		.max_proto = exp->saved_proto,
 	};
 
+	avaya_media_expected(ct, exp);
 	if (ct->status & IPS_DST_NAT_DONE)
 		return;
 	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);

@@ -73,6 +73,8 @@ enum avaya_counter {
 	AVAYA_CTR_SIP_REFUSED_CONTACT,
 	AVAYA_CTR_SIP_MEDIA_OPENED,
 	AVAYA_CTR_SIP_MEDIA_REMOVED,
+	AVAYA_CTR_SIP_MEDIA_CLOSED,
+	AVAYA_CTR_SIP_MEDIA_CLOSE_BUSY,
 	AVAYA_CTR_SIP_REFUSED_SDP,
 	AVAYA_CTR_SIP_REFUSED_EXPECT,
 	AVAYA_CTR_SIP_NAT_REWRITTEN,
@@ -167,6 +169,17 @@ struct avaya_sip_master {
 	u32 reg_cseq;		/* CSeq of the REGISTER awaiting its answer */
 	u32 reg_callid;		/* hash of its Call-ID */
 	u8 reg_state;		/* enum avaya_sip_reg_state */
+	u8 media_flows;		/* a media flow was admitted: BYE looks for them */
+};
+
+/*
+ * A media flow admitted through a SIP pinhole gets the avaya-sip-media
+ * helper, whose data is the Call-ID tag of its call: a BYE can then close
+ * the flows of exactly that call.
+ */
+struct avaya_media_master {
+	__be16 tag;
+	u8 tagged;
 };
 
 /* END sip master */
@@ -176,6 +189,7 @@ union avaya_master {
 	struct avaya_ras_master ras;
 	struct avaya_call_master call;
 	struct avaya_sip_master sip;
+	struct avaya_media_master media;
 };
 
 /* Expectation classes of the avaya-ras helper. */
@@ -239,6 +253,10 @@ struct avaya_nat_ops {
 };
 
 extern const struct avaya_nat_ops __rcu *avaya_nat_hook;
+
+/* An expectation's expectfn must call this for the new flow @ct. */
+void avaya_media_expected(struct nf_conn *ct,
+			  const struct nf_conntrack_expect *exp);
 
 /* nf_ct_refresh() lost its skb argument in 6.12 (Kbuild probes which). */
 static inline void avaya_ct_refresh(struct nf_conn *ct,

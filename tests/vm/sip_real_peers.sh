@@ -15,7 +15,8 @@
 #    no 10.0.1.x anywhere.
 # 3. carol calls pbx; both recordings hold the other side's tone for the
 #    length of the call.
-# 4. After BYE the media pinholes are gone; new RTP to the old ports is blocked.
+# 4. After BYE the media pinholes are gone and the call's media flows are
+#    closed; new RTP to the old ports is blocked, even from carol's own port.
 # 5. The same run with the stock "sip" helper: what differs is printed.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -143,6 +144,7 @@ run_case() {
 	prov $SIPUA cons 5556 "/hangup"
 	sleep 2
 	sfw conntrack -L expect > "$d/expect_after.txt" 2>/dev/null
+	sfw conntrack -L -p udp > "$d/ct_after.txt" 2>/dev/null
 	kill "$PBX_PID" "$CAROL_PID" 2>/dev/null
 	prov kill "$(cat "$d/kam/pid" 2>/dev/null)" 2>/dev/null
 	sleep 1
@@ -227,6 +229,18 @@ sed 's/^/   /' "$A/expect_after.txt"
 check "4. media pinholes gone after BYE" \
 	sh -c "[ -n '$PORT' ] && ! grep -q 'dport=$PORT ' $A/expect_after.txt && ! grep -q 'dport=$((PORT + 1)) ' $A/expect_after.txt"
 check "4. registration pinhole survives the call" grep -q 'dport=5060 ' "$A/expect_after.txt"
+# Carol's RTP port, from her SDP offer as it reached the firewall.
+CPORT=$(awk -F'|' '$1 == "203.0.113.50" && $7 != "" { print $7; exit }' "$A/fields.txt")
+echo "-- media flows during the call (udp, port $PORT):"
+grep -E "(sport|dport)=$PORT " "$A/ct_call.txt" | sed 's/^/   /'
+echo "-- media flows 2 s after BYE:"
+grep -E "(sport|dport)=$PORT " "$A/ct_after.txt" | sed 's/^/   /'
+check "4. the call had a media flow through port $PORT" \
+	grep -Eq "(sport|dport)=$PORT .*helper=avaya-sip-rtp" "$A/ct_call.txt"
+check "4. BYE closed the call's media flows" \
+	sh -c "[ -n '$PORT' ] && [ -f $A/ct_after.txt ] && ! grep -Eq '(sport|dport)=$PORT ' $A/ct_after.txt"
+check "4. counted: sip_media_flow_closed" \
+	[ "$(sfw awk '$1 == "sip_media_flow_closed" { print $2 }' /proc/net/nf_conntrack_avaya)" -ge 1 ]
 if [ -n "$PORT" ]; then
 	printf 'rtp-probe' > "$RUN/probe"
 	bg pbx $NU udp-serve "10.0.1.2:$PORT" --reply "$RUN/probe" --count 10 --timeout 20
@@ -237,6 +251,9 @@ if [ -n "$PORT" ]; then
 	check_not "4. new RTP from 203.0.113.60 blocked too" \
 		prov $NU udp-send "203.0.113.60:40002" "203.0.113.1:$PORT" "$RUN/probe" \
 		--expect-reply "$RUN/r2" --timeout 1
+	check_not "4. RTP from carol's own media port ($CPORT) blocked after hang-up" \
+		prov $NU udp-send "203.0.113.50:${CPORT:-1}" "203.0.113.1:$PORT" "$RUN/probe" \
+		--expect-reply "$RUN/r3" --timeout 1
 fi
 echo "-- counters:"; sfw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 
@@ -260,6 +277,7 @@ if modprobe nf_conntrack_sip && modprobe nf_nat_sip; then
 	echo "   SDP c= outside: $(out_sdp_addr "$S")"
 	echo "   expectations during the call:"; sed 's/^/      /' "$S/expect_call.txt"
 	echo "   expectations after BYE:"; sed 's/^/      /' "$S/expect_after.txt"
+	echo "   media flows 2 s after BYE: $(grep -c 'udp' "$S/ct_after.txt")"
 	audio_ok "$S/pbx" 880 && echo "   pbx hears carol: yes" || echo "   pbx hears carol: no"
 	audio_ok "$S/carol" 440 && echo "   carol hears pbx: yes" || echo "   carol hears pbx: no"
 else

@@ -237,8 +237,10 @@ echo "-- media flows 2 s after BYE:"
 grep -E "(sport|dport)=$PORT " "$A/ct_after.txt" | sed 's/^/   /'
 check "4. the call had a media flow through port $PORT" \
 	grep -Eq "(sport|dport)=$PORT .*helper=avaya-sip-rtp" "$A/ct_call.txt"
-check "4. BYE closed the call's media flows" \
-	sh -c "[ -n '$PORT' ] && [ -f $A/ct_after.txt ] && ! grep -Eq '(sport|dport)=$PORT ' $A/ct_after.txt"
+# A late RTP packet may still make an entry for the firewall itself
+# (203.0.113.1, not forwarded); none may lead to the PBX.
+check "4. BYE closed the call's media flows to the PBX" \
+	sh -c "[ -n '$PORT' ] && [ -f $A/ct_after.txt ] && ! grep -E '(sport|dport)=$PORT ' $A/ct_after.txt | grep -q 'src=10\.0\.1\.2 '"
 check "4. counted: sip_media_flow_closed" \
 	[ "$(sfw awk '$1 == "sip_media_flow_closed" { print $2 }' /proc/net/nf_conntrack_avaya)" -ge 1 ]
 if [ -n "$PORT" ]; then

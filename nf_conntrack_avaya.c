@@ -158,6 +158,7 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_RAS_OTHER] = "ras_other",
 	[AVAYA_CTR_RAS_MALFORMED] = "ras_malformed",
 	[AVAYA_CTR_DROPPED_STRICT] = "dropped_strict",
+	[AVAYA_CTR_FLOW_CLOSE_BUSY] = "flow_close_queue_full",
 	[AVAYA_CTR_REVERSE_OPENED] = "reverse_pinhole_opened",
 	[AVAYA_CTR_REVERSE_REFRESHED] = "reverse_pinhole_refreshed",
 	[AVAYA_CTR_REVERSE_REMOVED] = "reverse_pinhole_removed",
@@ -182,6 +183,7 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_CALL_REFUSED_EXPECT] = "call_refused_expect_failed",
 	[AVAYA_CTR_CALL_TPKT_REASSEMBLED] = "call_tpkt_reassembled",
 	[AVAYA_CTR_CALL_TPKT_LOST] = "call_tpkt_not_reassembled",
+	[AVAYA_CTR_CALL_FLOW_CLOSED] = "call_flow_closed",
 	[AVAYA_CTR_CALL_ALREADY_OPEN] = "call_pinhole_already_expected",
 	/* END call counter names */
 	/* BEGIN sip counter names (SIP owner) */
@@ -198,7 +200,6 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_SIP_MEDIA_OPENED] = "sip_media_pinhole_opened",
 	[AVAYA_CTR_SIP_MEDIA_REMOVED] = "sip_media_pinhole_removed",
 	[AVAYA_CTR_SIP_MEDIA_CLOSED] = "sip_media_flow_closed",
-	[AVAYA_CTR_SIP_MEDIA_CLOSE_BUSY] = "sip_media_close_queue_full",
 	[AVAYA_CTR_SIP_REFUSED_SDP] = "sip_refused_sdp_not_source",
 	[AVAYA_CTR_SIP_REFUSED_EXPECT] = "sip_refused_expect_failed",
 	[AVAYA_CTR_SIP_NAT_REWRITTEN] = "sip_nat_rewritten",
@@ -709,6 +710,159 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 	return ras_dispatch(skb, ct, ctinfo, data, &m);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Closing the flows of an ended call                                      */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An ended call's media flows (and, for H.323, its H.245 connection) are
+ * closed, not left to time out. They are found by a walk of the conntrack
+ * table, which cannot run in softirq: the end of a call queues its
+ * signalling conntrack (and for SIP the call's tag), and one worker closes
+ * a whole batch in one walk per netns.
+ */
+#define MEDIA_CLOSE_QUEUE	256
+
+/* Set when the module goes: no new buffers, no new work. */
+static bool avaya_unloading;
+
+struct media_close {
+	struct nf_conn *master;
+	__be16 tag;		/* SIP: the call's Call-ID tag */
+	bool any;		/* H.323: every child and grandchild */
+};
+
+struct media_close_batch {
+	unsigned int n;
+	struct media_close q[MEDIA_CLOSE_QUEUE];
+};
+
+static DEFINE_SPINLOCK(media_close_lock);
+static struct media_close_batch media_close_pending;
+static struct media_close_batch media_close_running;	/* the worker's */
+
+static bool sip_media_helper(const struct nf_conntrack_helper *h)
+{
+	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
+	       h == &avaya_helpers[AVAYA_H_SIPM6];
+}
+
+/* A SIP media flow's call tag, if it is one. */
+static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const union avaya_master *am;
+
+	if (!help || !sip_media_helper(rcu_dereference_raw(help->helper)))
+		return false;
+	am = (const union avaya_master *)help->data;
+	*tag = am->media.tag;
+	return am->media.tagged;
+}
+
+static bool media_close_hit(const struct media_close *c, const struct nf_conn *ct)
+{
+	__be16 tag;
+
+	if (c->any)
+		return ct->master == c->master ||
+		       ct->master->master == c->master;
+	return ct->master == c->master && media_flow_tag(ct, &tag) &&
+	       tag == c->tag;
+}
+
+static int media_close_match(struct nf_conn *ct, void *data)
+{
+	const struct media_close_batch *b = data;
+	unsigned int i;
+
+	if (!ct->master)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		if (media_close_hit(&b->q[i], ct)) {
+			avaya_count(nf_ct_net(ct), b->q[i].any ?
+				    AVAYA_CTR_CALL_FLOW_CLOSED :
+				    AVAYA_CTR_SIP_MEDIA_CLOSED);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool media_close_net_done(const struct media_close_batch *b,
+				 unsigned int upto)
+{
+	const struct net *net = nf_ct_net(b->q[upto].master);
+	unsigned int i;
+
+	for (i = 0; i < upto; i++)
+		if (net_eq(nf_ct_net(b->q[i].master), net))
+			return true;
+	return false;
+}
+
+static void media_close_work_fn(struct work_struct *work)
+{
+	struct media_close_batch *b = &media_close_running;
+	struct nf_ct_iter_data iter = { .data = b };
+	unsigned int i;
+
+	spin_lock_bh(&media_close_lock);
+	*b = media_close_pending;
+	media_close_pending.n = 0;
+	spin_unlock_bh(&media_close_lock);
+	for (i = 0; i < b->n; i++) {
+		if (media_close_net_done(b, i))
+			continue;
+		iter.net = nf_ct_net(b->q[i].master);
+		nf_ct_iterate_cleanup_net(media_close_match, &iter);
+	}
+	for (i = 0; i < b->n; i++)
+		nf_ct_put(b->q[i].master);
+	b->n = 0;
+}
+
+static DECLARE_WORK(media_close_work, media_close_work_fn);
+
+/* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
+static bool media_close_queued(const struct media_close_batch *p,
+			       const struct nf_conn *ct, __be16 tag, bool any)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->q[i].master == ct && p->q[i].any == any &&
+		    p->q[i].tag == tag)
+			return true;
+	return false;
+}
+
+/* Queue the flows of @ct's ended call for closing (@any: all its children). */
+static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
+{
+	struct media_close_batch *p = &media_close_pending;
+	bool queued = false;
+
+	spin_lock_bh(&media_close_lock);
+	if (media_close_queued(p, ct, tag, any)) {
+		spin_unlock_bh(&media_close_lock);
+		return;
+	}
+	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
+		refcount_inc(&ct->ct_general.use);
+		p->q[p->n].master = ct;
+		p->q[p->n].tag = tag;
+		p->q[p->n].any = any;
+		p->n++;
+		queued = true;
+	}
+	spin_unlock_bh(&media_close_lock);
+	if (queued)
+		schedule_work(&media_close_work);
+	else
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_BUSY);
+}
+
 /* BEGIN call glue (Q.931/H.245 owner) */
 /* ---------------------------------------------------------------------- */
 /* Q.931 and H.245                                                         */
@@ -744,7 +898,6 @@ struct avaya_tpkt_pend {
 };
 
 static atomic_t call_pend_count = ATOMIC_INIT(0);
-static bool avaya_unloading;
 
 static struct avaya_call_master *call_master(const struct nf_conn *ct)
 {
@@ -966,6 +1119,7 @@ static void call_release(struct nf_conn *ct)
 	nf_ct_expect_iterate_net(nf_ct_net(ct), call_reaped, &r, 0, 0);
 	while (r.n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+	avaya_close_flows(ct, 0, true);
 }
 
 /* A logical channel message, standalone or tunnelled. */
@@ -1227,10 +1381,12 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 				  skb->len - dataoff, ntohl(th->seq), fn);
 	/* The signalling connection ends: so does everything it opened. */
 	if (th->fin || th->rst) {
-		if (fn == q931_on_msg)
+		if (fn == q931_on_msg) {
 			call_release(ct);
-		else
+		} else {
 			call_close_media(ct, 0);
+			avaya_close_flows(ct, 0, true);
+		}
 	}
 	return ret;
 }
@@ -1366,12 +1522,6 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 }
 
 /* Registration pinholes are the ones that assign our helper. */
-static bool sip_media_helper(const struct nf_conntrack_helper *h)
-{
-	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
-	       h == &avaya_helpers[AVAYA_H_SIPM6];
-}
-
 /* Registration pinholes hand new flows to avaya-sip, media ones to -rtp. */
 static bool sip_exp_is_reg(const struct nf_conntrack_expect *exp)
 {
@@ -1445,27 +1595,6 @@ static bool sip_reg_known(struct nf_conn *ct, __be16 port)
 	return known;
 }
 
-/*
- * Closing the media flows of an ended call. They are found by a walk of the
- * conntrack table, which cannot run in softirq: BYEs queue (master, tag)
- * pairs, and one worker closes a whole batch in one walk per netns.
- */
-#define MEDIA_CLOSE_QUEUE	256
-
-struct media_close {
-	struct nf_conn *master;
-	__be16 tag;
-};
-
-struct media_close_batch {
-	unsigned int n;
-	struct media_close q[MEDIA_CLOSE_QUEUE];
-};
-
-static DEFINE_SPINLOCK(media_close_lock);
-static struct media_close_batch media_close_pending;
-static struct media_close_batch media_close_running;	/* the worker's */
-
 /* Media flows carry no signalling: the helper only holds the call's tag. */
 static int avaya_media_help(struct sk_buff *skb, unsigned int protoff,
 			    struct nf_conn *ct, enum ip_conntrack_info ctinfo)
@@ -1494,83 +1623,10 @@ static void sip_media_expectfn(struct nf_conn *ct,
 	avaya_media_expected(ct, exp);
 }
 
-static int media_close_match(struct nf_conn *ct, void *data)
-{
-	const struct media_close_batch *b = data;
-	const struct nf_conn_help *help = nfct_help(ct);
-	const union avaya_master *am;
-	unsigned int i;
-
-	if (!ct->master || !help ||
-	    !sip_media_helper(rcu_dereference_raw(help->helper)))
-		return 0;
-	am = (const union avaya_master *)help->data;
-	if (!am->media.tagged)
-		return 0;
-	for (i = 0; i < b->n; i++) {
-		if (b->q[i].master == ct->master && b->q[i].tag == am->media.tag) {
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_CLOSED);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static bool media_close_net_done(const struct media_close_batch *b,
-				 unsigned int upto)
-{
-	const struct net *net = nf_ct_net(b->q[upto].master);
-	unsigned int i;
-
-	for (i = 0; i < upto; i++)
-		if (net_eq(nf_ct_net(b->q[i].master), net))
-			return true;
-	return false;
-}
-
-static void media_close_work_fn(struct work_struct *work)
-{
-	struct media_close_batch *b = &media_close_running;
-	struct nf_ct_iter_data iter = { .data = b };
-	unsigned int i;
-
-	spin_lock_bh(&media_close_lock);
-	*b = media_close_pending;
-	media_close_pending.n = 0;
-	spin_unlock_bh(&media_close_lock);
-	for (i = 0; i < b->n; i++) {
-		if (media_close_net_done(b, i))
-			continue;
-		iter.net = nf_ct_net(b->q[i].master);
-		nf_ct_iterate_cleanup_net(media_close_match, &iter);
-	}
-	for (i = 0; i < b->n; i++)
-		nf_ct_put(b->q[i].master);
-	b->n = 0;
-}
-
-static DECLARE_WORK(media_close_work, media_close_work_fn);
-
 static void sip_media_close(struct nf_conn *ct, __be16 tag)
 {
-	struct media_close_batch *p = &media_close_pending;
-	bool queued = false;
-
-	if (!READ_ONCE(sip_master(ct)->media_flows))
-		return;
-	spin_lock_bh(&media_close_lock);
-	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
-		refcount_inc(&ct->ct_general.use);
-		p->q[p->n].master = ct;
-		p->q[p->n].tag = tag;
-		p->n++;
-		queued = true;
-	}
-	spin_unlock_bh(&media_close_lock);
-	if (queued)
-		schedule_work(&media_close_work);
-	else
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_CLOSE_BUSY);
+	if (READ_ONCE(sip_master(ct)->media_flows))
+		avaya_close_flows(ct, tag, false);
 }
 
 /* The call is over: its pinholes go now, its media flows right after. */

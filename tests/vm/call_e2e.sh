@@ -13,7 +13,8 @@
 #    OLCAck: phone's RTP 5000, RTCP 5001), Facility (tunnelled OLCAck: gk's
 #    RTP 6000, RTCP 6001), with Avaya nonStandardControl passed byte-exact.
 # 3. Media passes on exactly those ports, between the two parties only.
-# 4. ReleaseComplete removes every pinhole; new media is blocked.
+# 4. ReleaseComplete removes every pinhole and closes the call's media
+#    flows; new media, even on the call's own ports, is blocked.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib/callscen.sh"
@@ -83,6 +84,24 @@ check "call_pinhole_removed moved by 1" \
 	test "$(counter call_pinhole_removed)" -eq $((${before:-0} + 1))
 check_not "after release gk -> phone:5001 is blocked" udp_flow gk 10.0.2.2:40001 ph 10.0.1.2:5001
 check_not "after release new RTP gk -> phone:5000 is blocked" udp_flow gk 10.0.2.2:40002 ph 10.0.1.2:5000
+# The flows the call admitted are closed too, not left to time out.
+flows_left() {
+	fw conntrack -L -p udp 2>/dev/null | grep -Ec 'dport=(5000|6000|6001) ' || true
+}
+wait_closed() {
+	local i
+	for i in $(seq 1 20); do
+		[ "$(flows_left)" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "the call's media flows are closed (left: $(flows_left) right after)" wait_closed
+check "call_flow_closed counts the three flows" test "$(counter call_flow_closed)" -ge 3
+check_not "after release the call's own RTP flow gk:6000 -> phone:5000 is blocked" \
+	udp_flow gk 10.0.2.2:6000 ph 10.0.1.2:5000
+check_not "after release the call's own RTCP flow phone:41001 -> gk:6001 is blocked" \
+	udp_flow ph 10.0.1.2:41001 gk 10.0.2.2:6001
 touch "$work/done"
 check "player finished cleanly" wait "$PLAYER"
 check "q931_messages = 4, none malformed" \

@@ -1986,6 +1986,7 @@ struct avaya_sip_stream {
 	u8 state;		/* enum avaya_sip_tcp_state */
 	u8 valid;		/* end_seq is set */
 	u8 on_stack;		/* no memory for state: never hold */
+	u8 replay;		/* a retransmission read again for NAT */
 };
 
 static atomic_t sip_hold_count = ATOMIC_INIT(0);
@@ -2124,7 +2125,8 @@ static void sip_hold_give_up(struct nf_conn *ct, struct avaya_sip_stream *st,
 {
 	unsigned int before = seen - len;
 
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
+	if (!st->replay)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
 	sip_hold_drop(st);
 	*used = len;
 	if (!m->hdr_done) {
@@ -2214,28 +2216,18 @@ static unsigned int sip_skip_crlf(const u8 *data, unsigned int len)
 }
 
 /*
- * Walk one segment's messages: first finish a held one, then every whole
- * message, then hold a trailing partial one.
+ * Read the whole messages from @off on, then hold a trailing partial one.
+ * *@delta sums how much NAT grew or shrank them.
  */
-static int sip_tcp_segment(struct sk_buff *skb, unsigned int protoff,
-			   struct nf_conn *ct, enum ip_conntrack_info ctinfo,
-			   unsigned int dataoff, struct avaya_sip_stream *st,
-			   u32 seq)
+static int sip_tcp_messages(struct sk_buff *skb, unsigned int protoff,
+			    struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			    unsigned int dataoff, struct avaya_sip_stream *st,
+			    unsigned int off, int *delta)
 {
-	unsigned int off, used, newlen;
+	unsigned int used, newlen;
 	struct avaya_sip_msg m;
 	int ret = NF_ACCEPT;
 
-	if (!sip_stream_advance(ct, st, seq, skb->len - dataoff, &off))
-		return NF_ACCEPT;
-	if (st->state == AVAYA_SIP_TCP_SKIP &&
-	    !sip_stream_skip(st, skb->len - dataoff, &off))
-		return NF_ACCEPT;
-	if (st->have) {
-		ret = sip_hold_feed(skb, ct, ctinfo, st, skb->data + dataoff + off,
-				    skb->len - dataoff - off, &used);
-		off += used;
-	}
 	/* skb->len moves when NAT rewrites a message: re-read it each time. */
 	while (ret == NF_ACCEPT && !st->have && st->state != AVAYA_SIP_TCP_SKIP) {
 		off += sip_skip_crlf(skb->data + dataoff + off,
@@ -2259,8 +2251,74 @@ static int sip_tcp_segment(struct sk_buff *skb, unsigned int protoff,
 					       "SIP");
 		}
 		st->state = AVAYA_SIP_TCP_SYNC;
+		*delta += (int)newlen - (int)used;
 		off += newlen;
 	}
+	return ret;
+}
+
+/*
+ * NAT changed the segment's length by @delta: the conntrack core shifts the
+ * sequence numbers that follow. One change per segment, at its own sequence
+ * number, so that a retransmission is recognised as one.
+ */
+static void sip_tcp_seqadj(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, unsigned int protoff,
+			   int delta)
+{
+	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
+
+	if (delta && nat && nat->sip_seqadj)
+		nat->sip_seqadj(skb, ct, ctinfo, protoff, delta);
+}
+
+/*
+ * A retransmission under NAT: the first copy may have left rewritten, so
+ * this one must too. Its whole messages are read again, nothing is held.
+ */
+static int sip_tcp_replay(struct sk_buff *skb, unsigned int protoff,
+			  struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			  unsigned int dataoff)
+{
+	struct avaya_sip_stream replay = {
+		.state = AVAYA_SIP_TCP_RESYNC,
+		.on_stack = 1,
+		.replay = 1,
+	};
+	int delta = 0, ret;
+
+	ret = sip_tcp_messages(skb, protoff, ct, ctinfo, dataoff, &replay, 0,
+			       &delta);
+	sip_tcp_seqadj(skb, ct, ctinfo, protoff, delta);
+	return ret;
+}
+
+/* A segment: first finish a held message, then read the rest. */
+static int sip_tcp_segment(struct sk_buff *skb, unsigned int protoff,
+			   struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			   unsigned int dataoff, struct avaya_sip_stream *st,
+			   u32 seq)
+{
+	unsigned int off, used;
+	int delta = 0, ret = NF_ACCEPT;
+
+	if (!sip_stream_advance(ct, st, seq, skb->len - dataoff, &off)) {
+		if (ct->status & IPS_NAT_MASK)
+			return sip_tcp_replay(skb, protoff, ct, ctinfo, dataoff);
+		return NF_ACCEPT;
+	}
+	if (st->state == AVAYA_SIP_TCP_SKIP &&
+	    !sip_stream_skip(st, skb->len - dataoff, &off))
+		return NF_ACCEPT;
+	if (st->have) {
+		ret = sip_hold_feed(skb, ct, ctinfo, st, skb->data + dataoff + off,
+				    skb->len - dataoff - off, &used);
+		off += used;
+	}
+	if (ret == NF_ACCEPT)
+		ret = sip_tcp_messages(skb, protoff, ct, ctinfo, dataoff, st,
+				       off, &delta);
+	sip_tcp_seqadj(skb, ct, ctinfo, protoff, delta);
 	return ret;
 }
 

@@ -250,6 +250,13 @@ struct avaya_nat_ops {
 	u16 (*sip_expect)(struct nf_conn *ct, enum ip_conntrack_dir side,
 			  struct nf_conntrack_expect *exp,
 			  struct nf_conntrack_expect *rtcp, bool keep_port);
+	/*
+	 * TCP: sip_msg rewrote the segment's messages, @delta bytes longer in
+	 * all; record one sequence adjustment for the segment.
+	 */
+	void (*sip_seqadj)(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, unsigned int protoff,
+			   int delta);
 	/* END sip nat ops */
 };
 

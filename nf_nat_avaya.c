@@ -16,6 +16,7 @@
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_helper.h>
 
@@ -921,16 +922,36 @@ static void sip_nat_sort(struct sip_edit *ed, unsigned int n)
 	}
 }
 
+/* TCP: the sequence numbers are adjusted once per message, see below. */
 static bool sip_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, unsigned int protoff,
 			   unsigned int off, const struct avaya_sip_span *s,
 			   const char *buf, unsigned int len)
 {
 	if (nf_ct_protonum(ct) == IPPROTO_TCP)
-		return nf_nat_mangle_tcp_packet(skb, ct, ctinfo, protoff, off,
-						s->len, buf, len);
+		return __nf_nat_mangle_tcp_packet(skb, ct, ctinfo, protoff, off,
+						  s->len, buf, len, false);
 	return nf_nat_mangle_udp_packet(skb, ct, ctinfo, protoff, off, s->len,
 					buf, len);
+}
+
+/*
+ * The conntrack core keeps one size change per sequence number: a second
+ * nf_ct_seqadj_set() at the same number is taken for a retransmission and
+ * dropped. So the edits of a message are summed into one change, placed at
+ * the message's own position in the segment (@msgoff): the next message of
+ * the same segment then lands after it and adds its own.
+ */
+static void sip_nat_seqadj(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, unsigned int protoff,
+			   unsigned int msgoff, int delta)
+{
+	const struct tcphdr *th;
+
+	if (nf_ct_protonum(ct) != IPPROTO_TCP || !delta)
+		return;
+	th = (const struct tcphdr *)(skb->data + protoff);
+	nf_ct_seqadj_set(ct, ctinfo, htonl(ntohl(th->seq) + msgoff), delta);
 }
 
 static void sip_nat_port_check(struct nf_conn *ct, int dir)
@@ -942,9 +963,8 @@ static void sip_nat_port_check(struct nf_conn *ct, int dir)
 		return;
 	/* Never our choice: the NAT core met a clash. Via/Contact follow it. */
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_PORT_CHANGED);
-	net_info_ratelimited("%s: NAT moved SIP source port %u to %u; Via/Contact rewritten to match\n",
-			     KBUILD_MODNAME, ntohs(t->src.u.all),
-			     ntohs(r->dst.u.all));
+	net_info_ratelimited("NAT moved SIP source port %u to %u; Via/Contact rewritten to match\n",
+			     ntohs(t->src.u.all), ntohs(r->dst.u.all));
 }
 
 static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
@@ -987,6 +1007,7 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 		}
 		total += len - s.len;
 	}
+	sip_nat_seqadj(skb, ct, ctinfo, protoff, msgoff, total);
 	*msglen += total;
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_REWRITTEN);
 	sip_nat_port_check(ct, x.dir);

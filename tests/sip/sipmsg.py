@@ -5,14 +5,30 @@
   sipmsg.py register --src IP:PORT --dst IP:PORT --contact IP:PORT [--expires N] -o FILE
   sipmsg.py ok --src IP:PORT --dst IP:PORT [--contact IP:PORT] [--expires N] -o FILE
   sipmsg.py truncated|clen-past-end|long-header --src .. --dst .. --contact .. -o FILE
+  sipmsg.py invite|invite-ok|bye|bye-ok --src IP:PORT --dst IP:PORT [--media IP:PORT]
+            [--call-id ID] [--user NAME] -o FILE
 
 "ok" is the registrar's 200 to the REGISTER built with the same --src/--dst
 (same Call-ID and CSeq); --src/--dst stay those of the REGISTER.
+"invite" is a call from --src to --dst with an SDP offer for --media (audio,
+PCMU), "invite-ok" the callee's 200 with its SDP answer for --media, "bye"
+and "bye-ok" end that call; --src/--dst stay those of the INVITE throughout.
+IPv6 endpoints are written [addr]:port; SDP then says c=IN IP6.
 """
 import argparse
 import sys
 
 CALL_ID = 'reg-4711@avaya.test'
+CALL_CALL_ID = 'call-4712@avaya.test'
+
+
+def host(ep):
+    """The host part of IP:PORT or [IPv6]:PORT, brackets kept."""
+    return ep.rsplit(':', 1)[0]
+
+
+def port(ep):
+    return ep.rsplit(':', 1)[1]
 
 
 def register(a, cseq=1):
@@ -20,11 +36,11 @@ def register(a, cseq=1):
         f'REGISTER sip:{a.dst} SIP/2.0',
         f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-reg{cseq}{a.expires};rport',
         'Max-Forwards: 70',
-        f'From: <sip:pbx@{a.dst.split(":")[0]}>;tag=f1',
-        f'To: <sip:pbx@{a.dst.split(":")[0]}>',
-        f'Call-ID: {CALL_ID}',
+        f'From: <sip:{a.user}@{host(a.dst)}>;tag=f1',
+        f'To: <sip:{a.user}@{host(a.dst)}>',
+        f'Call-ID: {a.call_id or CALL_ID}',
         f'CSeq: {cseq} REGISTER',
-        f'Contact: <sip:pbx@{a.contact}>;expires={a.expires}',
+        f'Contact: <sip:{a.user}@{a.contact}>;expires={a.expires}',
         'Content-Length: 0',
     ]
     return lines
@@ -33,16 +49,61 @@ def register(a, cseq=1):
 def ok(a, cseq=1):
     lines = [
         'SIP/2.0 200 OK',
-        f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-reg{cseq}{a.expires};rport={a.src.split(":")[1]}',
-        f'From: <sip:pbx@{a.dst.split(":")[0]}>;tag=f1',
-        f'To: <sip:pbx@{a.dst.split(":")[0]}>;tag=t1',
-        f'Call-ID: {CALL_ID}',
+        f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-reg{cseq}{a.expires};rport={port(a.src)}',
+        f'From: <sip:{a.user}@{host(a.dst)}>;tag=f1',
+        f'To: <sip:{a.user}@{host(a.dst)}>;tag=t1',
+        f'Call-ID: {a.call_id or CALL_ID}',
         f'CSeq: {cseq} REGISTER',
     ]
     if a.contact and a.expires:
-        lines.append(f'Contact: <sip:pbx@{a.contact}>;expires={a.expires}')
+        lines.append(f'Contact: <sip:{a.user}@{a.contact}>;expires={a.expires}')
     lines.append('Content-Length: 0')
     return lines
+
+
+def sdp(media):
+    addr = host(media).strip('[]')
+    fam = 'IP6' if ':' in addr else 'IP4'
+    return '\r\n'.join([
+        'v=0',
+        f'o=- 4711 1 IN {fam} {addr}',
+        's=-',
+        f'c=IN {fam} {addr}',
+        't=0 0',
+        f'm=audio {port(media)} RTP/AVP 0',
+        'a=rtpmap:0 PCMU/8000',
+        'a=sendrecv',
+    ]) + '\r\n'
+
+
+def call(a):
+    """(headers, body) of one message of the call from --src to --dst."""
+    callee = f'sip:{a.user}@{a.dst}'
+    common = [
+        f'From: <sip:carol@{host(a.src)}>;tag=c1',
+        f'To: <{callee}>' + ('' if a.kind == 'invite' else ';tag=p1'),
+        f'Call-ID: {a.call_id or CALL_CALL_ID}',
+    ]
+    if a.kind in ('invite', 'bye'):
+        method = a.kind.upper()
+        lines = [f'{method} {callee} SIP/2.0',
+                 f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{a.kind}{a.cseq};rport',
+                 'Max-Forwards: 70'] + common + [f'CSeq: {a.cseq} {method}']
+    else:
+        method = 'INVITE' if a.kind == 'invite-ok' else 'BYE'
+        lines = ['SIP/2.0 200 OK',
+                 f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{method.lower()}{a.cseq};'
+                 f'rport={port(a.src)}'] + common + [f'CSeq: {a.cseq} {method}']
+    if a.kind == 'invite':
+        lines.append(f'Contact: <sip:carol@{a.src}>')
+    elif a.kind == 'invite-ok':
+        lines.append(f'Contact: <{callee}>')
+    body = ''
+    if a.kind in ('invite', 'invite-ok') and a.media:
+        body = sdp(a.media)
+        lines.append('Content-Type: application/sdp')
+    lines.append(f'Content-Length: {len(body)}')
+    return lines, body
 
 
 def text(lines, body=''):
@@ -53,18 +114,24 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('kind', choices=['register', 'ok', 'truncated', 'clen-past-end',
-                                     'long-header'])
+                                     'long-header', 'invite', 'invite-ok', 'bye',
+                                     'bye-ok'])
     ap.add_argument('--src', required=True)
     ap.add_argument('--dst', required=True)
     ap.add_argument('--contact')
     ap.add_argument('--expires', type=int, default=60)
     ap.add_argument('--cseq', type=int, default=1)
+    ap.add_argument('--user', default='pbx', help='user part of the AOR')
+    ap.add_argument('--media', help='IP:PORT of the SDP (invite, invite-ok)')
+    ap.add_argument('--call-id', help='default: one per kind of exchange')
     ap.add_argument('-o', '--out', required=True)
     a = ap.parse_args(argv)
     if a.kind == 'register':
         data = text(register(a, a.cseq))
     elif a.kind == 'ok':
         data = text(ok(a, a.cseq))
+    elif a.kind in ('invite', 'invite-ok', 'bye', 'bye-ok'):
+        data = text(*call(a))
     elif a.kind == 'truncated':
         # Cut inside the headers: no empty line ever comes.
         data = text(register(a, a.cseq))[:120]

@@ -922,7 +922,7 @@ static void sip_nat_sort(struct sip_edit *ed, unsigned int n)
 	}
 }
 
-/* TCP: the sequence numbers are adjusted once per message, see below. */
+/* TCP: the sequence numbers are adjusted once per segment, see below. */
 static bool sip_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, unsigned int protoff,
 			   unsigned int off, const struct avaya_sip_span *s,
@@ -936,22 +936,23 @@ static bool sip_nat_mangle(struct sk_buff *skb, struct nf_conn *ct,
 }
 
 /*
- * The conntrack core keeps one size change per sequence number: a second
- * nf_ct_seqadj_set() at the same number is taken for a retransmission and
- * dropped. So the edits of a message are summed into one change, placed at
- * the message's own position in the segment (@msgoff): the next message of
- * the same segment then lands after it and adds its own.
+ * The conntrack core keeps one size change per segment: a second
+ * nf_ct_seqadj_set() at the same sequence number is taken for a
+ * retransmission and ignored, and one placed later in the segment would
+ * shift the segment's own sequence number. So the edits of all the
+ * segment's messages are summed by the conntrack glue and recorded here
+ * once, at the segment's sequence number, as nf_nat_sip does.
  */
-static void sip_nat_seqadj(struct sk_buff *skb, struct nf_conn *ct,
-			   enum ip_conntrack_info ctinfo, unsigned int protoff,
-			   unsigned int msgoff, int delta)
+static void avaya_nat_sip_seqadj(struct sk_buff *skb, struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo,
+				 unsigned int protoff, int delta)
 {
 	const struct tcphdr *th;
 
 	if (nf_ct_protonum(ct) != IPPROTO_TCP || !delta)
 		return;
 	th = (const struct tcphdr *)(skb->data + protoff);
-	nf_ct_seqadj_set(ct, ctinfo, htonl(ntohl(th->seq) + msgoff), delta);
+	nf_ct_seqadj_set(ct, ctinfo, th->seq, delta);
 }
 
 static void sip_nat_port_check(struct nf_conn *ct, int dir)
@@ -1007,7 +1008,6 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 		}
 		total += len - s.len;
 	}
-	sip_nat_seqadj(skb, ct, ctinfo, protoff, msgoff, total);
 	*msglen += total;
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_REWRITTEN);
 	sip_nat_port_check(ct, x.dir);
@@ -1088,6 +1088,7 @@ static const struct avaya_nat_ops avaya_nat_ops = {
 	/* BEGIN sip nat ops init (SIP owner) */
 	.sip_msg	= avaya_nat_sip_msg,
 	.sip_expect	= avaya_nat_sip_expect,
+	.sip_seqadj	= avaya_nat_sip_seqadj,
 	/* END sip nat ops init */
 };
 

@@ -23,6 +23,10 @@
 #    as retransmissions and not read again.
 # 6. Under masquerade, a split REGISTER is tracked but cannot be rewritten
 #    (its first part has left already): counted as such.
+# 7. Under masquerade, two whole REGISTERs in one segment and a third in
+#    the next, every segment duplicated: all are rewritten (the copies too,
+#    checked on the wire), and the sequence numbers stay right, so the
+#    registrar reads all three.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -193,6 +197,38 @@ check "6. split REGISTER through masquerade exchanged" \
 	session nat 5075 --send "$work/reg9" --cut 100,200
 check "6. counted as split and not rewritten" \
 	[ $(( $(ctr sip_nat_split_unrewritten) - n0 )) -ge 1 ]
+# 7. Two rewritten messages in one segment, duplicates, under masquerade.
+for n in 12 13 14; do
+	$MSG register $REG --contact 10.0.1.2:50$n --expires 120 --cseq $n --user nat$n -o "$work/reg$n"
+	$MSG ok $REG --contact 10.0.1.2:50$n --expires 120 --cseq $n --user nat$n -o "$work/reg$n.ok"
+done
+cat "$work/reg12" "$work/reg13" > "$work/two"
+w0=$(ctr sip_nat_rewritten)
+bg gk tcpdump -q -n -U -s 0 -i eth0 -w "$work/nat.pcap" tcp port 5060 2>/dev/null
+DUMP=$BG
+sleep 1
+ph tc qdisc add dev eth0 root netem duplicate 100%
+SERVER=(--reply "$work/reg12.ok" --reply "$work/reg13.ok" --reply "$work/reg14.ok")
+check "7. two REGISTERs in one segment, a third in the next, all answered" \
+	session nat2 5077 --send "$work/two" --cut '' --send "$work/reg14" --cut '' --replies 3
+ph tc qdisc del dev eth0 root
+sleep 0.5
+kill "$DUMP" 2>/dev/null
+wait "$DUMP" 2>/dev/null
+echo "   sip_nat_rewritten +$(( $(ctr sip_nat_rewritten) - w0 ))"
+check "7. the registrar read three REGISTERs" \
+	[ "$(grep -c '^REGISTER ' "$work/nat2.srv")" -eq 3 ]
+grep -E '^(Via|Contact):' "$work/nat2.srv" | sed 's/^/   /'
+check "7. each names the public address 10.0.2.1 in Via and Contact" \
+	[ "$(grep -Ec '^(Via: SIP/2.0/UDP |Contact: <sip:nat1[234]@)10\.0\.2\.1:' "$work/nat2.srv")" -eq 6 ]
+# What the PBX side sent, as the registrar's wire saw it.
+sent() { tcpdump -r "$work/nat.pcap" -A 'src host 10.0.2.1' 2>/dev/null; }
+echo "   segments from 10.0.2.1 with data: $(tcpdump -r "$work/nat.pcap" -n 'src host 10.0.2.1 and tcp[13] & 8 != 0' 2>/dev/null | wc -l)"
+check "7. the capture holds the REGISTERs, duplicates included" \
+	[ "$(sent | grep -c 'REGISTER sip:')" -ge 4 ]
+check_not "7. no segment the PBX side sent, duplicates included, names 10.0.1.2" \
+	sh -c "tcpdump -r '$work/nat.pcap' -A 'src host 10.0.2.1' 2>/dev/null | grep -q '10\.0\.1\.2'"
+
 echo 0 > /sys/module/nf_conntrack_avaya/parameters/strict
 rm -rf "$work"
 finish

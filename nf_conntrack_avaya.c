@@ -672,8 +672,7 @@ static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
 			   enum avaya_counter c, const char *what)
 {
 	avaya_count(nf_ct_net(ct), c);
-	net_dbg_ratelimited("%s: malformed %s passed through\n",
-			    KBUILD_MODNAME, what);
+	net_dbg_ratelimited("malformed %s passed through\n", what);
 	if (READ_ONCE(strict)) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
 		return NF_DROP;
@@ -994,8 +993,8 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
 	    call_exp_policy[class].max_expected) {
 		avaya_count(net, AVAYA_CTR_CALL_REFUSED_TOO_MANY);
-		net_warn_ratelimited("%s: pinhole refused: more than %u %s expectations\n",
-				     KBUILD_MODNAME, call_exp_policy[class].max_expected,
+		net_warn_ratelimited("pinhole refused: more than %u %s expectations\n",
+				     call_exp_policy[class].max_expected,
 				     call_exp_policy[class].name);
 		return 0;
 	}
@@ -2153,8 +2152,7 @@ static int sip_on_held(struct sk_buff *skb, struct nf_conn *ct,
 	if (ct->status & IPS_NAT_MASK) {
 		/* Its first part has left already, as it was. */
 		avaya_count(net, AVAYA_CTR_SIP_NAT_SPLIT);
-		net_info_ratelimited("%s: SIP message split across TCP segments passed unrewritten\n",
-				     KBUILD_MODNAME);
+		net_info_ratelimited("SIP message split across TCP segments passed unrewritten\n");
 	}
 	return sip_dispatch(skb, ct, ctinfo, msg, m, media_port);
 }

@@ -23,44 +23,16 @@
 #    10.0.1.2:5060; the third host gets nothing through.
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/sip/peers.sh"
 
 MSG="python3 $TOP/tests/sip/sipmsg.py"
 RUN=$(mktemp -d)
-NSS="pbx fw prov"
+KAMDIR=$RUN/kam
 EXPIRES=600
-
-pbx() { ip netns exec pbx "$@"; }
-prov() { ip netns exec prov "$@"; }
-
-clash_cleanup() {
-	local p ns
-
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for ns in $NSS; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$RUN"
-	return 0
-}
-trap clash_cleanup EXIT
+trap sip_cleanup EXIT
 
 setup() {
-	local ns
-
-	for ns in $NSS; do
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-	done
-	link pbx eth0 fw in0
-	link fw out0 prov eth0
-	ip -n pbx addr add 10.0.1.2/24 dev eth0
-	ip -n pbx addr add 10.0.1.3/24 dev eth0
-	ip -n fw addr add 10.0.1.1/24 dev in0
-	ip -n fw addr add 203.0.113.1/24 dev out0
-	ip -n prov addr add 203.0.113.50/24 dev eth0
-	ip -n prov addr add 203.0.113.60/24 dev eth0
-	ip -n pbx route add default via 10.0.1.1
-	fw sysctl -qw net.ipv4.ip_forward=1
-	fw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
+	sip_topology 10.0.1.3
 	fw nft -f - <<'EOF2'
 table inet fw {
 	ct helper sip-udp {
@@ -79,20 +51,6 @@ table ip nat {
 	}
 }
 EOF2
-}
-
-ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
-kam() { prov kamcmd -s "unix:$RUN/kam/kamailio_ctl" "$@"; }
-
-# poll N CMD...: retry every 0.2 s for N tries.
-poll() {
-	local n=$1 i
-	shift
-	for i in $(seq 1 "$n"); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 # register N IP: pbxN registers from IP:5060; the 200 is kept as regN.got.
@@ -143,9 +101,7 @@ got() { grep -qs "^Call-ID: $2@avaya.test" "$RUN/ua$1".*; }
 reaches() { invite "$1" "$2" "$3" "$4" && got "$5" "$4"; }
 
 setup
-mkdir -p "$RUN/kam"
-sed -e "s|@ADDR@|203.0.113.50|g; s|@RUN@|$RUN/kam|g" \
-	"$TOP/tests/sip/kamailio.cfg" > "$RUN/kam/kamailio.cfg"
+kam_conf "$RUN/kam"
 printf 'SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\n' > "$RUN/trying"
 dmesg -C 2>/dev/null
 bg fw tcpdump -q -n -U -s 0 -i out0 -w "$RUN/out.pcap" udp port 5060 2>/dev/null

@@ -17,25 +17,14 @@
 # 5. REGISTER expires=0 and its 200 close it: 203.0.113.50:5072 is blocked.
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/sip/peers.sh"
 
 MSG="python3 $TOP/tests/sip/sipmsg.py"
-work=$(mktemp -d)
-NSS="pbx fw prov"
+RUN=$(mktemp -d)
+work=$RUN
 REG="--src 10.0.1.2:5060 --dst 203.0.113.50:5060"
 
-pbx() { ip netns exec pbx "$@"; }
-prov() { ip netns exec prov "$@"; }
-
-nat_cleanup() {
-	local p ns
-
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for ns in $NSS; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$work"
-	return 0
-}
-trap nat_cleanup EXIT
+trap sip_cleanup EXIT
 
 # The scripted peers: a registrar that echoes what it received, a UAS that
 # answers 100 Trying, and the INVITE they are probed with.
@@ -121,22 +110,7 @@ EOF_PY
 PEER="python3 $work/peer.py"
 
 setup() {
-	local ns
-
-	for ns in $NSS; do
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-	done
-	link pbx eth0 fw in0
-	link fw out0 prov eth0
-	ip -n pbx addr add 10.0.1.2/24 dev eth0
-	ip -n fw addr add 10.0.1.1/24 dev in0
-	ip -n fw addr add 203.0.113.1/24 dev out0
-	ip -n prov addr add 203.0.113.50/24 dev eth0
-	ip -n prov addr add 203.0.113.60/24 dev eth0
-	ip -n pbx route add default via 10.0.1.1
-	fw sysctl -qw net.ipv4.ip_forward=1
-	fw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
+	sip_topology
 	fw nft -f - <<'EOF2'
 table inet fw {
 	ct helper sip-udp {
@@ -157,7 +131,6 @@ table ip nat {
 EOF2
 }
 
-ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
 
 # exchange NAME REQ: REGISTER REQ from pbx:5060; the registrar saves what
 # arrived as $work/NAME.rx.0 (and .peer), the UA the answer as $work/NAME.got.

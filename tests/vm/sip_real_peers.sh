@@ -4,7 +4,7 @@
 # avaya-sip with real peers: a baresip UA behind masquerade registers to a
 # kamailio registrar, a second baresip calls it through kamailio.
 #
-#   ns "pbx" baresip              ns "sfw": masquerade 203.0.113.1     ns "prov"
+#   ns "pbx" baresip              ns "fw": masquerade 203.0.113.1     ns "prov"
 #   10.0.1.2:5060 ---- 10.0.1.1 in0 | out0 203.0.113.1 ---- 203.0.113.50 kamailio :5060
 #                        default drop, ct helper avaya-sip           203.0.113.50 baresip "carol" :5070
 #                                                                    203.0.113.60 third host
@@ -20,48 +20,16 @@
 # 5. The same run with the stock "sip" helper: what differs is printed.
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/sip/peers.sh"
 
-SIPUA="python3 $TOP/tests/sip/sipua.py"
-RUN=/tmp/sip_real_peers
+RUN=$(mktemp -d)
+KAMDIR=$RUN/kam
 CALL_SECS=6
-NSS="pbx sfw prov"
-
-pbx() { ip netns exec pbx "$@"; }
-sfw() { ip netns exec sfw "$@"; }
-prov() { ip netns exec prov "$@"; }
-
-sip_cleanup() {
-	local p ns
-
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for ns in $NSS; do ip netns del "$ns" 2>/dev/null; done
-	return 0
-}
 trap sip_cleanup EXIT
 
-setup() {
-	local ns
-
-	for ns in $NSS; do
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-	done
-	link pbx eth0 sfw in0
-	link sfw out0 prov eth0
-	ip -n pbx addr add 10.0.1.2/24 dev eth0
-	ip -n sfw addr add 10.0.1.1/24 dev in0
-	ip -n sfw addr add 203.0.113.1/24 dev out0
-	ip -n prov addr add 203.0.113.50/24 dev eth0
-	ip -n prov addr add 203.0.113.60/24 dev eth0
-	ip -n pbx route add default via 10.0.1.1
-	sfw sysctl -qw net.ipv4.ip_forward=1
-	sfw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
-}
-
 ruleset() {	# TYPE: "avaya-sip" or "sip"
-	sfw nft flush ruleset
-	sfw nft -f - <<EOF2
+	fw nft flush ruleset
+	fw nft -f - <<EOF2
 table inet fw {
 	ct helper sip-udp {
 		type "$1" protocol udp;
@@ -81,31 +49,6 @@ table ip nat {
 EOF2
 }
 
-ua_conf() {	# DIR LISTEN RTP CONS HZ ACCOUNT
-	mkdir -p "$1"
-	sed -e "s|@LISTEN@|$2|; s|@RTP@|$3|; s|@CONS@|$4|; s|@DIR@|$1|g" \
-		"$TOP/tests/sip/baresip.config" > "$1/config"
-	echo "$6" > "$1/accounts"
-	$SIPUA tone "$1/tone.wav" "$5" 25
-}
-
-kam() { prov kamcmd -s "unix:$RUN/kam/kamailio_ctl" "$@"; }
-
-# poll N CMD...: retry every 0.2 s for N tries.
-poll() {
-	local n=$1 i
-	shift
-	for i in $(seq 1 "$n"); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-registered() { kam ul.dump | grep -q 'Address: sip:pbx'; }
-dec_wav() { ls "$1"/dump-*-dec.wav 2>/dev/null | head -1; }
-have_dec() { [ -n "$(dec_wav "$1")" ]; }
-
 # run_case MODE: one registration and one call; leaves results in $RUN/MODE.
 run_case() {
 	local mode=$1 d=$RUN/$1
@@ -113,14 +56,13 @@ run_case() {
 	mkdir -p "$d/kam"
 	rm -rf "$RUN/kam"
 	ln -sfn "$d/kam" "$RUN/kam"
-	sed -e "s|@ADDR@|203.0.113.50|g; s|@RUN@|$d/kam|g" \
-		"$TOP/tests/sip/kamailio.cfg" > "$d/kam/kamailio.cfg"
+	kam_conf "$d/kam"
 	ua_conf "$d/pbx" 10.0.1.2:5060 10000-10020 5555 440 \
 		"<sip:pbx@203.0.113.50>;regint=600;answermode=auto;audio_codecs=PCMU"
 	ua_conf "$d/carol" 203.0.113.50:5070 20000-20020 5556 880 \
 		"<sip:carol@203.0.113.50>;regint=0;audio_codecs=PCMU"
-	sfw conntrack -F >/dev/null 2>&1
-	bg sfw tcpdump -q -n -U -s 0 -i out0 -w "$d/out.pcap" udp 2>/dev/null
+	fw conntrack -F >/dev/null 2>&1
+	bg fw tcpdump -q -n -U -s 0 -i out0 -w "$d/out.pcap" udp 2>/dev/null
 	bg prov kamailio -f "$d/kam/kamailio.cfg" -DD -E -Y "$d/kam" -P "$d/kam/pid" \
 		>"$d/kam/log" 2>&1
 	wait_listen prov udp 5060 || true
@@ -130,7 +72,7 @@ run_case() {
 	PBX_PID=$!
 	if poll 75 registered; then REG_OK=1; else REG_OK=0; fi
 	kam ul.dump > "$d/uldump.txt" 2>&1
-	sfw conntrack -L expect > "$d/expect_reg.txt" 2>/dev/null
+	fw conntrack -L expect > "$d/expect_reg.txt" 2>/dev/null
 	(cd "$d/carol" && exec ip netns exec prov baresip -f "$d/carol" >"$d/carol.log" 2>&1) &
 	PIDS+=($!)
 	CAROL_PID=$!
@@ -139,12 +81,12 @@ run_case() {
 	prov $SIPUA cons 5556 "/dial sip:pbx@203.0.113.50"
 	poll 75 have_dec "$d/pbx" || true
 	sleep "$CALL_SECS"
-	sfw conntrack -L expect > "$d/expect_call.txt" 2>/dev/null
-	sfw conntrack -L -p udp > "$d/ct_call.txt" 2>/dev/null
+	fw conntrack -L expect > "$d/expect_call.txt" 2>/dev/null
+	fw conntrack -L -p udp > "$d/ct_call.txt" 2>/dev/null
 	prov $SIPUA cons 5556 "/hangup"
 	sleep 2
-	sfw conntrack -L expect > "$d/expect_after.txt" 2>/dev/null
-	sfw conntrack -L -p udp > "$d/ct_after.txt" 2>/dev/null
+	fw conntrack -L expect > "$d/expect_after.txt" 2>/dev/null
+	fw conntrack -L -p udp > "$d/ct_after.txt" 2>/dev/null
 	kill "$PBX_PID" "$CAROL_PID" 2>/dev/null
 	prov kill "$(cat "$d/kam/pid" 2>/dev/null)" 2>/dev/null
 	sleep 1
@@ -168,32 +110,13 @@ pkill_tcpdump() {
 	sleep 0.5
 }
 
-wav_field() {	# FILE FIELD
-	local f
-	f=$(dec_wav "$1")
-	[ -n "$f" ] || { echo 0; return; }
-	$SIPUA wav "$f" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
 # Fields of what left the firewall: sport|method|Via|Contact|c=|m= port
 out_fields() { awk -F'|' '$1 == "203.0.113.1"' "$1/fields.txt" | cut -d'|' -f2-; }
 sip_fields() { out_fields "$1" | cut -d'|' -f1-4 | sort -u; }
 out_ports() { out_fields "$1" | cut -d'|' -f1 | sort -u | tr '\n' ' '; }
 out_sdp_addr() { out_fields "$1" | cut -d'|' -f5 | grep . | sort -u | tr '\n' ' '; }
 
-audio_ok() {	# DIR HZ: the other side's tone, as long as the call
-	local rms secs hz
-	rms=$(wav_field "$1" rms)
-	secs=$(wav_field "$1" loud_seconds)
-	hz=$(wav_field "$1" hz)
-	echo "   $(basename "$1"): rms=$rms loud_seconds=$secs hz=$hz (want hz $2, ~${CALL_SECS}s)"
-	[ "${rms:-0}" -gt 1000 ] &&
-		awk -v s="${secs:-0}" -v c="$CALL_SECS" 'BEGIN { exit !(s >= c - 1.5 && s <= c + 4) }' &&
-		[ "${hz:-0}" -gt $(($2 - 40)) ] && [ "${hz:-0}" -lt $(($2 + 40)) ]
-}
-
-setup
-mkdir -p "$RUN"
+sip_topology
 
 # ---------------------------------------------------------------- avaya-sip
 ruleset avaya-sip
@@ -242,7 +165,7 @@ check "4. the call had a media flow through port $PORT" \
 check "4. BYE closed the call's media flows to the PBX" \
 	sh -c "[ -n '$PORT' ] && [ -f $A/ct_after.txt ] && ! grep -E '(sport|dport)=$PORT ' $A/ct_after.txt | grep -q 'src=10\.0\.1\.2 '"
 check "4. counted: sip_media_flow_closed" \
-	[ "$(sfw awk '$1 == "sip_media_flow_closed" { print $2 }' /proc/net/nf_conntrack_avaya)" -ge 1 ]
+	[ "$(fw awk '$1 == "sip_media_flow_closed" { print $2 }' /proc/net/nf_conntrack_avaya)" -ge 1 ]
 if [ -n "$PORT" ]; then
 	printf 'rtp-probe' > "$RUN/probe"
 	bg pbx $NU udp-serve "10.0.1.2:$PORT" --reply "$RUN/probe" --count 10 --timeout 20
@@ -257,15 +180,15 @@ if [ -n "$PORT" ]; then
 		prov $NU udp-send "203.0.113.50:${CPORT:-1}" "203.0.113.1:$PORT" "$RUN/probe" \
 		--expect-reply "$RUN/r3" --timeout 1
 fi
-echo "-- counters:"; sfw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
+echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 
 # ------------------------------------------------------------- stock "sip"
 for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 wait 2>/dev/null
 PIDS=()
 # The stock helper claims udp/5060 too: ours must go first.
-sfw nft flush ruleset
-sfw conntrack -F >/dev/null 2>&1
+fw nft flush ruleset
+fw conntrack -F >/dev/null 2>&1
 modprobe -r nf_nat_avaya nf_conntrack_avaya 2>/dev/null
 if modprobe nf_conntrack_sip && modprobe nf_nat_sip; then
 	ruleset sip

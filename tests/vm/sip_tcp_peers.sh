@@ -27,49 +27,25 @@ set -u
 TRACE=
 [ "${1:-}" = trace ] && TRACE=1 && set -x
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/sip/peers.sh"
 
-SIPUA="python3 $TOP/tests/sip/sipua.py"
 RUN=$(mktemp -d)
 D=$RUN/tcp
+KAMDIR=$D/kam
 CALL_SECS=6
-NSS="pbx fw prov"
-
-pbx() { ip netns exec pbx "$@"; }
-prov() { ip netns exec prov "$@"; }
 
 tcp_cleanup() {
-	local p ns
-
 	# "trace" (vm-run.sh KVER SCENARIO trace) keeps the logs in the job dir.
 	if [ -n "$TRACE" ] && [ -n "${AVAYA_JOB:-}" ]; then
 		fw conntrack -L > "$D/ct_end.txt" 2>&1
 		cp -a "$D" "$AVAYA_JOB/run" 2>/dev/null
 	fi
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for ns in $NSS; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$RUN"
-	return 0
+	sip_cleanup
 }
 trap tcp_cleanup EXIT
 
 setup() {
-	local ns
-
-	for ns in $NSS; do
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-	done
-	link pbx eth0 fw in0
-	link fw out0 prov eth0
-	ip -n pbx addr add 10.0.1.2/24 dev eth0
-	ip -n fw addr add 10.0.1.1/24 dev in0
-	ip -n fw addr add 203.0.113.1/24 dev out0
-	ip -n prov addr add 203.0.113.50/24 dev eth0
-	ip -n prov addr add 203.0.113.60/24 dev eth0
-	ip -n pbx route add default via 10.0.1.1
-	fw sysctl -qw net.ipv4.ip_forward=1
-	fw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
+	sip_topology
 	# SIP may leave over TCP only: a UDP fallback would be dropped.
 	fw nft -f - <<EOF2
 table inet fw {
@@ -91,54 +67,8 @@ table ip nat {
 EOF2
 }
 
-ua_conf() {	# DIR LISTEN RTP CONS HZ ACCOUNT
-	mkdir -p "$1"
-	sed -e "s|@LISTEN@|$2|; s|@RTP@|$3|; s|@CONS@|$4|; s|@DIR@|$1|g" \
-		"$TOP/tests/sip/baresip.config" > "$1/config"
-	echo "$6" > "$1/accounts"
-	$SIPUA tone "$1/tone.wav" "$5" 25
-}
-
-kam() { prov kamcmd -s "unix:$D/kam/kamailio_ctl" "$@"; }
-ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
-
-# poll N CMD...: retry every 0.2 s for N tries.
-poll() {
-	local n=$1 i
-	shift
-	for i in $(seq 1 "$n"); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-registered() { kam ul.dump | grep -q 'Address: sip:pbx'; }
-dec_wav() { ls "$1"/dump-*-dec.wav 2>/dev/null | head -1; }
-have_dec() { [ -n "$(dec_wav "$1")" ]; }
-
-wav_field() {	# FILE FIELD
-	local f
-	f=$(dec_wav "$1")
-	[ -n "$f" ] || { echo 0; return; }
-	$SIPUA wav "$f" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-audio_ok() {	# DIR HZ: the other side's tone, as long as the call
-	local rms secs hz
-	rms=$(wav_field "$1" rms)
-	secs=$(wav_field "$1" loud_seconds)
-	hz=$(wav_field "$1" hz)
-	echo "   $(basename "$1"): rms=$rms loud_seconds=$secs hz=$hz (want hz $2, ~${CALL_SECS}s)"
-	[ "${rms:-0}" -gt 1000 ] &&
-		awk -v s="${secs:-0}" -v c="$CALL_SECS" 'BEGIN { exit !(s >= c - 1.5 && s <= c + 4) }' &&
-		[ "${hz:-0}" -gt $(($2 - 40)) ] && [ "${hz:-0}" -lt $(($2 + 40)) ]
-}
-
 setup
-mkdir -p "$D/kam"
-sed -e "s|@ADDR@|203.0.113.50|g; s|@RUN@|$D/kam|g" \
-	"$TOP/tests/sip/kamailio.cfg" > "$D/kam/kamailio.cfg"
+kam_conf "$D/kam"
 ua_conf "$D/pbx" 10.0.1.2:5060 10000-10020 5555 440 \
 	"<sip:pbx@203.0.113.50;transport=tcp>;regint=600;answermode=auto;audio_codecs=PCMU"
 ua_conf "$D/carol" 203.0.113.50:5070 20000-20020 5556 880 \

@@ -31,6 +31,12 @@ scenario=$(cd "$(dirname "$scenario")" && pwd)/$(basename "$scenario")
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "vm-run: $kernel not installed" >&2; exit 2; }
 [ -f "$scenario" ] || { echo "vm-run: no scenario $scenario" >&2; exit 2; }
+# The guest sees the host root, but with its own tmpfs on /tmp and /run.
+case "$top/" in
+/tmp/* | /run/*)
+	echo "vm-run: $top is under /tmp or /run, which the guest does not share; clone the tree elsewhere" >&2
+	exit 2 ;;
+esac
 case $(head -n 10 "$scenario" | sed -n 's/^# avaya-vm: *\([a-z]*\).*/\1/p' | head -n 1) in
 nomodules) AVAYA_VM_NOMODULES=1 ;;
 noload) AVAYA_VM_NOLOAD=1 ;;

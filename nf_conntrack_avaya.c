@@ -1601,8 +1601,8 @@ static int avaya_media_help(struct sk_buff *skb, unsigned int protoff,
 	return NF_ACCEPT;
 }
 
-void avaya_media_expected(struct nf_conn *ct,
-			  const struct nf_conntrack_expect *exp)
+/* The expectfn of SIP media pinholes (NAT's calls it too). */
+void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	union avaya_master *am;
@@ -1615,12 +1615,6 @@ void avaya_media_expected(struct nf_conn *ct,
 	WRITE_ONCE(sip_master(exp->master)->media_flows, 1);
 }
 EXPORT_SYMBOL_GPL(avaya_media_expected);
-
-static void sip_media_expectfn(struct nf_conn *ct,
-			       struct nf_conntrack_expect *exp)
-{
-	avaya_media_expected(ct, exp);
-}
 
 static void sip_media_close(struct nf_conn *ct, __be16 tag)
 {
@@ -1805,8 +1799,8 @@ static int sip_expect_media(struct nf_conn *ct, int dir,
 	rtcp->tuple.src.u.all = tag;
 	rcu_assign_pointer(rtp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
 	rcu_assign_pointer(rtcp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
-	rtp->expectfn = sip_media_expectfn;
-	rtcp->expectfn = sip_media_expectfn;
+	rtp->expectfn = avaya_media_expected;
+	rtcp->expectfn = avaya_media_expected;
 	ret = sip_expect_insert(ct, dir, rtp, rtcp, lifetime, false, pub);
 out:
 	if (rtp)

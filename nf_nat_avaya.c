@@ -949,7 +949,7 @@ static void avaya_nat_sip_seqadj(struct sk_buff *skb, struct nf_conn *ct,
 {
 	const struct tcphdr *th;
 
-	if (nf_ct_protonum(ct) != IPPROTO_TCP || !delta)
+	if (nf_ct_protonum(ct) != IPPROTO_TCP)
 		return;
 	th = (const struct tcphdr *)(skb->data + protoff);
 	nf_ct_seqadj_set(ct, ctinfo, th->seq, delta);

@@ -174,7 +174,7 @@ struct avaya_sip_master {
 };
 
 /*
- * A media flow admitted through a SIP pinhole gets the avaya-sip-media
+ * A media flow admitted through a SIP pinhole gets the avaya-sip-rtp
  * helper, whose data is the Call-ID tag of its call: a BYE can then close
  * the flows of exactly that call.
  */
@@ -262,9 +262,11 @@ struct avaya_nat_ops {
 
 extern const struct avaya_nat_ops __rcu *avaya_nat_hook;
 
-/* An expectation's expectfn must call this for the new flow @ct. */
-void avaya_media_expected(struct nf_conn *ct,
-			  const struct nf_conntrack_expect *exp);
+/*
+ * The expectfn of SIP media pinholes: tags the new flow @ct with its call.
+ * An expectfn that replaces it (NAT) must call it.
+ */
+void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 /* nf_ct_refresh() lost its skb argument in 6.12 (Kbuild probes which). */
 static inline void avaya_ct_refresh(struct nf_conn *ct,

@@ -12,6 +12,8 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/inet.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -55,16 +57,38 @@ static unsigned short sip_port __read_mostly = 5060;
 module_param(sip_port, ushort, 0400);
 MODULE_PARM_DESC(sip_port, "UDP and TCP port of SIP (default 5060)");
 
+/*
+ * Lifetime parameters in seconds: bounded when set, so that no sum or
+ * product of them can wrap the 32-bit jiffies of a pinhole.
+ */
+static int avaya_secs_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v > AVAYA_MAX_PARAM_SECS)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static const struct kernel_param_ops avaya_secs_ops = {
+	.set = avaya_secs_set,
+	.get = param_get_uint,
+};
+
 static unsigned int ras_default_ttl __read_mostly = 600;
-module_param(ras_default_ttl, uint, 0644);
+module_param_cb(ras_default_ttl, &avaya_secs_ops, &ras_default_ttl, 0644);
 MODULE_PARM_DESC(ras_default_ttl, "Registration lifetime in seconds when the RCF has no timeToLive (default 600)");
 
 static unsigned int ras_ttl_grace __read_mostly = 10;
-module_param(ras_ttl_grace, uint, 0644);
+module_param_cb(ras_ttl_grace, &avaya_secs_ops, &ras_ttl_grace, 0644);
 MODULE_PARM_DESC(ras_ttl_grace, "Seconds added to the registration lifetime before the reverse pinhole closes (default 10)");
 
 static unsigned int ras_max_ttl __read_mostly = 86400;
-module_param(ras_max_ttl, uint, 0644);
+module_param_cb(ras_max_ttl, &avaya_secs_ops, &ras_max_ttl, 0644);
 MODULE_PARM_DESC(ras_max_ttl, "Upper bound in seconds for a granted timeToLive (default 86400)");
 
 static bool strict __read_mostly;
@@ -140,6 +164,9 @@ struct avaya_net {
 };
 
 static unsigned int avaya_net_id __read_mostly;
+
+/* Keys the identifier hashes: a peer cannot compute collisions offline. */
+static u32 avaya_hash_seed __read_mostly;
 
 /* Every avaya-* helper's per-connection state fits the conntrack extension. */
 static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, data));
@@ -219,6 +246,9 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT] = "nat_call_split_untouched",
 	[AVAYA_CTR_NAT_CALL_UNMAPPED] = "nat_call_address_unmapped",
 	/* END nat counter names */
+	[AVAYA_CTR_REFUSED_RRQ_REPLY_DIR] = "refused_rrq_reply_direction",
+	[AVAYA_CTR_CALL_RELEASE_REPEATED] = "call_release_repeated",
+	[AVAYA_CTR_CALL_KEPT_FOR_H245] = "call_flows_kept_for_h245",
 };
 
 void avaya_count(const struct net *net, enum avaya_counter c)
@@ -381,14 +411,27 @@ struct ras_supersede {
 	unsigned int removed;
 };
 
-/* A phone that registered again from elsewhere loses its old pinholes. */
+/* The gatekeeper a RAS flow registers with, as the phone addresses it. */
+static const union nf_inet_addr *ras_gatekeeper(const struct nf_conn *ct)
+{
+	return &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u3;
+}
+
+/*
+ * A phone that registered again from elsewhere loses its old pinholes. An
+ * endpointIdentifier is only unique per gatekeeper: two gatekeepers may
+ * both hand out "00000001", so the gatekeeper must match too.
+ */
 static bool ras_superseded(struct nf_conntrack_expect *exp, void *data)
 {
 	struct ras_supersede *s = data;
 	const struct nf_conntrack_helper *helper;
 	struct avaya_ras_master *old;
 
-	if (exp->master == s->keep || exp->class != AVAYA_EXP_REVERSE)
+	if (exp->master == s->keep || exp->class != AVAYA_EXP_REVERSE ||
+	    nf_ct_l3num(exp->master) != nf_ct_l3num(s->keep) ||
+	    !nf_inet_addr_cmp(ras_gatekeeper(exp->master),
+			      ras_gatekeeper(s->keep)))
 		return false;
 	helper = rcu_dereference(nfct_help(exp->master)->helper);
 	if (!helper || strcmp(helper->name, HELPER_RAS) ||
@@ -405,7 +448,7 @@ static u32 ras_epid_hash(const u8 *data, const struct avaya_ras *m)
 {
 	if (!m->has_epid || !m->epid_chars)
 		return 0;
-	return jhash(data + m->epid_off, m->epid_chars * 2, 0x41564159) | 1;
+	return jhash(data + m->epid_off, m->epid_chars * 2, avaya_hash_seed) | 1;
 }
 
 /* The gatekeeper addresses that may open the reverse connection. */
@@ -494,6 +537,15 @@ static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 
 	avaya_count(nf_ct_net(ct), m->keep_alive ? AVAYA_CTR_RAS_RRQ_KEEPALIVE :
 						   AVAYA_CTR_RAS_RRQ);
+	/*
+	 * The phone opens the RAS flow. An RRQ in the reply direction comes
+	 * from the gatekeeper's side of a flow the helper should not be on;
+	 * taking it would let that side also forge the RCF that answers it.
+	 */
+	if (dir != IP_CT_DIR_ORIGINAL) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_RRQ_REPLY_DIR);
+		return;
+	}
 	/* A lightweight RRQ may omit the addresses: it renews what we have. */
 	if (m->keep_alive && !m->n_csa && rm->state == AVAYA_RAS_REGISTERED) {
 		rm->rrq_seq = m->seq;
@@ -515,12 +567,25 @@ static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		rm->state = AVAYA_RAS_IDLE;
 }
 
+/*
+ * Seconds to jiffies for a pinhole or flow lifetime. Expectation and
+ * conntrack timeouts are 32-bit jiffies compared as signed deltas, so the
+ * sum is taken in 64 bits and clamped well below 2^31 jiffies.
+ */
+unsigned long avaya_lifetime(u64 secs, u64 grace)
+{
+	u64 j = (secs + grace) * HZ;
+
+	return min_t(u64, j, AVAYA_MAX_LIFETIME_JIFFIES);
+}
+EXPORT_SYMBOL_GPL(avaya_lifetime);
+
 static unsigned long ras_lifetime(const struct avaya_ras *m)
 {
-	unsigned int ttl = m->has_ttl ? m->ttl : READ_ONCE(ras_default_ttl);
+	u32 ttl = m->has_ttl ? m->ttl : READ_ONCE(ras_default_ttl);
 
 	ttl = min(ttl, READ_ONCE(ras_max_ttl));
-	return (unsigned long)(ttl + READ_ONCE(ras_ttl_grace)) * HZ;
+	return avaya_lifetime(ttl, READ_ONCE(ras_ttl_grace));
 }
 
 static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
@@ -532,6 +597,7 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 	unsigned long lifetime = ras_lifetime(m);
 	struct ras_supersede sup = { .keep = ct };
 	bool refresh = rm->state == AVAYA_RAS_REGISTERED;
+	u32 old_epid = rm->epid_hash;
 	int ret;
 
 	avaya_count(net, AVAYA_CTR_RAS_RCF);
@@ -559,7 +625,11 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 				   AVAYA_CTR_REVERSE_OPENED);
 	/* The RAS flow itself must outlive the keepalive interval. */
 	avaya_ct_refresh(ct, skb, lifetime);
-	if (rm->epid_hash) {
+	/*
+	 * The netns-wide walk runs only when the phone's identity is new to
+	 * this flow: keepalive RCFs, one per TTL per phone, do not pay for it.
+	 */
+	if (rm->epid_hash && (!refresh || rm->epid_hash != old_epid)) {
 		sup.epid_hash = rm->epid_hash;
 		nf_ct_expect_iterate_net(nf_ct_net(ct), ras_superseded, &sup, 0, 0);
 		if (sup.removed)
@@ -578,6 +648,123 @@ static void ras_unregister(struct nf_conn *ct)
 }
 
 #define GCF_EXPECT_LIFETIME	(10 * HZ)
+
+/*
+ * Where a gatekeeper may answer a multicast GRQ from: a prefix, or any
+ * host when unset. An expectation mask can express exactly a prefix.
+ */
+struct gk_discovery_net {
+	struct rcu_head rcu;
+	u8 family;		/* 4 or 6 */
+	u8 plen;
+	union nf_inet_addr addr;
+	union nf_inet_addr mask;
+};
+
+static struct gk_discovery_net __rcu *gk_discovery;
+static DEFINE_MUTEX(gk_discovery_lock);
+
+static void prefix_mask(union nf_inet_addr *mask, unsigned int plen)
+{
+	unsigned int i;
+
+	memset(mask, 0, sizeof(*mask));
+	for (i = 0; i < 4 && plen; i++) {
+		unsigned int bits = min(plen, 32U);
+
+		mask->all[i] = htonl(bits == 32 ? ~0U : ~(~0U >> bits));
+		plen -= bits;
+	}
+}
+
+static int gk_discovery_parse(const char *val, struct gk_discovery_net *n)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned int plen, i;
+	const char *end;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	strim(buf);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = 0;
+	if (in4_pton(buf, -1, (u8 *)&n->addr.ip, -1, &end) && !*end) {
+		n->family = 4;
+		plen = 32;
+	} else if (in6_pton(buf, -1, (u8 *)&n->addr.in6, -1, &end) && !*end) {
+		n->family = 6;
+		plen = 128;
+	} else {
+		return -EINVAL;
+	}
+	if (slash && (kstrtouint(slash, 10, &i) || i > plen))
+		return -EINVAL;
+	n->plen = slash ? i : plen;
+	prefix_mask(&n->mask, n->plen);
+	for (i = 0; i < 4; i++)
+		n->addr.all[i] &= n->mask.all[i];
+	return 0;
+}
+
+static int gk_discovery_set(const char *val, const struct kernel_param *kp)
+{
+	struct gk_discovery_net *n = NULL, *old;
+	char tmp[2];
+
+	if (strscpy(tmp, val, sizeof(tmp)) > 0 && tmp[0] != '\n') {
+		n = kzalloc(sizeof(*n), GFP_KERNEL);
+		if (!n)
+			return -ENOMEM;
+		if (gk_discovery_parse(val, n)) {
+			kfree(n);
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&gk_discovery_lock);
+	old = rcu_replace_pointer(gk_discovery, n,
+				  lockdep_is_held(&gk_discovery_lock));
+	mutex_unlock(&gk_discovery_lock);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+static int gk_discovery_get(char *buf, const struct kernel_param *kp)
+{
+	const struct gk_discovery_net *n;
+	int len = 0;
+
+	rcu_read_lock();
+	n = rcu_dereference(gk_discovery);
+	if (n && n->family == 4)
+		len = sysfs_emit(buf, "%pI4/%u\n", &n->addr.ip, n->plen);
+	else if (n)
+		len = sysfs_emit(buf, "%pI6c/%u\n", &n->addr.in6, n->plen);
+	else
+		len = sysfs_emit(buf, "\n");
+	rcu_read_unlock();
+	return len;
+}
+
+static const struct kernel_param_ops gk_discovery_ops = {
+	.set = gk_discovery_set,
+	.get = gk_discovery_get,
+};
+
+module_param_cb(gk_discovery_src, &gk_discovery_ops, NULL, 0644);
+MODULE_PARM_DESC(gk_discovery_src, "Prefix a gatekeeper may answer a multicast GRQ from, e.g. 10.0.2.0/24 (default: empty, any host; from RAS port ras_port only)");
+
+/* Narrow the GCF pinhole's source to the configured prefix of its family. */
+static void gcf_restrict_source(struct nf_conntrack_expect *exp, u8 family)
+{
+	const struct gk_discovery_net *n = rcu_dereference(gk_discovery);
+
+	if (!n || n->family != family)
+		return;
+	exp->tuple.src.u3 = n->addr;
+	exp->mask.src.u3 = n->mask;
+}
 
 /*
  * A GRQ to the discovery group is answered by unicast from a gatekeeper we do
@@ -606,6 +793,7 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_DROP;
 	nf_ct_expect_init(exp, AVAYA_EXP_GCF, nf_ct_l3num(ct), NULL, &ras,
 			  IPPROTO_UDP, &gk_port, &ph_port);
+	gcf_restrict_source(exp, m->ras[0].family);
 	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_RAS4, ct));
 	ret = avaya_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
 	nf_ct_expect_put(exp);
@@ -905,6 +1093,39 @@ static struct avaya_call_master *call_master(const struct nf_conn *ct)
 	return &am->call;
 }
 
+/*
+ * Clears AVAYA_CALL_OPENED and says whether it was set: of several
+ * ReleaseCompletes or FINs, only the first after a pinhole does work.
+ */
+static bool call_take_opened(struct nf_conn *ct)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	u8 old = READ_ONCE(cm->flags);
+
+	while (old & AVAYA_CALL_OPENED) {
+		u8 seen = cmpxchg(&cm->flags, old, old & ~AVAYA_CALL_OPENED);
+
+		if (seen == old)
+			return true;
+		old = seen;
+	}
+	return false;
+}
+
+static void call_set_flag(struct nf_conn *ct, u8 flag)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	u8 old = READ_ONCE(cm->flags);
+
+	while (!(old & flag)) {
+		u8 seen = cmpxchg(&cm->flags, old, old | flag);
+
+		if (seen == old)
+			return;
+		old = seen;
+	}
+}
+
 static void call_pend_free(struct avaya_tpkt_pend *p)
 {
 	if (!p)
@@ -957,19 +1178,20 @@ static bool call_helper_is_ours(const struct nf_conn *ct)
 	       h == &avaya_helpers[AVAYA_H_H2456];
 }
 
+/*
+ * A party may only announce where it receives itself: the sender's own
+ * address, as it sends from it. An address of the receiver (or, under
+ * masquerade, the firewall's public one) would let the sender pick a port
+ * on the other party or on the firewall and be let in there.
+ */
 static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
 			  int dir, union nf_inet_addr *from)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
 
-	if (!a->port)
+	if (!a->port || !taddr_is(a, ct, &t->src.u3))
 		return false;
-	if (taddr_is(a, ct, &t->src.u3))
-		*from = t->dst.u3;
-	else if (taddr_is(a, ct, &t->dst.u3))
-		*from = t->src.u3;
-	else
-		return false;
+	*from = t->dst.u3;
 	return true;
 }
 
@@ -1021,6 +1243,7 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 		avaya_count(net, AVAYA_CTR_CALL_ALREADY_OPEN);
 		return 0;
 	}
+	call_set_flag(ct, AVAYA_CALL_OPENED);
 	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_OPENED :
 						   AVAYA_CTR_CALL_MEDIA_OPENED);
 	return 0;
@@ -1078,12 +1301,15 @@ static bool exp_is_media_of(const struct nf_conntrack_expect *exp,
 {
 	u16 channel = *(const u16 *)arg;
 
-	/* The channel number rides in the masked-out source port. */
-	return exp->class == AVAYA_EXP_MEDIA &&
-	       (!channel || ntohs(exp->tuple.src.u.all) == channel);
+	/*
+	 * The channel number rides in the masked-out source port. Channel 0
+	 * does not exist (1..65535): it never means "all".
+	 */
+	return exp->class == AVAYA_EXP_MEDIA && channel &&
+	       ntohs(exp->tuple.src.u.all) == channel;
 }
 
-/* Media pinholes of one logical channel, or all (@channel 0), of @ct. */
+/* The media pinholes of one logical channel of @ct. */
 static void call_close_media(struct nf_conn *ct, u16 channel)
 {
 	unsigned int n = avaya_unexpect_if(ct, exp_is_media_of, &channel);
@@ -1092,32 +1318,38 @@ static void call_close_media(struct nf_conn *ct, u16 channel)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
 }
 
-struct call_reap {
-	const struct nf_conn *call;
-	unsigned int n;
-};
-
-static bool call_reaped(struct nf_conntrack_expect *exp, void *data)
+static bool exp_any(const struct nf_conntrack_expect *exp, const void *arg)
 {
-	struct call_reap *r = data;
-
-	if (exp->master != r->call && exp->master->master != r->call)
-		return false;
-	r->n++;
 	return true;
 }
 
 /*
- * The call is over: its pinholes go, including the media pinholes that an
- * H.245 connection of this call (a child conntrack) opened.
+ * The call is over: its own pinholes go now, found on its own list, never
+ * by a walk of the netns table. Its flows (the H.245 connection, which
+ * takes its own pinholes along when it goes, and the media) are closed by
+ * the worker, and only when a pinhole was ever opened: a flood of
+ * ReleaseCompletes or connection ends costs one list walk each.
  */
-static void call_release(struct nf_conn *ct)
+static void call_release(struct nf_conn *ct, bool keep_h245)
 {
-	struct call_reap r = { .call = ct };
+	unsigned int n;
 
-	nf_ct_expect_iterate_net(nf_ct_net(ct), call_reaped, &r, 0, 0);
-	while (r.n--)
+	if (!call_take_opened(ct)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
+		return;
+	}
+	n = avaya_unexpect_if(ct, exp_any, NULL);
+	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+	/*
+	 * H.323 lets the endpoints close the call signalling channel after
+	 * Connect when H.245 runs on its own connection: the call goes on
+	 * until endSession or the end of that connection.
+	 */
+	if (keep_h245 && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_KEPT_FOR_H245);
+		return;
+	}
 	avaya_close_flows(ct, 0, true);
 }
 
@@ -1128,7 +1360,7 @@ static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
 	if (kind == AVAYA_H245_CLC)
 		call_close_media(ct, channel);
 	else if (kind == AVAYA_H245_END_SESSION)
-		call_close_media(ct, 0);
+		call_release(ct, false);
 	return NF_ACCEPT;
 }
 
@@ -1146,7 +1378,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	/* Tearing down is always safe, even after a damaged UUIE. */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE);
-		call_release(ct);
+		call_release(ct, false);
 	}
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_Q931_MALFORMED, "Q.931");
@@ -1379,14 +1611,8 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 		ret = call_stream(skb, ct, ctinfo, skb->data + dataoff,
 				  skb->len - dataoff, ntohl(th->seq), fn);
 	/* The signalling connection ends: so does everything it opened. */
-	if (th->fin || th->rst) {
-		if (fn == q931_on_msg) {
-			call_release(ct);
-		} else {
-			call_close_media(ct, 0);
-			avaya_close_flows(ct, 0, true);
-		}
-	}
+	if (th->fin || th->rst)
+		call_release(ct, fn == q931_on_msg);
 	return ret;
 }
 
@@ -1399,6 +1625,9 @@ static int avaya_q931_help(struct sk_buff *skb, unsigned int protoff,
 static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 			   struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
+	/* The call's H.245 runs on its own connection: see call_release(). */
+	if (ct->master && call_helper_is_ours(ct->master))
+		call_set_flag(ct->master, AVAYA_CALL_H245_CONN);
 	return call_help(skb, protoff, ct, ctinfo, h245_on_msg);
 }
 
@@ -2499,6 +2728,12 @@ static void __net_exit avaya_net_exit(struct net *net)
 	struct avaya_net *an = net_generic(net, avaya_net_id);
 
 	remove_proc_entry(KBUILD_MODNAME, net->proc_net);
+	/*
+	 * Our exit runs before nf_conntrack's: flows of this netns may still
+	 * wait in the close queue, and the worker counts what it closes. The
+	 * netns has no devices left, so nothing queues more after this.
+	 */
+	flush_work(&media_close_work);
 	free_percpu(an->ctr);
 }
 
@@ -2511,6 +2746,7 @@ static struct pernet_operations avaya_net_ops = {
 
 static void __exit nf_conntrack_avaya_fini(void)
 {
+	gk_discovery_set("", NULL);
 	avaya_free_all_held();
 	flush_work(&media_close_work);
 	nf_conntrack_helpers_unregister(avaya_helpers, ARRAY_SIZE(avaya_helpers));
@@ -2521,6 +2757,7 @@ static int __init nf_conntrack_avaya_init(void)
 {
 	int ret;
 
+	avaya_hash_seed = get_random_u32();
 	ret = register_pernet_subsys(&avaya_net_ops);
 	if (ret)
 		return ret;

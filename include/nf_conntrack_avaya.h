@@ -95,10 +95,24 @@ enum avaya_counter {
 	AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT,
 	AVAYA_CTR_NAT_CALL_UNMAPPED,
 	/* END nat counters */
+	/* RAS and H.323 call hardening */
+	AVAYA_CTR_REFUSED_RRQ_REPLY_DIR,
+	AVAYA_CTR_CALL_RELEASE_REPEATED,
+	AVAYA_CTR_CALL_KEPT_FOR_H245,
 	AVAYA_CTR_MAX
 };
 
 void avaya_count(const struct net *net, enum avaya_counter c);
+
+/*
+ * Pinhole and flow lifetimes are 32-bit jiffies compared as signed deltas:
+ * anything computed from a peer's or an admin's seconds is clamped here.
+ */
+#define AVAYA_MAX_LIFETIME_JIFFIES	((unsigned long)(INT_MAX / 2))
+/* Upper bound of every lifetime module parameter, in seconds (10 days). */
+#define AVAYA_MAX_PARAM_SECS		864000U
+
+unsigned long avaya_lifetime(u64 secs, u64 grace);
 
 int avaya_port_range_parse(const char *val, u32 *range);
 int avaya_port_range_show(char *buf, u32 range);
@@ -131,6 +145,12 @@ struct avaya_call_master {
 	struct avaya_tpkt_pend *pend[IP_CT_DIR_MAX];
 	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
 	u8 seq_valid[IP_CT_DIR_MAX];
+	u8 flags;			/* enum avaya_call_flags */
+};
+
+enum avaya_call_flags {
+	AVAYA_CALL_OPENED	= 1 << 0,	/* a pinhole since the last release */
+	AVAYA_CALL_H245_CONN	= 1 << 1,	/* its own H.245 connection came up */
 };
 
 /* Expectation classes of avaya-q931 and avaya-h245. */

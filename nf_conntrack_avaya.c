@@ -1155,7 +1155,16 @@ static struct avaya_tpkt_pend *call_pend_alloc(void)
  */
 static void call_pend_put(struct nf_conn *ct, int dir, struct avaya_tpkt_pend *p)
 {
-	call_pend_free(xchg(&call_master(ct)->pend[dir], p));
+	struct avaya_call_master *cm = call_master(ct);
+
+	call_pend_free(xchg(&cm->pend[dir], p));
+	/*
+	 * .destroy may have run meanwhile on another CPU (the connection was
+	 * deleted while this packet held it), or the module is going: then
+	 * nobody would free the buffer. DYING is set before .destroy runs.
+	 */
+	if (p && (nf_ct_is_dying(ct) || READ_ONCE(avaya_unloading)))
+		call_pend_free(xchg(&cm->pend[dir], NULL));
 }
 
 static void call_destroy(struct nf_conn *ct)
@@ -1366,7 +1375,7 @@ static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
 
 static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
-		       unsigned int len)
+		       unsigned int len, int msgoff)
 {
 	const struct avaya_nat_ops *nat;
 	struct avaya_q931 m;
@@ -1402,13 +1411,13 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	 */
 	nat = rcu_dereference(avaya_nat_hook);
 	if (nat && ct->status & IPS_NAT_MASK)
-		return nat->q931(skb, ct, ctinfo, msg, len, &m);
+		return nat->q931(skb, ct, ctinfo, msgoff, len, &m);
 	return NF_ACCEPT;
 }
 
 static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
-		       unsigned int len)
+		       unsigned int len, int msgoff)
 {
 	const struct avaya_nat_ops *nat;
 	struct avaya_h245 m;
@@ -1427,23 +1436,31 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	/* NAT rewrites last, as in q931_on_msg(). */
 	nat = rcu_dereference(avaya_nat_hook);
 	if (ret == NF_ACCEPT && nat && ct->status & IPS_NAT_MASK)
-		ret = nat->h245(skb, ct, ctinfo, msg, len, &m);
+		ret = nat->h245(skb, ct, ctinfo, msgoff, len, &m);
 	return ret;
 }
 
+/*
+ * One message after its TPKT header. @msgoff is where it starts in the TCP
+ * payload, for NAT to patch it there, or -1 when it was reassembled.
+ */
 typedef int (*call_msg_fn)(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, const u8 *msg,
-			   unsigned int len);
+			   unsigned int len, int msgoff);
+
+#define CALL_MSG_REASSEMBLED	(-1)
 
 /* One whole TPKT: an empty one is a keep-alive. */
 static int call_on_tpkt(struct sk_buff *skb, struct nf_conn *ct,
 			enum ip_conntrack_info ctinfo, const u8 *tpkt,
-			unsigned int total, call_msg_fn fn)
+			unsigned int total, int tpkt_off, call_msg_fn fn)
 {
 	if (total == AVAYA_TPKT_HDR_LEN)
 		return NF_ACCEPT;
 	return fn(skb, ct, ctinfo, tpkt + AVAYA_TPKT_HDR_LEN,
-		  total - AVAYA_TPKT_HDR_LEN);
+		  total - AVAYA_TPKT_HDR_LEN,
+		  tpkt_off < 0 ? CALL_MSG_REASSEMBLED :
+				 tpkt_off + AVAYA_TPKT_HDR_LEN);
 }
 
 static unsigned int tpkt_total(const u8 *hdr)
@@ -1541,11 +1558,12 @@ static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
  * whole TPKT, then buffer a trailing partial one.
  */
 static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
-		       enum ip_conntrack_info ctinfo, u8 *data,
+		       enum ip_conntrack_info ctinfo, unsigned int dataoff,
 		       unsigned int len, u32 seq, call_msg_fn fn)
 {
 	int dir = CTINFO2DIR(ctinfo);
 	struct avaya_tpkt_pend *pend;
+	const u8 *data = skb->data + dataoff;
 	unsigned int off;
 	size_t moff, mlen;
 	bool done, bad;
@@ -1568,10 +1586,13 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 			return NF_ACCEPT;
 		}
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_REASSEMBLED);
-		ret = call_on_tpkt(skb, ct, ctinfo, pend->data, pend->have, fn);
+		ret = call_on_tpkt(skb, ct, ctinfo, pend->data, pend->have,
+				   CALL_MSG_REASSEMBLED, fn);
 		call_pend_free(pend);
 	}
 	while (off < len && ret == NF_ACCEPT) {
+		/* NAT may have rewritten the skb: never keep its pointers. */
+		data = skb->data + dataoff;
 		n = tpkt_frame(data + off, len - off, &moff, &mlen);
 		if (n < 0)
 			return avaya_bad_input(skb, ct, fn == q931_on_msg ?
@@ -1581,7 +1602,7 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 			call_pend_start(ct, dir, data + off, len - off);
 			break;
 		}
-		ret = call_on_tpkt(skb, ct, ctinfo, data + off, n, fn);
+		ret = call_on_tpkt(skb, ct, ctinfo, data + off, n, off, fn);
 		off += n;
 	}
 	return ret;
@@ -1593,6 +1614,7 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 {
 	const struct tcphdr *th;
 	unsigned int dataoff;
+	bool ends;
 	int ret = NF_ACCEPT;
 
 	if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
@@ -1607,11 +1629,12 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_DROP;
 	th = (const struct tcphdr *)(skb->data + protoff);
 	dataoff = protoff + th->doff * 4;
+	ends = th->fin || th->rst;
 	if (dataoff < skb->len)
-		ret = call_stream(skb, ct, ctinfo, skb->data + dataoff,
-				  skb->len - dataoff, ntohl(th->seq), fn);
+		ret = call_stream(skb, ct, ctinfo, dataoff, skb->len - dataoff,
+				  ntohl(th->seq), fn);
 	/* The signalling connection ends: so does everything it opened. */
-	if (th->fin || th->rst)
+	if (ends)
 		call_release(ct, fn == q931_on_msg);
 	return ret;
 }

@@ -567,7 +567,7 @@ static int nat_call_media(struct nat_call_msg *x, const struct avaya_media *md,
  * Sets up @x for a message that announces something; false when it is to
  * pass as it is (not NATed, passive, IPv6, not in the skb).
  */
-static bool nat_call_prepare(struct nat_call_msg *x, const u8 *msg,
+static bool nat_call_prepare(struct nat_call_msg *x, int msgoff,
 			     bool announces)
 {
 	int dir = CTINFO2DIR(x->ctinfo);
@@ -586,13 +586,14 @@ static bool nat_call_prepare(struct nat_call_msg *x, const u8 *msg,
 	if (x->priv == x->pub)
 		return false;
 	payload = nat_tcp_payload(x->skb, &x->protoff);
-	if (msg < payload || msg + x->len > x->skb->data + x->skb->len) {
+	if (msgoff < 0 ||
+	    payload + msgoff + x->len > x->skb->data + x->skb->len) {
 		/* Reassembled: its first bytes have left already. */
 		avaya_count(net, AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT);
 		net_info_ratelimited("call message split across segments passed unrewritten\n");
 		return false;
 	}
-	x->msgoff = msg - payload;
+	x->msgoff = msgoff;
 	return true;
 }
 
@@ -603,14 +604,14 @@ static void nat_call_done(const struct nat_call_msg *x)
 }
 
 static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
-			  enum ip_conntrack_info ctinfo, const u8 *msg,
+			  enum ip_conntrack_info ctinfo, int msgoff,
 			  unsigned int len, const struct avaya_q931 *m)
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
 	int ret = NF_ACCEPT;
 
-	if (!nat_call_prepare(&x, msg, m->h245_addr.family || m->n_media))
+	if (!nat_call_prepare(&x, msgoff, m->h245_addr.family || m->n_media))
 		return NF_ACCEPT;
 	if (m->h245_addr.family)
 		ret = nat_call_patch(&x, &m->h245_addr, IPPROTO_TCP);
@@ -621,14 +622,14 @@ static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 }
 
 static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
-			  enum ip_conntrack_info ctinfo, const u8 *msg,
+			  enum ip_conntrack_info ctinfo, int msgoff,
 			  unsigned int len, const struct avaya_h245 *m)
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
 	int ret;
 
-	if (!nat_call_prepare(&x, msg, m->n_media))
+	if (!nat_call_prepare(&x, msgoff, m->n_media))
 		return NF_ACCEPT;
 	ret = nat_call_media(&x, m->media, m->n_media);
 	nat_call_done(&x);

@@ -236,18 +236,20 @@ struct avaya_nat_ops {
 		      struct nf_conntrack_expect *exp);
 	/* BEGIN call nat ops (H.323 NAT owner) */
 	/*
-	 * Rewrite what a Q.931 or H.245 message at @msg (@len bytes, after
-	 * the TPKT header) announces for its NATed sender: the public address
-	 * and the ports of the pinholes already opened through .expect. Call
-	 * these after the pinholes; a message not wholly in the skb (a
-	 * reassembled TPKT) is counted and left alone. NF_ACCEPT or NF_DROP;
-	 * the skb data does not move (length-preserving, writable skb).
+	 * Rewrite what a Q.931 or H.245 message of @len bytes (after the
+	 * TPKT header) announces for its NATed sender: the public address
+	 * and the ports of the pinholes already opened through .expect. The
+	 * message starts @msgoff bytes into the TCP payload, or @msgoff is
+	 * negative when it was reassembled from earlier segments (its first
+	 * bytes have left: counted and left alone). Call these after the
+	 * pinholes. NF_ACCEPT or NF_DROP; the caller finds the skb data again
+	 * afterwards.
 	 */
 	int (*q931)(struct sk_buff *skb, struct nf_conn *ct,
-		    enum ip_conntrack_info ctinfo, const u8 *msg,
+		    enum ip_conntrack_info ctinfo, int msgoff,
 		    unsigned int len, const struct avaya_q931 *m);
 	int (*h245)(struct sk_buff *skb, struct nf_conn *ct,
-		    enum ip_conntrack_info ctinfo, const u8 *msg,
+		    enum ip_conntrack_info ctinfo, int msgoff,
 		    unsigned int len, const struct avaya_h245 *m);
 	/* END call nat ops */
 	/* BEGIN sip nat ops (SIP owner) */

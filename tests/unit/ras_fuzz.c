@@ -41,42 +41,6 @@ static const struct {
 	VEC(ras_rcf_seq_65536),
 };
 
-/* Vectors whose verdict is pinned: out-of-range encodings must fail. */
-static const struct {
-	const u8 *buf;
-	size_t len;
-	int ret;
-	u32 ttl;
-	u16 seq;
-} verdicts[] = {
-	{ PIN(ras_avaya_rcf), .ttl = 20, .seq = 5 },
-	{ PIN(ras_rcf_ttl_wraps), .ret = -AVAYA_EBADMSG },
-	{ PIN(ras_rcf_ttl_max), .ttl = 0xffffffff, .seq = 5 },
-	{ PIN(ras_rcf_seq_65536), .ret = -AVAYA_EBADMSG },
-};
-
-/* Returns the number of vectors decoded otherwise than pinned. */
-static int check_verdicts(void)
-{
-	struct avaya_ras m;
-	int bad = 0, ret;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
-		ret = ras_decode(verdicts[i].buf, verdicts[i].len, &m);
-		if (ret == verdicts[i].ret &&
-		    (ret || (m.has_ttl && m.ttl == verdicts[i].ttl &&
-			     m.seq == verdicts[i].seq)))
-			continue;
-		fprintf(stderr,
-			"ras_fuzz: verdict %zu: ret %d ttl %u seq %u, want %d %u %u\n",
-			i, ret, m.ttl, m.seq, verdicts[i].ret, verdicts[i].ttl,
-			verdicts[i].seq);
-		bad++;
-	}
-	return bad;
-}
-
 static size_t taddr_end(const struct avaya_taddr *a)
 {
 	return a->off + (a->family == 6 ? 18 : 6);
@@ -141,6 +105,42 @@ int ras_fuzz_one_input(const u8 *data, size_t size)
 }
 #else
 #define MAX_INPUT 2048
+
+/* Vectors whose verdict is pinned: out-of-range encodings must fail. */
+static const struct {
+	const u8 *buf;
+	size_t len;
+	int ret;
+	u32 ttl;
+	u16 seq;
+} verdicts[] = {
+	{ PIN(ras_avaya_rcf), .ttl = 20, .seq = 5 },
+	{ PIN(ras_rcf_ttl_wraps), .ret = -AVAYA_EBADMSG },
+	{ PIN(ras_rcf_ttl_max), .ttl = 0xffffffff, .seq = 5 },
+	{ PIN(ras_rcf_seq_65536), .ret = -AVAYA_EBADMSG },
+};
+
+/* Returns the number of vectors decoded otherwise than pinned. */
+static int check_verdicts(void)
+{
+	struct avaya_ras m;
+	int bad = 0, ret;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		ret = ras_decode(verdicts[i].buf, verdicts[i].len, &m);
+		if (ret == verdicts[i].ret &&
+		    (ret || (m.has_ttl && m.ttl == verdicts[i].ttl &&
+			     m.seq == verdicts[i].seq)))
+			continue;
+		fprintf(stderr,
+			"ras_fuzz: verdict %zu: ret %d ttl %u seq %u, want %d %u %u\n",
+			i, ret, m.ttl, m.seq, verdicts[i].ret, verdicts[i].ttl,
+			verdicts[i].seq);
+		bad++;
+	}
+	return bad;
+}
 
 static u64 rng_state;
 

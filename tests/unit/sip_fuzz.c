@@ -33,17 +33,6 @@ static const struct {
 	SEED(sip_dup_clen_three),
 };
 
-/* Seeds whose verdict is pinned: a repeated Content-Length is malformed. */
-static const struct {
-	const u8 *buf;
-	size_t len;
-	int ret;
-} verdicts[] = {
-	{ PIN(sip_dup_clen_equal), .ret = -AVAYA_EBADMSG },
-	{ PIN(sip_dup_clen_compact), .ret = -AVAYA_EBADMSG },
-	{ PIN(sip_dup_clen_three), .ret = -AVAYA_EBADMSG },
-};
-
 /* Fragments that steer mutations into the parser's corners. */
 static const char * const tokens[] = {
 	"\r\n", "\n", "\r\n ", "\r\n\r\n", " ", "\t", ":", ";", ",", "<", ">",
@@ -212,6 +201,17 @@ static size_t mutate(u8 *out, size_t cap, const u8 *in, size_t len)
 	}
 	return n;
 }
+
+/* Seeds whose verdict is pinned: a repeated Content-Length is malformed. */
+static const struct {
+	const u8 *buf;
+	size_t len;
+	int ret;
+} verdicts[] = {
+	{ PIN(sip_dup_clen_equal), .ret = -AVAYA_EBADMSG },
+	{ PIN(sip_dup_clen_compact), .ret = -AVAYA_EBADMSG },
+	{ PIN(sip_dup_clen_three), .ret = -AVAYA_EBADMSG },
+};
 
 /* Returns the number of seeds parsed otherwise than pinned. */
 static int check_verdicts(void)

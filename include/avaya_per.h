@@ -138,25 +138,48 @@ static inline unsigned int per_width(u32 range)
 	return w;
 }
 
-/* X.691 10.5.7: constrained whole number @lb..@ub, aligned variant. */
+/* Octets needed to hold 0..@max, at least one. */
+static inline unsigned int per_octets_for(u32 max)
+{
+	unsigned int n = 1;
+
+	while (n < 4 && max >> (8 * n))
+		n++;
+	return n;
+}
+
+/*
+ * X.691 10.5.7: constrained whole number @lb..@ub, aligned variant. The
+ * field is wider than the range except for a power of two, so a value past
+ * @ub is an error: truncating or wrapping it would read a different number
+ * than the one the peer's decoder sees (a channel 65536 became 0).
+ */
 static inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 {
 	u64 range = (u64)ub - lb + 1;
 	unsigned int octets;
+	u32 v;
 
 	if (ub < lb)
 		return per_fail(r);
 	if (range == 1)
 		return lb;
-	if (range <= 255)
-		return lb + per_bits(r, per_width(range));
-	if (range == 256)
-		return lb + per_octets_be(r, 1);
-	if (range <= 65536)
-		return lb + per_octets_be(r, 2);
-	/* Indefinite-length case: a 2-bit octet count (1..4), then octets. */
-	octets = per_bits(r, 2) + 1;
-	return lb + per_octets_be(r, octets);
+	if (range <= 255) {
+		v = per_bits(r, per_width(range));
+	} else if (range == 256) {
+		v = per_octets_be(r, 1);
+	} else if (range <= 65536) {
+		v = per_octets_be(r, 2);
+	} else {
+		/* Indefinite length: a 2-bit octet count, then the octets. */
+		octets = per_bits(r, 2) + 1;
+		if (octets > per_octets_for(ub - lb))
+			return per_fail(r);
+		v = per_octets_be(r, octets);
+	}
+	if (r->err || v > ub - lb)
+		return per_fail(r);
+	return lb + v;
 }
 
 /* X.691 10.9.3.5-7: unconstrained length determinant (no fragments). */
@@ -186,10 +209,17 @@ static inline u32 per_small(struct avaya_per *r)
 	return per_octets_be(r, per_length(r));
 }
 
-/* Semi-constrained whole number (INTEGER (lb..MAX)): length + octets. */
+/*
+ * Semi-constrained whole number (INTEGER (lb..MAX)): length + octets. The
+ * sum is taken in 64 bits: one past U32_MAX is an error, not a small value.
+ */
 static inline u32 per_semi_uint(struct avaya_per *r, u32 lb)
 {
-	return lb + per_octets_be(r, per_length(r));
+	u64 v = (u64)lb + per_octets_be(r, per_length(r));
+
+	if (r->err || v > 0xffffffffU)
+		return per_fail(r);
+	return v;
 }
 
 /*
@@ -235,9 +265,12 @@ static inline size_t per_skip_string(struct avaya_per *r, u32 n,
  */
 static inline u32 per_ext_count(struct avaya_per *r)
 {
-	u32 n = per_small(r) + 1;
+	u32 n = per_small(r);
 
-	return r->err ? 0 : n;
+	/* n + 1 must not wrap to a count of 0 that reads no bitmap. */
+	if (r->err || n == 0xffffffffU)
+		return per_fail(r);
+	return n + 1;
 }
 
 #endif /* _AVAYA_PER_H */

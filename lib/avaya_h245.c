@@ -11,15 +11,28 @@
  */
 #include "avaya_h245.h"
 
+/* An extension index above this is garbage: no H.245 CHOICE comes close. */
+#define H245_CHOICE_EXT_MAX	0xffff
+
 /*
  * Index of an extensible CHOICE. Alternatives added after the root come
  * back as @root + n, and their encoding is an open type the caller skips.
+ * A root index past the root (the field is wider) is an error, and so is
+ * an extension index that could wrap @root + n back into the root: either
+ * would make us act on an alternative the sender did not encode.
  */
 static u32 choice_ext(struct avaya_per *r, u32 root)
 {
-	if (per_bit(r))
-		return root + per_small(r);
-	return per_uint(r, 0, root - 1);
+	u32 n;
+
+	if (!root)
+		return per_fail(r);
+	if (!per_bit(r))
+		return per_uint(r, 0, root - 1);
+	n = per_small(r);
+	if (per_failed(r) || n > H245_CHOICE_EXT_MAX)
+		return per_fail(r);
+	return root + n;
 }
 
 /* OCTET STRING or OBJECT IDENTIFIER with an unconstrained length. */

@@ -505,14 +505,17 @@ static void parse_content_length(struct sip_cur *c, struct avaya_sip_msg *m)
 	struct avaya_sip_span s;
 	u32 v;
 
-	parse_number_hdr(c, ~0U, &s, &v);
-	if (c->err)
-		return;
-	/* Two differing lengths make the framing ambiguous: refuse it. */
-	if (m->has_clen && m->clen != v) {
+	/*
+	 * A second Content-Length, even an equal one, is refused: a receiver
+	 * may frame by either, and NAT rewrites only the span we keep.
+	 */
+	if (m->has_clen) {
 		c->err = true;
 		return;
 	}
+	parse_number_hdr(c, ~0U, &s, &v);
+	if (c->err)
+		return;
 	m->clen = v;
 	m->clen_txt = s;
 	m->has_clen = 1;

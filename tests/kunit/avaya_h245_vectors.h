@@ -90,4 +90,48 @@ static const u8 h245_built_end_session[] = {
 	0x03, 0x00, 0x00, 0x06, 0x4a, 0x40,
 };
 
+/*
+ * Review 2026-11-30, L3: encodings past a bound. Each one decoded to a value
+ * the endpoint never sent, so the helper acted on a different message.
+ */
+
+/* CLC channel field 0xffff: 65536, past 1..65535 (it truncated to 0) */
+static const u8 h245_clc_channel_65536[] = {
+	0x03, 0x00, 0x00, 0x08, 0x04, 0x00, 0xff, 0xff,
+};
+
+/* CLC channel field 0xfffe: 65535, the largest channel */
+static const u8 h245_clc_channel_65535[] = {
+	0x03, 0x00, 0x00, 0x08, 0x04, 0x00, 0xff, 0xfe,
+};
+
+/* CLC channel field 0: channel 1, the smallest */
+static const u8 h245_clc_channel_1[] = {
+	0x03, 0x00, 0x00, 0x08, 0x04, 0x00, 0x00, 0x00,
+};
+
+/* RequestMessage index 11 without the extension bit: the root has 11 */
+static const u8 h245_request_past_root[] = {
+	0x03, 0x00, 0x00, 0x05, 0x0b,
+};
+
+/*
+ * Top-level extension index 0xfffffffc: 4 + it wrapped to 0, so the CLC of
+ * h245_built_clc behind it was read as a request.
+ */
+static const u8 h245_ext_index_wraps[] = {
+	0x03, 0x00, 0x00, 0x0e, 0xc0, 0x04, 0xff, 0xff,
+	0xff, 0xfc, 0x20, 0x00, 0x04, 0x80,
+};
+
+/*
+ * Frame 38 with multiplexParameters as root index 3 (the root has 3): it
+ * was read as the H.225.0 extension alternative, and its media opened.
+ */
+static const u8 h245_olc_mux_past_root[] = {
+	0x03, 0x00, 0x00, 0x18, 0x03, 0x00, 0x00, 0x64,
+	0x0c, 0x20, 0x1d, 0x60, 0x0b, 0x0d, 0x00, 0x01,
+	0x00, 0x0a, 0x01, 0x03, 0x8f, 0x13, 0x89, 0x80,
+};
+
 #endif /* _AVAYA_H245_VECTORS_H */

@@ -256,6 +256,22 @@ static const struct ras_case ras_cases[] = {
 			  .alt_gk = { V4(10, 0, 0, 2, 1719, 35) },
 			  .has_nonstd = true,
 			  .has_reject_reason = true, .reject_reason = 0 },
+	}, {
+		.name = "rcf_ttl_wraps", VEC(ras_rcf_ttl_wraps),
+		.ret = -AVAYA_EBADMSG,
+	}, {
+		.name = "rcf_ttl_max", VEC(ras_rcf_ttl_max),
+		.want = { .type = RAS_RCF, .decoded = true, .has_seq = true,
+			  .seq = 5, .n_csa = 1,
+			  .csa = { V4(10, 0, 0, 1, 1720, 40) }, .n_alt_gk = 1,
+			  .alt_gk = { V4(10, 0, 0, 2, 1719, 61) },
+			  .has_ttl = true, .ttl = 0xffffffff, .has_nonstd = true,
+			  .has_epid = true, .epid_off = 54, .epid_chars = 1,
+			  .has_gkid = true, .gkid_off = 47, .gkid_chars = 3 },
+		.epid = "X", .gkid = "GK1",
+	}, {
+		.name = "rcf_seq_65536", VEC(ras_rcf_seq_65536),
+		.ret = -AVAYA_EBADMSG,
 	},
 };
 

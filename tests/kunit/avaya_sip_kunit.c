@@ -384,6 +384,17 @@ static const struct sip_case sip_cases[] = {
 		.name = "m= port over 65535",
 		VEC("SIP/2.0 200 OK\r\nc: application/sdp\r\n\r\nm=audio 65536 RTP/AVP 0\r\n"),
 		.ret = -AVAYA_SIP_EBADSDP,
+	},	{
+		.name = "two equal Content-Length",
+		VEC(sip_dup_clen_equal), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "Content-Length and l, equal",
+		VEC(sip_dup_clen_compact), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "three Content-Length",
+		VEC(sip_dup_clen_three), .ret = -AVAYA_EBADMSG,
 	},
 };
 

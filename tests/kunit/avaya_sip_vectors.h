@@ -319,4 +319,42 @@ static const char sip_http_403[] =
 	"Content-Length: 0\r\n"
 	"\r\n";
 
+/*
+ * Review 2026-11-30, L7: a second Content-Length, even an equal one. NAT
+ * rewrote only the last, and a receiver reading the first misframed the
+ * stream, so any repetition is malformed.
+ */
+static const char sip_dup_clen_equal[] =
+	"INVITE sip:bob@example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP 192.168.1.2:5060;branch=z9hG4bKdc1\r\n"
+	"From: <sip:a@example.com>;tag=dc1\r\n"
+	"To: <sip:bob@example.com>\r\n"
+	"Call-ID: dup1@example.com\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 56\r\n"
+	"Content-Length: 56\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"c=IN IP4 192.168.1.2\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n"
+	"a=x\r\n";
+
+/* Long and compact forms, in other cases, equal values. */
+static const char sip_dup_clen_compact[] =
+	"OPTIONS sip:bob@example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP 192.168.1.2:5060;branch=z9hG4bKdc2\r\n"
+	"CONTENT-LENGTH: 0\r\n"
+	"L: 0\r\n"
+	"\r\n";
+
+/* Three of them, the last two differing. */
+static const char sip_dup_clen_three[] =
+	"OPTIONS sip:bob@example.com SIP/2.0\r\n"
+	"l: 2\r\n"
+	"content-length: 2\r\n"
+	"Content-Length : 1\r\n"
+	"\r\n"
+	"xy";
+
 #endif /* _AVAYA_SIP_VECTORS_H */

@@ -4,7 +4,8 @@
  * Fuzz driver for the TPKT, Q.931/H.225.0 and H.245 decoders.
  *
  * Built by tests/unit/Makefile under ASan/UBSan, it runs fixed-seed
- * mutations of the KUnit vectors: "call_fuzz [iterations] [seed]". With
+ * mutations of the KUnit vectors: "call_fuzz [iterations] [seed]", after
+ * checking the pinned verdicts of the out-of-range vectors. With
  * -DLIBFUZZER it provides the libFuzzer entry point instead; its name comes
  * from the command line, keeping this file to kernel naming:
  *   clang -DLIBFUZZER -DFUZZ_ENTRY=LLVMFuzzerTestOneInput \
@@ -84,7 +85,10 @@ static const struct vec vecs[] = {
 	V(h245_f25_tcs), V(h245_f27_msd), V(h245_f38_olc), V(h245_f39_olc),
 	V(h245_f41_olc_ack), V(h245_f42_olc_ack), V(h245_built_olc_rev),
 	V(h245_built_olc_ack_ip6), V(h245_built_clc),
-	V(h245_built_end_session),
+	V(h245_built_end_session), V(h245_clc_channel_65536),
+	V(h245_clc_channel_65535), V(h245_clc_channel_1),
+	V(h245_request_past_root), V(h245_ext_index_wraps),
+	V(h245_olc_mux_past_root),
 	V(q931_f6_setup), V(q931_f10_call_proceeding), V(q931_f14_alerting),
 	V(q931_f18_connect), V(q931_f47_setup), V(q931_f48_tpkt_head),
 	V(q931_f48_f50_alerting), V(q931_f65_setup), V(q931_f66_release),
@@ -92,6 +96,49 @@ static const struct vec vecs[] = {
 	V(q931_built_facility_tunnel), V(q931_built_connect_ip6),
 	V(q931_built_release_end),
 };
+
+/* Vectors whose verdict is pinned: out-of-range encodings must fail. */
+static const struct {
+	struct vec v;
+	int ret;
+	u8 kind;
+	u16 channel;
+} verdicts[] = {
+	{ V(h245_built_clc), .kind = AVAYA_H245_CLC, .channel = 5 },
+	{ V(h245_clc_channel_65536), .ret = -AVAYA_EBADMSG },
+	{ V(h245_clc_channel_65535), .kind = AVAYA_H245_CLC,
+	  .channel = 65535 },
+	{ V(h245_clc_channel_1), .kind = AVAYA_H245_CLC, .channel = 1 },
+	{ V(h245_request_past_root), .ret = -AVAYA_EBADMSG },
+	{ V(h245_ext_index_wraps), .ret = -AVAYA_EBADMSG },
+	{ V(h245_olc_mux_past_root), .ret = -AVAYA_EBADMSG },
+};
+
+/* Returns the number of vectors decoded otherwise than pinned. */
+static int check_verdicts(void)
+{
+	size_t i, off, mlen;
+	struct avaya_h245 h;
+	int bad = 0, ret;
+
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		const struct vec *v = &verdicts[i].v;
+
+		if (tpkt_frame(v->buf, v->len, &off, &mlen) != (int)v->len)
+			return -1;
+		ret = h245_decode(v->buf + off, mlen, &h);
+		if (ret != verdicts[i].ret ||
+		    (!ret && (h.kind != verdicts[i].kind ||
+			      h.channel != verdicts[i].channel))) {
+			fprintf(stderr,
+				"call_fuzz: verdict %zu: ret %d kind %u channel %u, want %d %u %u\n",
+				i, ret, h.kind, h.channel, verdicts[i].ret,
+				verdicts[i].kind, verdicts[i].channel);
+			bad++;
+		}
+	}
+	return bad;
+}
 
 static u64 rng_state;
 
@@ -150,6 +197,8 @@ int main(int argc, char **argv)
 	u8 *copy;
 	int k;
 
+	if (check_verdicts())
+		return 1;
 	rng_state = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5eed1234abcdULL;
 	for (i = 0; i < iters; i++) {
 		const struct vec *v = &vecs[rnd() % ARRAY_SIZE(vecs)];

@@ -4,7 +4,8 @@
  * Userspace fuzz driver for ras_decode(), meant to run under ASan/UBSan
  * (make -C tests/unit). Without arguments it feeds every RAS test vector,
  * every prefix of each, every single-bit flip, and then a fixed-seed run of
- * random mutations; any result that points outside its input aborts.
+ * random mutations; any result that points outside its input aborts. The
+ * vectors with a pinned verdict (out-of-range encodings) are checked first.
  *
  *   bin/ras_fuzz [iterations [seed]]
  *
@@ -19,6 +20,7 @@
 #include "../kunit/avaya_ras_vectors.h"
 
 #define VEC(v) { v, sizeof(v) }
+#define PIN(v) .buf = v, .len = sizeof(v)
 
 static const struct {
 	const u8 *buf;
@@ -35,7 +37,8 @@ static const struct {
 	VEC(ras_avaya_rrq_exotic),
 	VEC(ras_avaya_rcf), VEC(ras_avaya_rcf_v6), VEC(ras_avaya_rrj),
 	VEC(ras_avaya_urq), VEC(ras_avaya_urq_v6), VEC(ras_avaya_ucf),
-	VEC(ras_avaya_urj),
+	VEC(ras_avaya_urj), VEC(ras_rcf_ttl_wraps), VEC(ras_rcf_ttl_max),
+	VEC(ras_rcf_seq_65536),
 };
 
 static size_t taddr_end(const struct avaya_taddr *a)
@@ -103,6 +106,42 @@ int ras_fuzz_one_input(const u8 *data, size_t size)
 #else
 #define MAX_INPUT 2048
 
+/* Vectors whose verdict is pinned: out-of-range encodings must fail. */
+static const struct {
+	const u8 *buf;
+	size_t len;
+	int ret;
+	u32 ttl;
+	u16 seq;
+} verdicts[] = {
+	{ PIN(ras_avaya_rcf), .ttl = 20, .seq = 5 },
+	{ PIN(ras_rcf_ttl_wraps), .ret = -AVAYA_EBADMSG },
+	{ PIN(ras_rcf_ttl_max), .ttl = 0xffffffff, .seq = 5 },
+	{ PIN(ras_rcf_seq_65536), .ret = -AVAYA_EBADMSG },
+};
+
+/* Returns the number of vectors decoded otherwise than pinned. */
+static int check_verdicts(void)
+{
+	struct avaya_ras m;
+	int bad = 0, ret;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		ret = ras_decode(verdicts[i].buf, verdicts[i].len, &m);
+		if (ret == verdicts[i].ret &&
+		    (ret || (m.has_ttl && m.ttl == verdicts[i].ttl &&
+			     m.seq == verdicts[i].seq)))
+			continue;
+		fprintf(stderr,
+			"ras_fuzz: verdict %zu: ret %d ttl %u seq %u, want %d %u %u\n",
+			i, ret, m.ttl, m.seq, verdicts[i].ret, verdicts[i].ttl,
+			verdicts[i].seq);
+		bad++;
+	}
+	return bad;
+}
+
 static u64 rng_state;
 
 static u64 rng(void)
@@ -167,6 +206,8 @@ int main(int argc, char **argv)
 	unsigned long i, inputs = 0;
 	size_t v, n, bit;
 
+	if (check_verdicts())
+		return 1;
 	rng_state = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x41564159414e4154ULL;
 	if (!rng_state)
 		rng_state = 1;

@@ -2,9 +2,10 @@
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
 /*
  * Fuzz driver for the SIP/SDP tokenizer. Built by tests/unit/Makefile under
- * ASan/UBSan, it runs every truncation of the KUnit vectors and a fixed-seed
- * series of mutations; each input sits in a heap buffer of exactly its size,
- * so a read past the end is caught. With -DLIBFUZZER it is a libFuzzer
+ * ASan/UBSan, it checks the pinned verdicts of a few seeds, then runs every
+ * truncation of the KUnit vectors and a fixed-seed series of mutations; each
+ * input sits in a heap buffer of exactly its size, so a read past the end is
+ * caught. With -DLIBFUZZER it is a libFuzzer
  * target instead: build this file with lib/avaya_sip.c, -Iinclude and
  * clang's -DLIBFUZZER -fsanitize=fuzzer,address,undefined.
  */
@@ -15,6 +16,7 @@
 #include "../kunit/avaya_sip_vectors.h"
 
 #define SEED(v) { (const u8 *)(v), sizeof(v) - 1 }
+#define PIN(v) .buf = (const u8 *)(v), .len = sizeof(v) - 1
 
 static const struct {
 	const u8 *buf;
@@ -27,6 +29,8 @@ static const struct {
 	SEED(sip_hep_bye), SEED(sip_edge_compact_v6), SEED(sip_edge_folded),
 	SEED(sip_edge_star), SEED(sip_edge_overflow),
 	SEED(sip_edge_short_body), SEED(sip_http_get), SEED(sip_http_403),
+	SEED(sip_dup_clen_equal), SEED(sip_dup_clen_compact),
+	SEED(sip_dup_clen_three),
 };
 
 /* Fragments that steer mutations into the parser's corners. */
@@ -198,6 +202,34 @@ static size_t mutate(u8 *out, size_t cap, const u8 *in, size_t len)
 	return n;
 }
 
+/* Seeds whose verdict is pinned: a repeated Content-Length is malformed. */
+static const struct {
+	const u8 *buf;
+	size_t len;
+	int ret;
+} verdicts[] = {
+	{ PIN(sip_dup_clen_equal), .ret = -AVAYA_EBADMSG },
+	{ PIN(sip_dup_clen_compact), .ret = -AVAYA_EBADMSG },
+	{ PIN(sip_dup_clen_three), .ret = -AVAYA_EBADMSG },
+};
+
+/* Returns the number of seeds parsed otherwise than pinned. */
+static int check_verdicts(void)
+{
+	unsigned int i;
+	int bad = 0, ret;
+
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		ret = run_one(verdicts[i].buf, verdicts[i].len);
+		if (ret == verdicts[i].ret)
+			continue;
+		fprintf(stderr, "sip_fuzz: verdict %u: ret %d, want %d\n", i,
+			ret, verdicts[i].ret);
+		bad++;
+	}
+	return bad;
+}
+
 int main(void)
 {
 	static u8 work[4096];
@@ -205,6 +237,8 @@ int main(void)
 	unsigned int s, iter;
 	size_t cut, n;
 
+	if (check_verdicts())
+		return 1;
 	for (s = 0; s < ARRAY_SIZE(seeds); s++) {
 		for (cut = 0; cut <= seeds[s].len; cut++, runs++)
 			run_one(seeds[s].buf, cut);

@@ -263,8 +263,13 @@ static int nat_rrq_port(struct nf_conn *ct, const struct avaya_ras *m,
 
 	if (!csa)
 		return NF_ACCEPT;
-	if (rm->state == AVAYA_RAS_REGISTERED && rm->nat_port &&
-	    ntohs(rm->csa_port) == csa->port)
+	/*
+	 * The plan walks the netns expectation table: once per phone and
+	 * signalling port. Repeated RRQs (a phone retrying before its RCF, or
+	 * an inside host flooding) reuse the port already chosen; a refused
+	 * pinhole clears it (avaya_nat_expect), so the next RRQ plans anew.
+	 */
+	if (rm->nat_port && ntohs(rm->csa_port) == csa->port)
 		return NF_ACCEPT;
 	port = nat_choose_port(ct, priv, pub, csa->port, !rewrite);
 	rm->nat_port = htons(port);
@@ -665,6 +670,8 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 	exp->tuple.dst.u3 = ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3;
 	exp->tuple.dst.u.all = htons(port);
 	ret = nf_ct_expect_related(exp, 0);
+	if (ret)
+		nat_ras_master(ct)->nat_port = 0;
 	if (ret == -EBUSY) {
 		/* Another phone won the port since the RRQ: it re-registers. */
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);

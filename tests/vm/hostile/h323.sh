@@ -126,31 +126,53 @@ hh_wait() {
 	return 1
 }
 
-# hh_udp FROM_NS SRC TO_NS DST: one datagram from SRC arrives at DST.
-hh_udp() {
-	local pid rc
-
-	ip netns exec "$3" $NU udp-recv "$4" --timeout 2 >/dev/null &
-	pid=$!
-	if ! wait_listen "$3" udp "${4##*:}"; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		return 2
-	fi
-	echo probe | ip netns exec "$1" socat -u - "UDP4-SENDTO:$4,bind=$2"
-	wait "$pid"
-	rc=$?
-	return $rc
+# socat, not python, for the probes: a python start costs seconds under TCG.
+# hh_send NS SRC DST FILE [OPTS]: one datagram, nobody needs to listen.
+hh_send() {
+	ip netns exec "$1" socat -u - "UDP4-SENDTO:$3,bind=$2,reuseaddr${5:-}" < "$4"
 }
 
-# hh_ras NAME SRC DST REQ REPLY: one RAS exchange through the firewall.
+# hh_recv_start NS IP:PORT: wait (4 s at most) for one datagram into
+# $HH_W/rx; hh_recv_done then says whether it came.
+hh_recv_start() {
+	rm -f "$HH_W/rx"
+	ip netns exec "$1" timeout 4 socat -u \
+		"UDP4-RECVFROM:${2##*:},bind=${2%:*},reuseaddr" "OPEN:$HH_W/rx,creat" &
+	HH_RX=$!
+	wait_listen "$1" udp "${2##*:}"
+}
+
+hh_recv_done() {
+	wait "$HH_RX"
+	[ -s "$HH_W/rx" ]
+}
+
+# hh_udp FROM_NS SRC TO_NS DST: one datagram from SRC arrives at DST.
+hh_udp() {
+	hh_recv_start "$3" "$4" || return 2
+	echo probe | ip netns exec "$1" socat -u - "UDP4-SENDTO:$4,bind=$2,reuseaddr"
+	hh_recv_done
+}
+
+# hh_tcp NS SRC DST: the TCP handshake SRC -> DST completes.
+hh_tcp() {
+	ip netns exec "$1" timeout 5 socat -u /dev/null \
+		"TCP4:$3,bind=$2,reuseaddr,connect-timeout=1.5" 2>/dev/null
+}
+
+# hh_listen NS IP:PORT: a TCP listener for hh_tcp, stopped by hh_stop.
+hh_listen() {
+	hh_bg ip netns exec "$1" socat "TCP4-LISTEN:${2##*:},bind=${2%:*},reuseaddr,fork" /dev/null
+	wait_listen "$1" tcp "${2##*:}"
+}
+
+# hh_ras SRC DST REQ REPLY: the phone's request, the gatekeeper's answer
+# (sent from DST back to SRC: the firewall sees one exchange).
 hh_ras() {
 	local ns=gk
 
-	[ "${3%%:*}" = 10.0.3.2 ] && ns=x
-	hh_bg ip netns exec "$ns" $NU udp-serve "$3" --reply "$HH_W/$5" --count 1 --timeout 20
-	wait_listen "$ns" udp "${3##*:}" || return 1
-	ph $NU udp-send "$2" "$3" "$HH_W/$4" --expect-reply "$HH_W/$1.got" --timeout 3 >/dev/null
+	[ "${2%%:*}" = 10.0.3.2 ] && ns=x
+	hh_send ph "$1" "$2" "$HH_W/$3" && hh_send "$ns" "$2" "$1" "$HH_W/$4"
 }
 
 # hh_batch CMDFILE: each line "MODULE ARGS..." runs MODULE.main(ARGS) of
@@ -171,7 +193,7 @@ hh_build() {
 
 	hh_build_cmds > "$w/build.cmds"
 	hh_batch "$w/build.cmds"
-	python3 -c 'import sys; sys.stdout.write("0300000708005a" * 10000)' > "$w/rlc10k.hex"
+	printf '0300000708005a%.0s' $(seq 1 10000) > "$w/rlc10k.hex"
 	echo hostile-probe > "$w/junk"
 }
 
@@ -217,8 +239,7 @@ hh_case_a() {
 
 	echo "== h323 a. H1 masquerade: h245Address = the firewall's public 10.0.2.1:22"
 	hh_ruleset masq
-	hh_bg fw $NU tcp-serve 10.0.2.1:22
-	wait_listen fw tcp 22
+	hh_listen fw 10.0.2.1:22
 	cat > "$w/a.json" <<JSON
 {"conns": {"q931": {"client": ["ph", "10.0.1.2:32801"], "server": ["gk", "10.0.2.2:1720"]}},
  "steps": [{"conn": "q931", "from": "client", "hex": "$(hh_hex "$w/setup")", "save": "$w/a.1"},
@@ -233,7 +254,7 @@ JSON
 	check "h323 a. call_refused_not_party counted ($before -> $(hh_ctr call_refused_not_party))" \
 		test "$(hh_ctr call_refused_not_party)" -gt "$before"
 	check_not "h323 a. peer 10.0.2.2:40022 -> firewall 10.0.2.1:22 is blocked" \
-		gk $NU tcp-try 10.0.2.2:40022 10.0.2.1:22 --timeout 1.5
+		hh_tcp gk 10.0.2.2:40022 10.0.2.1:22
 	touch "$w/a.done"
 	hh_stop
 	hh_reset
@@ -244,8 +265,7 @@ hh_case_bc() {
 
 	echo "== h323 b. H1 routed: h245Address = the phone's 10.0.1.2:22; c. OLCAck to the phone's :161"
 	hh_ruleset routed
-	hh_bg ph $NU tcp-serve 10.0.1.2:22
-	wait_listen ph tcp 22
+	hh_listen ph 10.0.1.2:22
 	cat > "$w/b.json" <<JSON
 {"conns": {"q931": {"client": ["ph", "10.0.1.2:32802"], "server": ["gk", "10.0.2.2:1720"]}},
  "steps": [{"conn": "q931", "from": "client", "hex": "$(hh_hex "$w/setup")"},
@@ -262,7 +282,7 @@ JSON
 	check "h323 b. call_refused_not_party counted ($before -> $(hh_ctr call_refused_not_party))" \
 		test "$(hh_ctr call_refused_not_party)" -gt "$before"
 	check_not "h323 b. peer 10.0.2.2:40023 -> phone 10.0.1.2:22 is blocked" \
-		gk $NU tcp-try 10.0.2.2:40023 10.0.1.2:22 --timeout 1.5
+		hh_tcp gk 10.0.2.2:40023 10.0.1.2:22
 	before=$(hh_ctr call_refused_not_party)
 	touch "$w/c.go"
 	check "h323 c. Facility (tunnelled OLCAck, media 10.0.1.2:161) passes" hh_wait "$w/c.sent"
@@ -370,14 +390,13 @@ hh_case_e() {
 	local w=$HH_W before
 
 	echo "== h323 e. L2: RCF timeToLive = ff ff ff ff"
-	check "h323 e. (control) RRQ/RCF with TTL 3600 passes" \
-		hh_ras e0 10.0.1.2:49310 10.0.2.2:1719 rrq40 rcf40
-	check "h323 e. (control) ... and opens the reverse pinhole" \
+	hh_ras 10.0.1.2:49310 10.0.2.2:1719 rrq40 rcf40
+	check "h323 e. (control) RRQ/RCF with TTL 3600 opens the reverse pinhole" \
 		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
 	hh_stop
 	hh_reset
 	before=$(hh_ctr ras_malformed)
-	hh_ras e1 10.0.1.2:49311 10.0.2.2:1719 rrq41 rcf41
+	hh_ras 10.0.1.2:49311 10.0.2.2:1719 rrq41 rcf41
 	expect_lines | sed 's/^/   /'
 	check "h323 e. ras_malformed counted ($before -> $(hh_ctr ras_malformed))" \
 		test "$(hh_ctr ras_malformed)" -gt "$before"
@@ -394,9 +413,9 @@ hh_case_g() {
 	before=$(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) ))
 	# The gatekeeper starts the RAS flow (the helper is on gk -> phone:1719),
 	# then the phone sends an RRQ and a forged RCF naming a third host.
-	gk $NU udp-send 10.0.2.2:1719 10.0.1.2:1719 "$w/junk"
-	ph $NU udp-send 10.0.1.2:1719 10.0.2.2:1719 "$w/rrq51"
-	ph $NU udp-send 10.0.1.2:1719 10.0.2.2:1719 "$w/rcf51"
+	hh_send gk 10.0.2.2:1719 10.0.1.2:1719 "$w/junk"
+	hh_send ph 10.0.1.2:1719 10.0.2.2:1719 "$w/rrq51"
+	hh_send ph 10.0.1.2:1719 10.0.2.2:1719 "$w/rcf51"
 	sleep 0.2
 	expect_lines | sed 's/^/   /'
 	check "h323 g. gatekeeper-initiated flow: the phone's RCF opens no pinhole to the phone" \
@@ -405,8 +424,8 @@ hh_case_g() {
 		test $(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) )) -gt "$before"
 	hh_reset
 	before=$(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) ))
-	ph $NU udp-send 10.0.1.2:49320 10.0.2.2:1719 "$w/rrq52"
-	ph $NU udp-send 10.0.1.2:49320 10.0.2.2:1719 "$w/rcf52"
+	hh_send ph 10.0.1.2:49320 10.0.2.2:1719 "$w/rrq52"
+	hh_send ph 10.0.1.2:49320 10.0.2.2:1719 "$w/rcf52"
 	sleep 0.2
 	check "h323 g. phone-initiated flow: the phone's own RCF opens no pinhole" \
 		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
@@ -415,23 +434,21 @@ hh_case_g() {
 	hh_reset
 }
 
-# hh_discover PHONE_PORT REPLY_PORT: multicast GRQ; the gatekeeper answers
-# the GCF from 10.0.2.2:REPLY_PORT. Exit 0 when it reaches the phone, 1 when
-# the gatekeeper got the GRQ but its GCF did not arrive, 2 otherwise.
+# hh_discover PHONE_PORT REPLY_PORT: a multicast GRQ from the phone, then
+# the gatekeeper's GCF from 10.0.2.2:REPLY_PORT. Exit 0 when the GCF reaches
+# the phone, 1 when the helper saw the GRQ (gcf_pinhole_opened grew) but the
+# GCF did not arrive, 2 when the GRQ was not seen.
 hh_discover() {
-	local rc
+	local before
 
-	rm -f "$HH_W/h.rx$1.0"
-	hh_bg gk $NU udp-serve 0.0.0.0:1718 --join 224.0.1.41 --reply "$HH_W/gcf" \
-		--reply-from "10.0.2.2:$2" --count 1 --timeout 20 --save "$HH_W/h.rx$1"
-	wait_listen gk udp 1718 || return 2
-	ph $NU udp-send "10.0.1.2:$1" 224.0.1.41:1718 "$HH_W/grq$1" --mcast-ttl 4 \
-		--expect-reply "$HH_W/h.got" --timeout 3 >/dev/null
-	rc=$?
-	wait "$BG" 2>/dev/null
-	[ "$rc" = 0 ] && return 0
-	[ -s "$HH_W/h.rx$1.0" ] && return 1
-	return 2
+	before=$(hh_ctr gcf_pinhole_opened)
+	hh_send ph "10.0.1.2:$1" 224.0.1.41:1718 "$HH_W/grq$1" ",ip-multicast-ttl=4"
+	sleep 0.2
+	[ "$(hh_ctr gcf_pinhole_opened)" -gt "$before" ] || return 2
+	hh_recv_start ph "10.0.1.2:$1" || return 2
+	hh_send gk "10.0.2.2:$2" "10.0.1.2:$1" "$HH_W/gcf"
+	hh_recv_done && return 0
+	return 1
 }
 
 hh_gcf_blocked() {	# PHONE_PORT REPLY_PORT: the GRQ went out, its GCF was dropped
@@ -442,7 +459,7 @@ hh_gcf_blocked() {	# PHONE_PORT REPLY_PORT: the GRQ went out, its GCF was droppe
 hh_case_h() {
 	echo "== h323 h. L6: the GCF pinhole admits the RAS port only"
 	fw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.ph0.rp_filter=0
-	hh_bg fw python3 "$TOP/tests/lib/mroute.py" 10.0.1.2 224.0.1.41 ph0 gk0
+	hh_bg ip netns exec fw python3 "$TOP/tests/lib/mroute.py" 10.0.1.2 224.0.1.41 ph0 gk0
 	sleep 1
 	check "h323 h. GCF from 10.0.2.2:5000 does not reach the phone (the GRQ got out)" \
 		hh_gcf_blocked 49330 5000
@@ -455,10 +472,10 @@ hh_case_h() {
 
 hh_case_j() {
 	echo "== h323 j. L1: two gatekeepers assign the same endpointIdentifier 00000001"
-	check "h323 j. phone 10.0.1.2 registers with gk 10.0.2.2" \
-		hh_ras j1 10.0.1.2:49340 10.0.2.2:1719 rrq61 rcf61
-	check "h323 j. phone 10.0.1.3 registers with gk x 10.0.3.2" \
-		hh_ras j2 10.0.1.3:49341 10.0.3.2:1719 rrq62 rcf62
+	hh_ras 10.0.1.2:49340 10.0.2.2:1719 rrq61 rcf61
+	check "h323 j. (control) phone 10.0.1.2 registered with gk 10.0.2.2" \
+		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
+	hh_ras 10.0.1.3:49341 10.0.3.2:1719 rrq62 rcf62
 	expect_lines | sed 's/^/   /'
 	check "h323 j. the reverse pinhole to 10.0.1.2:1720 still exists" \
 		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1

@@ -18,6 +18,7 @@ PLAN:
               "expect": "...",	# optional: what arrives (NAT rewrote it)
               "save": "/path"},	# optional: store what arrived, unchecked
                                 #   unless "expect" is given
+             {"close": "q931"},	# FIN from the client, then the server
              {"mark": "/path/file"},		# create the file
              {"wait": "/path/file"}, ...]}	# wait until it exists
 
@@ -120,12 +121,29 @@ class Conn:
             sys.exit(3)
 
 
+    def close(self):
+        """Both ends send FIN (client first), as a party that ends the
+        connection after Connect; each side then reads the other's FIN."""
+        self.open()
+        for side in ('client', 'server'):
+            self.ends[side].shutdown(socket.SHUT_WR)
+        for side in ('server', 'client'):
+            try:
+                while self.ends[side].recv(65536):
+                    pass
+            except OSError:
+                pass
+        print(f'callplay: {self.name}: closed', flush=True)
+
+
 def main(argv):
     plan = json.load(open(argv[1]))
     conns = {n: Conn(n, spec) for n, spec in plan['conns'].items()}
     for i, st in enumerate(plan['steps']):
         if 'mark' in st:
             open(st['mark'], 'w').close()
+        elif 'close' in st:
+            conns[st['close']].close()
         elif 'wait' in st:
             while not os.path.exists(st['wait']):
                 time.sleep(0.05)

@@ -419,9 +419,19 @@ def rrq(seq=1, csa=("10.0.1.2:1720",), ras=(f"10.0.1.2:{AVAYA_RAS_PORT}",),
     return message("rrq", [nonstd, bool(aliases), bool(gk_id)], body, adds)
 
 
+def ttl_raw(octets):
+    """timeToLive with its 1..4 value octets as given, even out of range:
+    the 2-bit length then the octets (X.691 10.5.7.4), for hostile tests."""
+    def enc(w):
+        assert 1 <= len(octets) <= 4
+        w.uint_bits(len(octets) - 1, 2)
+        w.octets(octets)
+    return encode(enc)
+
+
 def rcf(seq=1, csa=("10.0.0.1:1720",), endpoint_id="EP1", ttl=None,
         gk_id=None, alt_gk=(), aliases=(), nonstd=False, tokens=False,
-        crypto_tokens=False):
+        crypto_tokens=False, ttl_octets=None):
     def body(w):
         w.uint(seq, 1, 65535)
         oid(w, H225_V4_OID)
@@ -438,6 +448,8 @@ def rcf(seq=1, csa=("10.0.0.1:1720",), endpoint_id="EP1", ttl=None,
         adds[0] = encode(alternate_gk_seq, list(alt_gk))
     if ttl is not None:
         adds[1] = encode(lambda w: w.uint(ttl, 1, 0xFFFFFFFF))
+    if ttl_octets is not None:
+        adds[1] = ttl_raw(ttl_octets)
     token_additions(adds, 2, tokens, crypto_tokens)
     adds[5] = boolean(False)            # willRespondToIRR
     adds[7] = boolean(False)            # maintainConnection
@@ -523,7 +535,7 @@ ACCEPTS = {
     "rrq": {"seq", "csa", "ras", "ttl", "keepalive", "endpoint_id", "gk_id",
             "aliases", "nonstd", "tokens", "crypto_tokens"},
     "rcf": {"seq", "csa", "endpoint_id", "ttl", "gk_id", "alt_gk", "aliases",
-            "nonstd", "tokens", "crypto_tokens"},
+            "nonstd", "tokens", "crypto_tokens", "ttl_octets"},
     "rrj": {"seq", "reason", "gk_id", "alt_gk", "nonstd", "tokens",
             "crypto_tokens"},
     "urq": {"seq", "csa", "endpoint_id", "gk_id", "aliases", "alt_gk",
@@ -552,6 +564,10 @@ def build(kind, args):
             if name not in ok:
                 raise SystemExit(f"{kind}: no --{name.replace('_', '-')}")
             kw[name] = val
+    if args.ttl_octets is not None:
+        if "ttl_octets" not in ok:
+            raise SystemExit(f"{kind}: no --ttl-octets")
+        kw["ttl_octets"] = bytes.fromhex(args.ttl_octets)
     for name in ("ttl", "endpoint_id", "gk_id", "reason"):
         val = getattr(args, name)
         if val is not None:
@@ -596,6 +612,9 @@ def main(argv=None):
                    help="alternate gatekeeper IP:PORT, repeatable")
     p.add_argument("--alias", dest="aliases", action="append")
     p.add_argument("--ttl", type=int)
+    p.add_argument("--ttl-octets", dest="ttl_octets", metavar="HEX",
+                   help="rcf: timeToLive as these 1-4 raw value octets, "
+                   "unchecked (e.g. ffffffff, one past the upper bound)")
     p.add_argument("--keepalive", action="store_true")
     p.add_argument("--endpoint-id", dest="endpoint_id")
     p.add_argument("--gk-id", dest="gk_id")

@@ -14,6 +14,15 @@
 PCMU), "invite-ok" the callee's 200 with its SDP answer for --media, "bye"
 and "bye-ok" end that call; --src/--dst stay those of the INVITE throughout.
 IPv6 endpoints are written [addr]:port; SDP then says c=IN IP6.
+
+Hostile variants (tests/vm/hostile/sip.sh):
+  --extra-contact IP:PORT (register, ok; repeatable) adds Contact headers;
+  "reinvite" is an in-dialog INVITE (To-tag present) from --src to --dst,
+  "invite-fail" the answer to it with --status (default 491 Request Pending);
+  --dup-clen (invite) repeats the Content-Length header with the same value.
+  sipmsg.py collide CALL-ID   a Call-ID whose 16-bit call tag (today's
+                              helper) equals CALL-ID's
+  sipmsg.py tag CALL-ID       that tag
 """
 import argparse
 import sys
@@ -41,9 +50,15 @@ def register(a, cseq=1):
         f'Call-ID: {a.call_id or CALL_ID}',
         f'CSeq: {cseq} REGISTER',
         f'Contact: <sip:{a.user}@{a.contact}>;expires={a.expires}',
+    ] + extra_contacts(a) + [
         'Content-Length: 0',
     ]
     return lines
+
+
+def extra_contacts(a):
+    return [f'Contact: <sip:{a.user}@{c}>;expires={a.expires}'
+            for c in a.extra_contact or []]
 
 
 def ok(a, cseq=1):
@@ -57,6 +72,8 @@ def ok(a, cseq=1):
     ]
     if a.contact and a.expires:
         lines.append(f'Contact: <sip:{a.user}@{a.contact}>;expires={a.expires}')
+    if a.expires:
+        lines += extra_contacts(a)
     lines.append('Content-Length: 0')
     return lines
 
@@ -84,26 +101,83 @@ def call(a):
         f'To: <{callee}>' + ('' if a.kind == 'invite' else ';tag=p1'),
         f'Call-ID: {a.call_id or CALL_CALL_ID}',
     ]
-    if a.kind in ('invite', 'bye'):
-        method = a.kind.upper()
+    if a.kind in ('invite', 'bye', 'reinvite'):
+        method = 'INVITE' if a.kind == 'reinvite' else a.kind.upper()
         lines = [f'{method} {callee} SIP/2.0',
                  f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{a.kind}{a.cseq};rport',
                  'Max-Forwards: 70'] + common + [f'CSeq: {a.cseq} {method}']
     else:
-        method = 'INVITE' if a.kind == 'invite-ok' else 'BYE'
-        lines = ['SIP/2.0 200 OK',
+        method = 'INVITE' if a.kind in ('invite-ok', 'invite-fail') else 'BYE'
+        status = a.status if a.kind == 'invite-fail' else '200 OK'
+        lines = [f'SIP/2.0 {status}',
                  f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{method.lower()}{a.cseq};'
                  f'rport={port(a.src)}'] + common + [f'CSeq: {a.cseq} {method}']
-    if a.kind == 'invite':
+    if a.kind in ('invite', 'reinvite'):
         lines.append(f'Contact: <sip:carol@{a.src}>')
     elif a.kind == 'invite-ok':
         lines.append(f'Contact: <{callee}>')
     body = ''
-    if a.kind in ('invite', 'invite-ok') and a.media:
+    if a.kind in ('invite', 'invite-ok', 'reinvite') and a.media:
         body = sdp(a.media)
         lines.append('Content-Type: application/sdp')
     lines.append(f'Content-Length: {len(body)}')
+    if a.dup_clen:
+        lines.append(f'Content-Length: {len(body)}')
     return lines, body
+
+
+def _rol(x, k):
+    return ((x << k) | (x >> (32 - k))) & 0xffffffff
+
+
+def jhash(key, initval):
+    """Linux's jhash() (lookup3, little-endian words), as the helper keys
+    SIP calls with it."""
+    m = 0xffffffff
+    a = b = c = (0xdeadbeef + len(key) + initval) & m
+    k = key
+    while len(k) > 12:
+        a = (a + int.from_bytes(k[0:4], 'little')) & m
+        b = (b + int.from_bytes(k[4:8], 'little')) & m
+        c = (c + int.from_bytes(k[8:12], 'little')) & m
+        a = (a - c) & m; a ^= _rol(c, 4); c = (c + b) & m
+        b = (b - a) & m; b ^= _rol(a, 6); a = (a + c) & m
+        c = (c - b) & m; c ^= _rol(b, 8); b = (b + a) & m
+        a = (a - c) & m; a ^= _rol(c, 16); c = (c + b) & m
+        b = (b - a) & m; b ^= _rol(a, 19); a = (a + c) & m
+        c = (c - b) & m; c ^= _rol(b, 4); b = (b + a) & m
+        k = k[12:]
+    if not k:
+        return c
+    t = k + bytes(12 - len(k))
+    a = (a + int.from_bytes(t[0:4], 'little')) & m
+    b = (b + int.from_bytes(t[4:8], 'little')) & m
+    c = (c + int.from_bytes(t[8:12], 'little')) & m
+    c ^= b; c = (c - _rol(b, 14)) & m
+    a ^= c; a = (a - _rol(c, 11)) & m
+    b ^= a; b = (b - _rol(a, 25)) & m
+    c ^= b; c = (c - _rol(b, 16)) & m
+    a ^= c; a = (a - _rol(c, 4)) & m
+    b ^= a; b = (b - _rol(a, 14)) & m
+    c ^= b; c = (c - _rol(b, 24)) & m
+    return c
+
+
+def call_tag(call_id):
+    """The 16-bit call tag of today's helper (sip_call_tag(): jhash of the
+    Call-ID with seed 0x53495020, folded)."""
+    h = jhash(call_id.encode(), 0x53495020)
+    return (h ^ h >> 16) & 0xffff
+
+
+def colliding_call_id(call_id, prefix='other-'):
+    """Another Call-ID whose 16-bit tag equals @call_id's."""
+    want = call_tag(call_id)
+    for n in range(1 << 22):
+        cand = f'{prefix}{n}@avaya.test'
+        if call_tag(cand) == want:
+            return cand
+    raise SystemExit('no collision found')
 
 
 def text(lines, body=''):
@@ -113,9 +187,16 @@ def text(lines, body=''):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    if argv[:1] == ['collide']:
+        # sipmsg.py collide CALL-ID: print a Call-ID with the same 16-bit tag.
+        print(colliding_call_id(argv[1]))
+        return 0
+    if argv[:1] == ['tag']:
+        print(call_tag(argv[1]))
+        return 0
     ap.add_argument('kind', choices=['register', 'ok', 'truncated', 'clen-past-end',
                                      'long-header', 'invite', 'invite-ok', 'bye',
-                                     'bye-ok'])
+                                     'bye-ok', 'reinvite', 'invite-fail'])
     ap.add_argument('--src', required=True)
     ap.add_argument('--dst', required=True)
     ap.add_argument('--contact')
@@ -124,13 +205,20 @@ def main(argv):
     ap.add_argument('--user', default='pbx', help='user part of the AOR')
     ap.add_argument('--media', help='IP:PORT of the SDP (invite, invite-ok)')
     ap.add_argument('--call-id', help='default: one per kind of exchange')
+    ap.add_argument('--extra-contact', action='append',
+                    help='register, ok: one more Contact IP:PORT (repeatable)')
+    ap.add_argument('--status', default='491 Request Pending',
+                    help='invite-fail: the status line after SIP/2.0')
+    ap.add_argument('--dup-clen', action='store_true',
+                    help='a second Content-Length header, same value')
     ap.add_argument('-o', '--out', required=True)
     a = ap.parse_args(argv)
     if a.kind == 'register':
         data = text(register(a, a.cseq))
     elif a.kind == 'ok':
         data = text(ok(a, a.cseq))
-    elif a.kind in ('invite', 'invite-ok', 'bye', 'bye-ok'):
+    elif a.kind in ('invite', 'invite-ok', 'bye', 'bye-ok', 'reinvite',
+                    'invite-fail'):
         data = text(*call(a))
     elif a.kind == 'truncated':
         # Cut inside the headers: no empty line ever comes.

@@ -394,6 +394,30 @@ static unsigned int avaya_unexpect_if(struct nf_conn *ct,
 	return n;
 }
 
+static bool exp_any(const struct nf_conntrack_expect *exp, const void *arg)
+{
+	return true;
+}
+
+static unsigned int avaya_unexpect_all(struct nf_conn *ct)
+{
+	return avaya_unexpect_if(ct, exp_any, NULL);
+}
+
+static bool call_helper_is_ours(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *h;
+
+	if (!help)
+		return false;
+	h = rcu_dereference_raw(help->helper);
+	return h == &avaya_helpers[AVAYA_H_Q9314] ||
+	       h == &avaya_helpers[AVAYA_H_Q9316] ||
+	       h == &avaya_helpers[AVAYA_H_H2454] ||
+	       h == &avaya_helpers[AVAYA_H_H2456];
+}
+
 static bool exp_in_class(const struct nf_conntrack_expect *exp, const void *arg)
 {
 	return exp->class == *(const unsigned int *)arg;
@@ -958,6 +982,21 @@ static bool media_close_hit(const struct media_close *c, const struct nf_conn *c
 	       tag == c->tag;
 }
 
+/*
+ * A call's H.245 connection goes with the call: the media pinholes it
+ * opened go with it (the core would drop them too), counted as the call's.
+ */
+static void media_close_pinholes(struct nf_conn *ct)
+{
+	unsigned int n;
+
+	if (!call_helper_is_ours(ct))
+		return;
+	n = avaya_unexpect_all(ct);
+	while (n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+}
+
 static int media_close_match(struct nf_conn *ct, void *data)
 {
 	const struct media_close_batch *b = data;
@@ -970,6 +1009,7 @@ static int media_close_match(struct nf_conn *ct, void *data)
 			avaya_count(nf_ct_net(ct), b->q[i].any ?
 				    AVAYA_CTR_CALL_FLOW_CLOSED :
 				    AVAYA_CTR_SIP_MEDIA_CLOSED);
+			media_close_pinholes(ct);
 			return 1;
 		}
 	}
@@ -1173,20 +1213,6 @@ static void call_destroy(struct nf_conn *ct)
 	call_pend_put(ct, IP_CT_DIR_REPLY, NULL);
 }
 
-static bool call_helper_is_ours(const struct nf_conn *ct)
-{
-	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
-
-	if (!help)
-		return false;
-	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_Q9314] ||
-	       h == &avaya_helpers[AVAYA_H_Q9316] ||
-	       h == &avaya_helpers[AVAYA_H_H2454] ||
-	       h == &avaya_helpers[AVAYA_H_H2456];
-}
-
 /*
  * A party may only announce where it receives itself: the sender's own
  * address, as it sends from it. An address of the receiver (or, under
@@ -1327,11 +1353,6 @@ static void call_close_media(struct nf_conn *ct, u16 channel)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
 }
 
-static bool exp_any(const struct nf_conntrack_expect *exp, const void *arg)
-{
-	return true;
-}
-
 /*
  * The call is over: its own pinholes go now, found on its own list, never
  * by a walk of the netns table. Its flows (the H.245 connection, which
@@ -1347,7 +1368,7 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
 		return;
 	}
-	n = avaya_unexpect_if(ct, exp_any, NULL);
+	n = avaya_unexpect_all(ct);
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
 	/*

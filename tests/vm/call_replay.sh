@@ -107,7 +107,10 @@ check "they re-open 2006 2007 5000 5001 (got: $(media_dports))" \
 before=$(counter call_pinhole_removed)
 touch "$work/release"
 check "ReleaseComplete passes byte-identical" wait_file "$work/released"
-check "no expectation left after ReleaseComplete" test "$(expect_lines | grep -c dport=)" -eq 0
+no_expectation_left() { test "$(expect_lines | grep -c dport=)" -eq 0; }
+# The call's own pinholes go at once; those of its H.245 connection go with
+# that connection, which the flow-close worker deletes right after.
+check "no expectation left after ReleaseComplete" eventually no_expectation_left
 check "call_pinhole_removed moved" test "$(counter call_pinhole_removed)" -gt "${before:-0}"
 check_not "after release, new RTP gk -> phone:5000 is blocked" udp_flow gk 10.0.2.2:40002 ph 10.0.1.2:5000
 check_not "after release, new RTP phone -> gk:2006 is blocked" udp_flow ph 10.0.1.2:40002 gk 10.0.2.2:2006

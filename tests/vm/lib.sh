@@ -117,6 +117,18 @@ wait_listen() {
 	return 1
 }
 
+# eventually CMD...: poll up to 5 s for CMD to succeed. For what the
+# flow-close worker does right after a packet (it runs in process context).
+eventually() {
+	local i
+
+	for i in $(seq 1 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Remove forwarded TCP connections so that the next attempt from the same
 # source port is judged by the expectations again, not by an old entry.
 forget_tcp() {

@@ -203,7 +203,8 @@ check "$PEER:6101 -> $PUB:$rtcp_b reaches phone .3's 10.0.1.3:5001" \
 echo "== 4. ReleaseComplete"
 touch "$work/release"
 check "ReleaseComplete passes" wait_file "$work/released"
-check "no call pinhole left" test "$(expect_lines | grep -c dport=)" -eq 0
+no_call_pinhole() { test "$(expect_lines | grep -c dport=)" -eq 0; }
+check "no call pinhole left" eventually no_call_pinhole
 check_not "after release $PEER:40001 -> $PUB:5001 is blocked" \
 	nat_flow gk $PEER:40001 $PUB:5001 ph $PH:5001
 check_not "after release $PEER:40002 -> $PUB:5003 is blocked" \

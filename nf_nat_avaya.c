@@ -677,11 +677,6 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 	return ret;
 }
 
-static bool avaya_nat_exp_is_ours(struct nf_conntrack_expect *exp, void *data)
-{
-	return exp->expectfn == avaya_nat_to_phone;
-}
-
 /* END h323 nat */
 
 /* BEGIN sip nat (SIP owner) */
@@ -1033,6 +1028,12 @@ static void avaya_sip_expected(struct nf_conn *ct,
 	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }
 
+/* Named, so that ctnetlink can restore such expectations (nf_nat_sip's "sip"). */
+static struct nf_ct_helper_expectfn avaya_sip_nat_expectfn = {
+	.name		= "avaya-sip-nat",
+	.expectfn	= avaya_sip_expected,
+};
+
 static void sip_nat_prepare(struct nf_conntrack_expect *exp,
 			    const struct nf_conntrack_tuple *r, int side)
 {
@@ -1176,17 +1177,27 @@ static const struct avaya_nat_ops avaya_nat_ops = {
 	/* END sip nat ops init */
 };
 
+/* Every expectfn of this module: none may be called once it is gone. */
+static bool avaya_nat_exp_is_ours(struct nf_conntrack_expect *exp, void *data)
+{
+	return exp->expectfn == avaya_nat_expectfn.expectfn ||
+	       exp->expectfn == avaya_sip_nat_expectfn.expectfn;
+}
+
 static void __exit nf_nat_avaya_fini(void)
 {
-	RCU_INIT_POINTER(avaya_nat_hook, NULL);
-	nf_ct_helper_expectfn_unregister(&avaya_nat_expectfn);
 	nf_nat_helper_unregister(&avaya_nat_helper);
+	RCU_INIT_POINTER(avaya_nat_hook, NULL);
+	nf_ct_helper_expectfn_unregister(&avaya_sip_nat_expectfn);
+	nf_ct_helper_expectfn_unregister(&avaya_nat_expectfn);
+	/* No packet is inside an op now, so no new expectation of ours. */
 	synchronize_rcu();
 	/*
-	 * No expectation may outlive the function it would call: the
-	 * registrations get theirs back at the next RRQ/RCF after a reload.
+	 * The registrations get theirs back at the next RRQ/RCF or REGISTER
+	 * after a reload, calls at their next offer.
 	 */
 	nf_ct_expect_iterate_destroy(avaya_nat_exp_is_ours, NULL);
+	/* ... and no expectfn of ours still runs for a matched one. */
 	synchronize_rcu();
 }
 
@@ -1194,6 +1205,7 @@ static int __init nf_nat_avaya_init(void)
 {
 	nf_nat_helper_register(&avaya_nat_helper);
 	nf_ct_helper_expectfn_register(&avaya_nat_expectfn);
+	nf_ct_helper_expectfn_register(&avaya_sip_nat_expectfn);
 	rcu_assign_pointer(avaya_nat_hook, &avaya_nat_ops);
 	return 0;
 }

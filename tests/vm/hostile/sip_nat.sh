@@ -73,10 +73,10 @@ hsn_invite() {
 	[ -z "${3:-}" ] || hsn_add_rtcp "$f" "$3"
 	rm -f "$hsn_dir/$1.rx.0"
 	bg gk $NU udp-serve 10.0.2.2:5060 --reply "$hsn_dir/trying" --count 1 \
-		--timeout 5 --save "$hsn_dir/$1.rx" >/dev/null
+		--timeout 15 --save "$hsn_dir/$1.rx" >/dev/null
 	wait_listen gk udp 5060 || return 1
 	ph $NU udp-send 10.0.1.2:5060 10.0.2.2:5060 "$f" \
-		--expect-reply "$hsn_dir/$1.got" --timeout 3 >/dev/null
+		--expect-reply "$hsn_dir/$1.got" --timeout 5 >/dev/null
 	wait_bg
 	test -s "$hsn_dir/$1.rx.0"
 }
@@ -88,10 +88,10 @@ hsn_register() {
 	$hsn_msg ok --src 10.0.1.2:5060 --dst 10.0.2.2:5060 \
 		--contact 10.0.2.1:5060 --expires 300 -o "$hsn_dir/reg.ok"
 	bg gk $NU udp-serve 10.0.2.2:5060 --reply "$hsn_dir/reg.ok" --count 1 \
-		--timeout 5 >/dev/null
+		--timeout 15 >/dev/null
 	wait_listen gk udp 5060 || return 1
 	ph $NU udp-send 10.0.1.2:5060 10.0.2.2:5060 "$hsn_dir/reg.req" \
-		--expect-reply "$hsn_dir/reg.got" --timeout 3 >/dev/null
+		--expect-reply "$hsn_dir/reg.got" --timeout 5 >/dev/null
 	wait_bg
 	hsn_expected 5060
 }
@@ -107,13 +107,26 @@ hsn_sdp() {
 # hsn_expected PORT: a pinhole from the peer to the public address on PORT.
 hsn_expected() {
 	timeout 20 ip netns exec fw conntrack -L expect 2>/dev/null |
-		grep -q "proto=17 src=10.0.2.2 dst=10.0.2.1 sport=0 dport=$1 "
+		grep -q "proto=17 src=10.0.2.2 dst=10.0.2.1 sport=[0-9]* dport=$1 "
+}
+
+hsn_list() { timeout 20 ip netns exec fw conntrack -L expect >/dev/null 2>&1; }
+
+# hsn_dump: what the firewall holds, for the log.
+hsn_dump() {
+	echo "-- expectations:"
+	timeout 20 ip netns exec fw conntrack -L expect 2>/dev/null | sed 's/^/   /'
+	echo "-- conntrack:"
+	fw conntrack -L 2>/dev/null | sed 's/^/   /'
+	echo "-- avaya counters (non-zero):"
+	fw grep -E '^(sip|nat)_' /proc/net/nf_conntrack_avaya 2>/dev/null |
+		grep -v ' 0$' | sed 's/^/   /'
 }
 
 # hsn_reaches PUBPORT UAPORT: a datagram from the peer to 10.0.2.1:PUBPORT
 # arrives at the UA's 10.0.1.2:UAPORT.
 hsn_reaches() {
-	bg ph $NU udp-recv "10.0.1.2:$2" --timeout 3 --count 1
+	bg ph $NU udp-recv "10.0.1.2:$2" --timeout 8 --count 1
 	wait_listen ph udp "$2" || return 1
 	gk $NU udp-send 10.0.2.2:40000 "10.0.2.1:$1" "$hsn_dir/trying" >/dev/null
 	wait_bg
@@ -126,8 +139,7 @@ hsn_clash() {
 	check "$1: INVITE $1 (m=audio $2) reaches the peer" hsn_invite "$1" "$2"
 	check "$1: INVITE $3 (m=audio $4, other Call-ID) reaches the peer" \
 		hsn_invite "$3" "$4"
-	check "$1: the expectation table can still be listed" \
-		timeout 20 ip netns exec fw conntrack -L expect
+	check "$1: the expectation table can still be listed" hsn_list
 	p=$(hsn_sdp "$3" m)
 	echo "   $3 announced m=audio ${p:-none}"
 	check "$1: $3's RTP port ${p:-none} is expected" hsn_expected "${p:-0}"
@@ -146,22 +158,21 @@ hostile_sip_nat() {
 
 	echo "== sip_nat 1. two calls, the second one's RTCP clashes with the first's RTP"
 	hsn_clash "1" 4000 "b1" 3999
-	echo "-- expectations:"
-	timeout 20 ip netns exec fw conntrack -L expect 2>/dev/null | sed 's/^/   /'
+	hsn_dump
 	check "1. flushing the expectations returns" timeout 20 ip netns exec fw conntrack -F expect
 	hsn_flush
 
 	echo "== sip_nat 2. m=audio 5059 next to the registration pinhole on 5060"
 	check "2. registration pinhole peer -> 10.0.2.1:5060" hsn_register
 	check "2. INVITE c2 (m=audio 5059) reaches the peer" hsn_invite c2 5059
-	check "2. the expectation table can still be listed" \
-		timeout 20 ip netns exec fw conntrack -L expect
+	check "2. the expectation table can still be listed" hsn_list
 	r=$(hsn_sdp c2 m)
 	echo "   c2 announced m=audio ${r:-none}"
 	check "2. c2's RTP port ${r:-none} is expected" hsn_expected "${r:-0}"
 	check "2. ... and its RTCP port $((${r:-0} + 1))" hsn_expected $((${r:-0} + 1))
 	check "2. the registration pinhole is still there" hsn_expected 5060
 	check "2. RTP to 10.0.2.1:${r:-none} reaches the UA's :5059" hsn_reaches "${r:-0}" 5059
+	hsn_dump
 	check "2. flushing the expectations returns" timeout 20 ip netns exec fw conntrack -F expect
 	hsn_flush
 
@@ -175,6 +186,7 @@ hostile_sip_nat() {
 	check_not "3. nothing from the peer to 10.0.2.1:4201 reaches the UA's :4555" \
 		hsn_reaches 4201 4555
 
+	hsn_dump
 	hsn_flush
 	fw nft flush ruleset
 	for r in "${PIDS[@]:$first}"; do kill "$r" 2>/dev/null; done

@@ -136,7 +136,7 @@ public_pinholes() { expect_lines | grep -c "dst=10.0.2.1 "; }
 # inbound_invite: the INVITE an old registration pinhole admitted; does
 # it reach the UA's 10.0.1.2:5060?
 inbound_invite() {
-	bg ph $NU udp-recv 10.0.1.2:5060 --timeout 2 --count 1
+	bg ph $NU udp-recv 10.0.1.2:5060 --timeout 6 --count 1
 	wait_listen ph udp 5060 || return 1
 	gk $NU udp-send 10.0.2.2:5070 10.0.2.1:5060 "$work/inbound" >/dev/null
 	wait_bg

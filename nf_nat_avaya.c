@@ -685,11 +685,6 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 	return ret;
 }
 
-static bool avaya_nat_exp_is_ours(struct nf_conntrack_expect *exp, void *data)
-{
-	return exp->expectfn == avaya_nat_to_phone;
-}
-
 /* END h323 nat */
 
 /* BEGIN sip nat (SIP owner) */
@@ -860,6 +855,7 @@ static int sip_nat_edit(const struct sip_nat_ctx *x, const u8 *data,
 			return -1;
 		return scnprintf(buf, n, "%u", x->media_port[i]);
 	case SIP_ED_MEDIA_RTCP:
+		/* Unmoved, RTCP is expected at a=rtcp as it is (see below). */
 		*s = md->rtcp_txt;
 		if (!x->media_port[i] || !md->has_rtcp)
 			return -1;
@@ -1040,6 +1036,12 @@ static void avaya_sip_expected(struct nf_conn *ct,
 	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }
 
+/* Named, so that ctnetlink can restore such expectations (nf_nat_sip's "sip"). */
+static struct nf_ct_helper_expectfn avaya_sip_nat_expectfn = {
+	.name		= "avaya-sip-nat",
+	.expectfn	= avaya_sip_expected,
+};
+
 static void sip_nat_prepare(struct nf_conntrack_expect *exp,
 			    const struct nf_conntrack_tuple *r, int side)
 {
@@ -1050,38 +1052,121 @@ static void sip_nat_prepare(struct nf_conntrack_expect *exp,
 	exp->tuple.dst.u3 = r->dst.u3;
 }
 
-static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
-				struct nf_conntrack_expect *exp,
-				struct nf_conntrack_expect *rtcp, bool keep_port)
+/*
+ * An unused copy of @tmpl. Once inserted, an expectation stays linked
+ * (DEAD) after nf_ct_unexpect_related() until the gc unlinks it: it must
+ * never be handed to nf_ct_expect_related() again.
+ */
+static struct nf_conntrack_expect *
+sip_nat_exp_clone(const struct nf_conntrack_expect *tmpl)
+{
+	struct nf_conntrack_expect *n = nf_ct_expect_alloc(tmpl->master);
+
+	if (!n)
+		return NULL;
+	nf_ct_expect_init(n, tmpl->class, tmpl->tuple.src.l3num,
+			  &tmpl->tuple.src.u3, &tmpl->tuple.dst.u3,
+			  tmpl->tuple.dst.protonum, NULL, &tmpl->tuple.dst.u.all);
+	n->tuple = tmpl->tuple;
+	n->mask = tmpl->mask;
+	n->flags = tmpl->flags & ~NF_CT_EXPECT_DEAD;
+	n->expectfn = tmpl->expectfn;
+	rcu_assign_pointer(n->assign_helper,
+			   rcu_access_pointer(tmpl->assign_helper));
+	n->saved_addr = tmpl->saved_addr;
+	n->saved_proto = tmpl->saved_proto;
+	n->dir = tmpl->dir;
+	return n;
+}
+
+/*
+ * One try at @port (RTP) and @rtcp_port. RTCP goes first: when RTP then
+ * clashes, the RTCP expectation is withdrawn and *@rtcp replaced by an
+ * unused copy (the reference to the old one is dropped). RTP is inserted
+ * last, so a failure never leaves it linked.
+ */
+static int sip_nat_try_pair(struct nf_conntrack_expect *exp,
+			    struct nf_conntrack_expect **rtcp,
+			    unsigned int port, unsigned int rtcp_port)
+{
+	struct nf_conntrack_expect *fresh;
+	int ret;
+
+	exp->tuple.dst.u.all = htons(port);
+	if (!*rtcp)
+		return nf_ct_expect_related(exp, 0);
+	(*rtcp)->tuple.dst.u.all = htons(rtcp_port);
+	ret = nf_ct_expect_related(*rtcp, 0);
+	if (ret)
+		return ret;
+	ret = nf_ct_expect_related(exp, 0);
+	if (!ret)
+		return 0;
+	nf_ct_unexpect_related(*rtcp);
+	fresh = sip_nat_exp_clone(*rtcp);
+	nf_ct_expect_put(*rtcp);
+	*rtcp = fresh;
+	return fresh ? ret : -ENOMEM;
+}
+
+/*
+ * The first try keeps what the SDP says when the RTP port is the private
+ * one: RTP there, RTCP at a=rtcp (else RTP+1), and nothing is rewritten.
+ * After that both move to the next free even/odd pair and the SDP follows
+ * (SIP_ED_MEDIA_PORT, SIP_ED_MEDIA_RTCP to RTP+1). A port taken by another
+ * call or a registration costs a call nothing but its port.
+ */
+static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
+			       struct nf_conntrack_expect *exp,
+			       struct nf_conntrack_expect **rtcp,
+			       bool keep_port)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
-	unsigned int port, i;
+	unsigned int own = ntohs(exp->saved_proto.all);
+	unsigned int port, rtcp_port, i;
 	int ret;
 
-	sip_nat_prepare(exp, r, side);
-	if (rtcp)
-		sip_nat_prepare(rtcp, r, side);
 	/* The flow's own port is public already; others are tried as is. */
-	port = ntohs(exp->saved_proto.all == t->src.u.all ? r->dst.u.all :
-							    exp->saved_proto.all);
-	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && port < 65535; i++) {
-		exp->tuple.dst.u.all = htons(port);
-		ret = nf_ct_expect_related(exp, 0);
-		if (!ret && rtcp) {
-			rtcp->tuple.dst.u.all = htons(port + 1);
-			ret = nf_ct_expect_related(rtcp, 0);
-			if (ret)
-				nf_ct_unexpect_related(exp);
-		}
+	port = exp->saved_proto.all == t->src.u.all ? ntohs(r->dst.u.all) : own;
+	rtcp_port = *rtcp && port == own ? ntohs((*rtcp)->saved_proto.all) :
+					   port + 1;
+	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port <= 65535; i++) {
+		ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret)
 			return port;
 		if (ret != -EBUSY || keep_port)
 			break;
-		port += 2;	/* RTP keeps its even port, RTCP the odd one */
+		/* RTP keeps an even port, RTCP the odd one after it. */
+		port = (port | 1) + 1;
+		rtcp_port = port + 1;
 	}
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_FAILED);
 	return 0;
+}
+
+/*
+ * The ops entry: the glue owns @exp and @rtcp and puts them afterwards. A
+ * replacement RTCP expectation is ours to put; it keeps the policy's
+ * timeout (the glue's sip_media_timeout goes to @rtcp, see the report).
+ */
+static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
+				struct nf_conntrack_expect *exp,
+				struct nf_conntrack_expect *rtcp, bool keep_port)
+{
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
+	struct nf_conntrack_expect *cur = rtcp;
+	u16 port;
+
+	sip_nat_prepare(exp, r, side);
+	if (rtcp) {
+		sip_nat_prepare(rtcp, r, side);
+		refcount_inc(&rtcp->use);
+	}
+	port = sip_nat_expect_pair(ct, side, exp, &cur, keep_port);
+	if (cur)
+		nf_ct_expect_put(cur);
+	return port;
 }
 
 /* END sip nat */
@@ -1100,17 +1185,27 @@ static const struct avaya_nat_ops avaya_nat_ops = {
 	/* END sip nat ops init */
 };
 
+/* Every expectfn of this module: none may be called once it is gone. */
+static bool avaya_nat_exp_is_ours(struct nf_conntrack_expect *exp, void *data)
+{
+	return exp->expectfn == avaya_nat_expectfn.expectfn ||
+	       exp->expectfn == avaya_sip_nat_expectfn.expectfn;
+}
+
 static void __exit nf_nat_avaya_fini(void)
 {
-	RCU_INIT_POINTER(avaya_nat_hook, NULL);
-	nf_ct_helper_expectfn_unregister(&avaya_nat_expectfn);
 	nf_nat_helper_unregister(&avaya_nat_helper);
+	RCU_INIT_POINTER(avaya_nat_hook, NULL);
+	nf_ct_helper_expectfn_unregister(&avaya_sip_nat_expectfn);
+	nf_ct_helper_expectfn_unregister(&avaya_nat_expectfn);
+	/* No packet is inside an op now, so no new expectation of ours. */
 	synchronize_rcu();
 	/*
-	 * No expectation may outlive the function it would call: the
-	 * registrations get theirs back at the next RRQ/RCF after a reload.
+	 * The registrations get theirs back at the next RRQ/RCF or REGISTER
+	 * after a reload, calls at their next offer.
 	 */
 	nf_ct_expect_iterate_destroy(avaya_nat_exp_is_ours, NULL);
+	/* ... and no expectfn of ours still runs for a matched one. */
 	synchronize_rcu();
 }
 
@@ -1118,6 +1213,7 @@ static int __init nf_nat_avaya_init(void)
 {
 	nf_nat_helper_register(&avaya_nat_helper);
 	nf_ct_helper_expectfn_register(&avaya_nat_expectfn);
+	nf_ct_helper_expectfn_register(&avaya_sip_nat_expectfn);
 	rcu_assign_pointer(avaya_nat_hook, &avaya_nat_ops);
 	return 0;
 }

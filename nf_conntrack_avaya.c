@@ -249,6 +249,7 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_REFUSED_RRQ_REPLY_DIR] = "refused_rrq_reply_direction",
 	[AVAYA_CTR_CALL_RELEASE_REPEATED] = "call_release_repeated",
 	[AVAYA_CTR_CALL_KEPT_FOR_H245] = "call_flows_kept_for_h245",
+	[AVAYA_CTR_GCF_REFUSED_NO_PREFIX] = "gcf_refused_no_prefix",
 };
 
 void avaya_count(const struct net *net, enum avaya_counter c)
@@ -779,15 +780,22 @@ static const struct kernel_param_ops gk_discovery_ops = {
 module_param_cb(gk_discovery_src, &gk_discovery_ops, NULL, 0644);
 MODULE_PARM_DESC(gk_discovery_src, "Prefix a gatekeeper may answer a multicast GRQ from, e.g. 10.0.2.0/24 (default: empty, any host; from RAS port ras_port only)");
 
-/* Narrow the GCF pinhole's source to the configured prefix of its family. */
-static void gcf_restrict_source(struct nf_conntrack_expect *exp, u8 family)
+/*
+ * Narrow the GCF pinhole's source to the configured prefix. Once a prefix
+ * is set, discovery in the other address family finds no gatekeeper:
+ * false, and no pinhole.
+ */
+static bool gcf_restrict_source(struct nf_conntrack_expect *exp, u8 family)
 {
 	const struct gk_discovery_net *n = rcu_dereference(gk_discovery);
 
-	if (!n || n->family != family)
-		return;
+	if (!n)
+		return true;
+	if (n->family != family)
+		return false;
 	exp->tuple.src.u3 = n->addr;
 	exp->mask.src.u3 = n->mask;
+	return true;
 }
 
 /*
@@ -817,7 +825,11 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_DROP;
 	nf_ct_expect_init(exp, AVAYA_EXP_GCF, nf_ct_l3num(ct), NULL, &ras,
 			  IPPROTO_UDP, &gk_port, &ph_port);
-	gcf_restrict_source(exp, m->ras[0].family);
+	if (!gcf_restrict_source(exp, m->ras[0].family)) {
+		nf_ct_expect_put(exp);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_GCF_REFUSED_NO_PREFIX);
+		return NF_ACCEPT;
+	}
 	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_RAS4, ct));
 	ret = avaya_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
 	nf_ct_expect_put(exp);
@@ -1134,16 +1146,16 @@ static struct avaya_call_master *call_master(const struct nf_conn *ct)
 }
 
 /*
- * Clears AVAYA_CALL_OPENED and says whether it was set: of several
- * ReleaseCompletes or FINs, only the first after a pinhole does work.
+ * Clears @flag and says whether it was set: of several ReleaseCompletes or
+ * FINs, only the first after a flow does the expensive work.
  */
-static bool call_take_opened(struct nf_conn *ct)
+static bool call_take_flag(struct nf_conn *ct, u8 flag)
 {
 	struct avaya_call_master *cm = call_master(ct);
 	u8 old = READ_ONCE(cm->flags);
 
-	while (old & AVAYA_CALL_OPENED) {
-		u8 seen = cmpxchg(&cm->flags, old, old & ~AVAYA_CALL_OPENED);
+	while (old & flag) {
+		u8 seen = cmpxchg(&cm->flags, old, old & ~flag);
 
 		if (seen == old)
 			return true;
@@ -1230,6 +1242,13 @@ static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
 	return true;
 }
 
+void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+{
+	if (exp->master && call_helper_is_ours(exp->master))
+		call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+}
+EXPORT_SYMBOL_GPL(avaya_call_expected);
+
 /*
  * One pinhole from @from to @a. RTP source ports are not signalled, so the
  * source port is wildcarded; its slot in the tuple, ignored by the zero
@@ -1262,6 +1281,7 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	nf_ct_expect_init(exp, class, nf_ct_l3num(ct), from, &to, proto,
 			  NULL, &dport);
 	exp->tuple.src.u.all = htons(channel);
+	exp->expectfn = avaya_call_expected;
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
 				   avaya_helper_for(AVAYA_H_H2454, ct));
@@ -1278,7 +1298,6 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 		avaya_count(net, AVAYA_CTR_CALL_ALREADY_OPEN);
 		return 0;
 	}
-	call_set_flag(ct, AVAYA_CALL_OPENED);
 	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_OPENED :
 						   AVAYA_CTR_CALL_MEDIA_OPENED);
 	return 0;
@@ -1364,10 +1383,10 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 {
 	unsigned int n;
 
-	if (!call_take_opened(ct)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
-		return;
-	}
+	/*
+	 * Always walk the own list (at most 4 + 16 entries): a pinhole the
+	 * other direction's CPU is inserting right now is not missed.
+	 */
 	n = avaya_unexpect_all(ct);
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
@@ -1378,6 +1397,16 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 	 */
 	if (keep_h245 && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_KEPT_FOR_H245);
+		return;
+	}
+	call_take_flag(ct, AVAYA_CALL_H245_CONN);
+	/*
+	 * The netns-wide walk of the worker only for a call that admitted a
+	 * flow since it was last released: announcing addresses is free for
+	 * a peer, getting a flow through is not.
+	 */
+	if (!call_take_flag(ct, AVAYA_CALL_FLOWS)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
 		return;
 	}
 	avaya_close_flows(ct, 0, true);

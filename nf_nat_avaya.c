@@ -364,6 +364,8 @@ static void avaya_nat_to_phone(struct nf_conn *new,
 	range.min_addr = exp->saved_addr;
 	range.max_addr = exp->saved_addr;
 	nf_nat_setup_info(new, &range, NF_NAT_MANIP_DST);
+	/* A call's pinhole: the call now has a flow to close at its end. */
+	avaya_call_expected(new, exp);
 }
 
 static struct nf_ct_helper_expectfn avaya_nat_expectfn = {
@@ -1131,7 +1133,8 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	port = exp->saved_proto.all == t->src.u.all ? ntohs(r->dst.u.all) : own;
 	rtcp_port = *rtcp && port == own ? ntohs((*rtcp)->saved_proto.all) :
 					   port + 1;
-	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port <= 65535; i++) {
+	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
+	     rtcp_port <= 65535; i++) {
 		ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret)
 			return port;

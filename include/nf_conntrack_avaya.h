@@ -99,6 +99,7 @@ enum avaya_counter {
 	AVAYA_CTR_REFUSED_RRQ_REPLY_DIR,
 	AVAYA_CTR_CALL_RELEASE_REPEATED,
 	AVAYA_CTR_CALL_KEPT_FOR_H245,
+	AVAYA_CTR_GCF_REFUSED_NO_PREFIX,
 	AVAYA_CTR_MAX
 };
 
@@ -149,8 +150,8 @@ struct avaya_call_master {
 };
 
 enum avaya_call_flags {
-	AVAYA_CALL_OPENED	= 1 << 0,	/* a pinhole since the last release */
-	AVAYA_CALL_H245_CONN	= 1 << 1,	/* its own H.245 connection came up */
+	AVAYA_CALL_H245_CONN	= 1 << 0,	/* its own H.245 connection came up */
+	AVAYA_CALL_FLOWS	= 1 << 1,	/* a pinhole admitted a flow */
 };
 
 /* Expectation classes of avaya-q931 and avaya-h245. */
@@ -289,6 +290,13 @@ extern const struct avaya_nat_ops __rcu *avaya_nat_hook;
  * An expectfn that replaces it (NAT) must call it.
  */
 void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+
+/*
+ * The expectfn of H.323 call pinholes (H.245, media): notes on the call
+ * that it admitted a flow. An expectfn that replaces it (NAT) must call it;
+ * it ignores expectations of other masters.
+ */
+void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 /* nf_ct_refresh() lost its skb argument in 6.12 (Kbuild probes which). */
 static inline void avaya_ct_refresh(struct nf_conn *ct,

@@ -5,36 +5,42 @@
 # boot costs 20-40 s under TCG). Started by vm-run.sh as the guest's
 # scenario; check.sh splits the output at the markers below.
 #
-# Between scenarios the modules are unloaded and loaded again, so that
-# parameters a scenario set (strict=1, ...) and its counters do not leak into
-# the next one; every scenario builds its own namespaces. The kernel log is
-# checked after each scenario, so a warning is charged to the scenario that
-# caused it. A crash ends the boot: the scenarios left have no end marker and
-# check.sh counts them as failed.
+# Between scenarios the module parameters go back to the values they had at
+# boot (scenarios set strict=1, nat_mode, ...), and the modules are loaded
+# again if a scenario unloaded them; counters, conntrack and expectation
+# tables are per netns, and every scenario builds its own namespaces. The
+# kernel log is checked after each scenario, so a warning is charged to the
+# scenario that caused it. A crash ends the boot: the scenarios left have no
+# end marker and check.sh counts them as failed.
 bad='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG|soft lockup|blocked for more than|possible circular locking|suspicious RCU usage'
+params=/tmp/avaya-batch-params
 
-# Unload and load our modules again; a netns still being dismantled may
-# hold them for a moment.
-reload_modules() {
-	local i
+save_params() {
+	local f
 
-	for i in $(seq 1 50); do
-		modprobe -r nf_nat_avaya nf_conntrack_avaya avaya_codec 2>/dev/null && break
-		sleep 0.2
+	: > "$params"
+	for f in /sys/module/nf_conntrack_avaya/parameters/* \
+		 /sys/module/nf_nat_avaya/parameters/*; do
+		[ "$(stat -c %a "$f")" = 644 ] && printf '%s %s\n' "$f" "$(cat "$f")" >> "$params"
 	done
-	if lsmod | grep -q '^nf_conntrack_avaya '; then
-		echo "vm-batch: nf_conntrack_avaya still in use, not reloaded"
-		return 1
-	fi
-	modprobe nf_conntrack_avaya && modprobe nf_nat_avaya
 }
 
+restore_modules() {
+	local f v
+
+	modprobe nf_conntrack_avaya && modprobe nf_nat_avaya || return 1
+	while read -r f v; do
+		echo "$v" > "$f" || return 1
+	done < "$params"
+}
+
+save_params
 first=1
 for s in "$@"; do
 	name=$(basename "$s" .sh)
 	echo "==== avaya-batch begin $name"
-	if [ $first = 0 ] && ! reload_modules; then
-		echo "FAIL: vm-batch: modules could not be reloaded before $name"
+	if [ $first = 0 ] && ! restore_modules; then
+		echo "FAIL: vm-batch: modules and parameters could not be restored before $name"
 		echo "==== avaya-batch end $name rc=1"
 		continue
 	fi

@@ -233,6 +233,9 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_SIP_NAT_PORT_CHANGED] = "sip_nat_source_port_changed",
 	[AVAYA_CTR_SIP_NAT_FAILED] = "sip_nat_failed",
 	[AVAYA_CTR_SIP_NAT_SPLIT] = "sip_nat_split_unrewritten",
+	[AVAYA_CTR_SIP_REFUSED_REG_PORT] = "sip_refused_register_port",
+	[AVAYA_CTR_SIP_REFUSED_MEDIA_MAX] = "sip_refused_too_many_media",
+	[AVAYA_CTR_SIP_CALL_EVICTED] = "sip_call_book_evicted",
 	/* END sip counter names */
 	/* BEGIN nat counter names (H.323 NAT owner) */
 	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
@@ -1726,6 +1729,24 @@ MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits f
 #define SIP_DEFAULT_PORT	5060
 #define SIP_REG_GRACE		10
 
+/*
+ * Registrations and media have their own classes, so that offers never
+ * evict a registration; media gets as many as the core allows, for trunks,
+ * and beyond that an offer is refused (counted), not an older one evicted.
+ */
+static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] = {
+	[AVAYA_SIP_EXP_REG] = {
+		.name		= "sip-register",
+		.max_expected	= 2 * AVAYA_SIP_MAX_CONTACT,
+		.timeout	= 3 * 60,
+	},
+	[AVAYA_SIP_EXP_MEDIA] = {
+		.name		= "sip-media",
+		.max_expected	= NF_CT_EXPECT_MAX_CNT,
+		.timeout	= 3 * 60,
+	},
+};
+
 static struct avaya_sip_master *sip_master(const struct nf_conn *ct)
 {
 	union avaya_master *am = nfct_help_data(ct);
@@ -1733,20 +1754,212 @@ static struct avaya_sip_master *sip_master(const struct nf_conn *ct)
 	return &am->sip;
 }
 
+/* Seeded at load: a peer cannot make two Call-IDs collide offline. */
+static u32 sip_seed __read_mostly;
+
 static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
 {
-	return jhash(data + s->off, s->len, 0x53495020);
+	return jhash(data + s->off, s->len, sip_seed);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The book: per signalling flow, its registration and its calls           */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A call is known by the full hash of its Call-ID and gets a slot, a number
+ * unique in its flow while it lives. The slot is what a media expectation
+ * carries in its (masked, so free) source port and what its media flows
+ * remember: a BYE removes exactly its own call's pinholes and flows.
+ */
+#define SIP_BOOK_FIRST	8
+#define SIP_BOOK_MAX	1024	/* calls per flow; then the oldest goes */
+
+struct sip_call {
+	u32 id;			/* sip_hash() of the Call-ID */
+	__be16 slot;
+	u8 confirmed;		/* a 2xx answered an INVITE: a dialog exists */
+};
+
+struct avaya_sip_book {
+	spinlock_t lock;	/* every field below */
+	u8 dead;		/* .destroy ran: nothing may be added */
+	u8 n_reg_port;
+	u16 n_calls;
+	u16 cap;
+	u16 next_slot;
+	u32 reg_callid;		/* Call-ID hash of the pending REGISTER */
+	__be16 reg_port[AVAYA_SIP_MAX_CONTACT];	/* its own Contact ports */
+	struct sip_call *calls;	/* oldest first */
+	struct rcu_head rcu;
+};
+
+static void sip_book_free(struct avaya_sip_book *book)
+{
+	if (!book)
+		return;
+	/* A helper call on the other CPU may hold it until a grace period. */
+	spin_lock_bh(&book->lock);
+	book->dead = 1;
+	kfree(book->calls);
+	book->calls = NULL;
+	book->n_calls = 0;
+	book->cap = 0;
+	book->n_reg_port = 0;
+	spin_unlock_bh(&book->lock);
+	kfree_rcu(book, rcu);
 }
 
 /*
- * A media expectation's source port is wildcarded by its mask, so its value
- * is free to carry a tag of the Call-ID: a BYE removes exactly its call's.
+ * The flow's book, allocated on first need (@create). Installed with
+ * cmpxchg(): the two directions may race to create it; and .destroy may
+ * have run already (DYING is set before it), so then take it back.
  */
-static __be16 sip_call_tag(const u8 *data, const struct avaya_sip_msg *m)
+static struct avaya_sip_book *sip_book(struct nf_conn *ct, bool create)
 {
-	u32 h = sip_hash(data, &m->call_id);
+	struct avaya_sip_master *sm = sip_master(ct);
+	struct avaya_sip_book *book = READ_ONCE(sm->book), *old;
 
-	return htons((h ^ h >> 16) & 0xffff);
+	if (book || !create || READ_ONCE(avaya_unloading))
+		return book;
+	book = kzalloc(sizeof(*book), GFP_ATOMIC);
+	if (!book)
+		return NULL;
+	spin_lock_init(&book->lock);
+	book->next_slot = 1;
+	old = cmpxchg(&sm->book, NULL, book);
+	if (old) {
+		kfree(book);
+		return old;
+	}
+	if (nf_ct_is_dying(ct)) {
+		sip_book_free(xchg(&sm->book, NULL));
+		return NULL;
+	}
+	return book;
+}
+
+/* Lock a live book; false when .destroy emptied it. */
+static bool sip_book_lock(struct avaya_sip_book *book)
+{
+	if (!book)
+		return false;
+	spin_lock_bh(&book->lock);
+	if (!book->dead)
+		return true;
+	spin_unlock_bh(&book->lock);
+	return false;
+}
+
+static struct sip_call *sip_call_find(struct avaya_sip_book *book, u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < book->n_calls; i++)
+		if (book->calls[i].id == id)
+			return &book->calls[i];
+	return NULL;
+}
+
+static bool sip_slot_in_use(const struct avaya_sip_book *book, __be16 slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < book->n_calls; i++)
+		if (book->calls[i].slot == slot)
+			return true;
+	return false;
+}
+
+static void sip_call_drop(struct avaya_sip_book *book, struct sip_call *c)
+{
+	unsigned int i = c - book->calls;
+
+	memmove(c, c + 1, (book->n_calls - i - 1) * sizeof(*c));
+	book->n_calls--;
+}
+
+/* Room for one more call: grow, or forget the oldest when full. */
+static bool sip_book_room(const struct nf_conn *ct, struct avaya_sip_book *book)
+{
+	unsigned int cap = book->cap ? book->cap * 2 : SIP_BOOK_FIRST;
+	struct sip_call *calls;
+
+	if (book->n_calls < book->cap)
+		return true;
+	if (book->cap >= SIP_BOOK_MAX) {
+		/* Its pinholes time out; no other call's are touched. */
+		sip_call_drop(book, &book->calls[0]);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_EVICTED);
+		return true;
+	}
+	calls = krealloc(book->calls, cap * sizeof(*calls), GFP_ATOMIC);
+	if (!calls)
+		return false;
+	book->calls = calls;
+	book->cap = cap;
+	return true;
+}
+
+/* A new call's slot: the next number that is neither 0 nor in use. */
+static __be16 sip_slot_next(struct avaya_sip_book *book)
+{
+	__be16 slot;
+
+	do {
+		slot = htons(book->next_slot++);
+	} while (!slot || sip_slot_in_use(book, slot));
+	return slot;
+}
+
+/*
+ * The slot of call @id, which is entered in the book if new; @confirm marks
+ * it answered by a 2xx. 0 when there is no memory for it: its pinholes then
+ * only time out.
+ */
+static __be16 sip_call_slot(struct nf_conn *ct, u32 id, bool confirm)
+{
+	struct avaya_sip_book *book = sip_book(ct, true);
+	struct sip_call *c;
+	__be16 slot = 0;
+
+	if (!sip_book_lock(book))
+		return 0;
+	c = sip_call_find(book, id);
+	if (!c && sip_book_room(ct, book)) {
+		c = &book->calls[book->n_calls++];
+		c->id = id;
+		c->slot = sip_slot_next(book);
+		c->confirmed = 0;
+	}
+	if (c) {
+		c->confirmed |= confirm;
+		slot = c->slot;
+	}
+	spin_unlock_bh(&book->lock);
+	return slot;
+}
+
+/*
+ * Take call @id out of the book and return its slot, or 0 if unknown. Only
+ * an unconfirmed call goes when @unconfirmed_only: a failure to a re-INVITE
+ * ends a transaction, not the dialog.
+ */
+static __be16 sip_call_take(struct nf_conn *ct, u32 id, bool unconfirmed_only)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_call *c;
+	__be16 slot = 0;
+
+	if (!sip_book_lock(book))
+		return 0;
+	c = sip_call_find(book, id);
+	if (c && !(unconfirmed_only && c->confirmed)) {
+		slot = c->slot;
+		sip_call_drop(book, c);
+	}
+	spin_unlock_bh(&book->lock);
+	return slot;
 }
 
 static bool sip_span_addr(const struct nf_conn *ct, const u8 *data,
@@ -1822,13 +2035,9 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 	return 0;
 }
 
-/* Registration pinholes are the ones that assign our helper. */
-/* Registration pinholes hand new flows to avaya-sip, media ones to -rtp. */
 static bool sip_exp_is_reg(const struct nf_conntrack_expect *exp)
 {
-	const struct nf_conntrack_helper *h = rcu_access_pointer(exp->assign_helper);
-
-	return h && !sip_media_helper(h);
+	return exp->class == AVAYA_SIP_EXP_REG;
 }
 
 static __be16 sip_exp_private_port(const struct nf_conntrack_expect *exp)
@@ -1850,7 +2059,7 @@ static bool sip_port_in(__be16 port, const __be16 *ports, unsigned int n)
 
 struct sip_remove_sel {
 	bool reg;
-	__be16 tag;
+	__be16 slot;
 	const __be16 *keep;
 	unsigned int n_keep;
 };
@@ -1865,18 +2074,18 @@ static bool sip_exp_selected(const struct nf_conntrack_expect *exp,
 	if (sel->reg)
 		return !sip_port_in(sip_exp_private_port(exp), sel->keep,
 				    sel->n_keep);
-	return exp->tuple.src.u.all == sel->tag;
+	return exp->tuple.src.u.all == sel->slot;
 }
 
 /*
  * Remove this flow's media pinholes of one call (@reg false) or its
  * registration pinholes not in @keep (@reg true).
  */
-static unsigned int sip_remove(struct nf_conn *ct, bool reg, __be16 tag,
+static unsigned int sip_remove(struct nf_conn *ct, bool reg, __be16 slot,
 			       const __be16 *keep, unsigned int n_keep)
 {
 	const struct sip_remove_sel sel = {
-		.reg = reg, .tag = tag, .keep = keep, .n_keep = n_keep,
+		.reg = reg, .slot = slot, .keep = keep, .n_keep = n_keep,
 	};
 
 	return avaya_unexpect_if(ct, sip_exp_selected, &sel);
@@ -1896,7 +2105,7 @@ static bool sip_reg_known(struct nf_conn *ct, __be16 port)
 	return known;
 }
 
-/* Media flows carry no signalling: the helper only holds the call's tag. */
+/* Media flows carry no signalling: the helper only holds the call's slot. */
 static int avaya_media_help(struct sk_buff *skb, unsigned int protoff,
 			    struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
@@ -1918,21 +2127,23 @@ void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 }
 EXPORT_SYMBOL_GPL(avaya_media_expected);
 
-static void sip_media_close(struct nf_conn *ct, __be16 tag)
+static void sip_media_close(struct nf_conn *ct, __be16 slot)
 {
 	if (READ_ONCE(sip_master(ct)->media_flows))
-		avaya_close_flows(ct, tag, false);
+		avaya_close_flows(ct, slot, false);
 }
 
-/* The call is over: its pinholes go now, its media flows right after. */
-static void sip_call_ended(struct nf_conn *ct, const u8 *data,
-			   const struct avaya_sip_msg *m)
+/*
+ * The call in @slot is over: its pinholes go now, its media flows right
+ * after. Slot 0 is no call (unknown, or never booked).
+ */
+static void sip_call_ended(struct nf_conn *ct, __be16 slot)
 {
-	__be16 tag = sip_call_tag(data, m);
-
-	if (sip_remove(ct, false, tag, NULL, 0))
+	if (!slot)
+		return;
+	if (sip_remove(ct, false, slot, NULL, 0))
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_REMOVED);
-	sip_media_close(ct, tag);
+	sip_media_close(ct, slot);
 }
 
 static u32 sip_contact_expires(const struct avaya_sip_msg *m,
@@ -1950,18 +2161,54 @@ static u16 sip_uri_port(const struct avaya_sip_uri *u)
 	return u->host.has_port ? u->host.port : SIP_DEFAULT_PORT;
 }
 
-/* Remember a REGISTER whose Contacts are the sender's own. */
+/*
+ * The port of a Contact of the host that sends in direction @side, as that
+ * host knows it: the flow's public port (what a registrar saw after NAT)
+ * is its private source port.
+ */
+static __be16 sip_own_port(const struct nf_conn *ct, int side,
+			   const struct avaya_sip_uri *u)
+{
+	__be16 port = htons(sip_uri_port(u));
+
+	if (port == ct->tuplehash[!side].tuple.dst.u.all)
+		port = ct->tuplehash[side].tuple.src.u.all;
+	return port;
+}
+
+/* Book the REGISTER's Call-ID and the ports its own Contacts name. */
+static bool sip_book_register(struct nf_conn *ct, const u8 *data,
+			      const struct avaya_sip_msg *m,
+			      const __be16 *port, unsigned int n_port)
+{
+	struct avaya_sip_book *book = sip_book(ct, true);
+
+	if (!sip_book_lock(book))
+		return false;
+	book->reg_callid = sip_hash(data, &m->call_id);
+	memcpy(book->reg_port, port, n_port * sizeof(*port));
+	book->n_reg_port = n_port;
+	spin_unlock_bh(&book->lock);
+	return true;
+}
+
+/*
+ * Remember a REGISTER whose Contacts are the sender's own, and their ports:
+ * the registrar's answer may only open those.
+ */
 static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 			    const u8 *data, const struct avaya_sip_msg *m)
 {
 	struct avaya_sip_master *sm = sip_master(ct);
 	int dir = CTINFO2DIR(ctinfo);
-	unsigned int i, own = 0, zero = 0, foreign = 0;
+	unsigned int i, own = 0, zero = 0, foreign = 0, n_port = 0;
+	__be16 port[AVAYA_SIP_MAX_CONTACT];
 	bool star = false;
 
 	for (i = 0; i < m->n_contact; i++) {
 		const struct avaya_sip_contact *c = &m->contact[i];
 		union nf_inet_addr a;
+		__be16 p;
 
 		if (c->star) {
 			star = true;
@@ -1972,17 +2219,19 @@ static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 			own++;
 			if (!sip_contact_expires(m, c))
 				zero++;
+			p = sip_own_port(ct, dir, &c->uri);
+			if (p && !sip_port_in(p, port, n_port))
+				port[n_port++] = p;
 		}
 	}
 	/* A third-party Contact would make us a door opener for it. */
 	if (foreign)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT);
-	if (!own && !star) {
+	if ((!own && !star) || !sip_book_register(ct, data, m, port, n_port)) {
 		sm->reg_state = AVAYA_SIP_REG_IDLE;
 		return;
 	}
 	sm->reg_cseq = m->cseq;
-	sm->reg_callid = sip_hash(data, &m->call_id);
 	sm->reg_state = star || zero == own ? AVAYA_SIP_REG_UNREG_PENDING :
 					      AVAYA_SIP_REG_PENDING;
 }
@@ -1999,7 +2248,7 @@ static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
 	if (!exp)
 		return -ENOMEM;
 	/* From the registrar only, to the registered Contact. */
-	nf_ct_expect_init(exp, 0, nf_ct_l3num(ct),
+	nf_ct_expect_init(exp, AVAYA_SIP_EXP_REG, nf_ct_l3num(ct),
 			  &ct->tuplehash[!side].tuple.src.u3,
 			  &ct->tuplehash[side].tuple.src.u3,
 			  nf_ct_protonum(ct), NULL, &port);
@@ -2016,9 +2265,30 @@ static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
 }
 
 /*
+ * Whether the 2xx answers the pending REGISTER (its Call-ID); copies the
+ * ports that REGISTER's own Contacts named.
+ */
+static bool sip_reg_answers(struct nf_conn *ct, const u8 *data,
+			    const struct avaya_sip_msg *m, __be16 *port,
+			    unsigned int *n_port)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	bool match;
+
+	if (!sip_book_lock(book))
+		return false;
+	match = book->reg_callid == sip_hash(data, &m->call_id);
+	*n_port = book->n_reg_port;
+	memcpy(port, book->reg_port, *n_port * sizeof(*port));
+	spin_unlock_bh(&book->lock);
+	return match;
+}
+
+/*
  * A 2xx to REGISTER lists the bindings the registrar granted: each that is
- * the registering host's own gets a pinhole from the registrar for its
- * lifetime; a de-registration closes the ones no longer listed.
+ * the registering host's own, at a port its REGISTER named, gets a pinhole
+ * from the registrar for its lifetime; a de-registration closes the ones
+ * no longer listed. The registrar does not choose ports on the host.
  */
 static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			      enum ip_conntrack_info ctinfo, const u8 *data,
@@ -2026,14 +2296,13 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 {
 	struct avaya_sip_master *sm = sip_master(ct);
 	const struct net *net = nf_ct_net(ct);
-	int dir = CTINFO2DIR(ctinfo), side = !dir;
-	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
-	__be16 live[AVAYA_SIP_MAX_CONTACT];
-	unsigned int i, n_live = 0, removed;
+	int side = !CTINFO2DIR(ctinfo);
+	__be16 live[AVAYA_SIP_MAX_CONTACT], asked[AVAYA_SIP_MAX_CONTACT];
+	unsigned int i, n_live = 0, n_asked, removed;
 	bool unreg = sm->reg_state == AVAYA_SIP_REG_UNREG_PENDING;
 
 	if (sm->reg_state == AVAYA_SIP_REG_IDLE || m->cseq != sm->reg_cseq ||
-	    sip_hash(data, &m->call_id) != sm->reg_callid)
+	    !sip_reg_answers(ct, data, m, asked, &n_asked))
 		return NF_ACCEPT;
 	sm->reg_state = AVAYA_SIP_REG_IDLE;
 	for (i = 0; i < m->n_contact; i++) {
@@ -2048,10 +2317,11 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 		    !sip_span_addr(ct, data, &c->uri.host.host, &a) ||
 		    !sip_is_sender(ct, side, &a))
 			continue;
-		port = htons(sip_uri_port(&c->uri));
-		/* The flow's own port, as the registrar saw it after NAT. */
-		if (port == ct->tuplehash[dir].tuple.dst.u.all)
-			port = t->src.u.all;
+		port = sip_own_port(ct, side, &c->uri);
+		if (!sip_port_in(port, asked, n_asked)) {
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_REG_PORT);
+			continue;
+		}
 		if (sip_port_in(port, live, n_live))
 			continue;
 		known = sip_reg_known(ct, port);
@@ -2076,35 +2346,60 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 	return NF_ACCEPT;
 }
 
+/* RTCP at a=rtcp: or the next port; none past 65535 (never port 0). */
+static u16 sip_rtcp_port(const struct avaya_sip_media *md)
+{
+	if (md->has_rtcp)
+		return md->rtcp_port;
+	return md->port < 65535 ? md->port + 1 : 0;
+}
+
+/* The core would evict the oldest media pinhole: refuse instead. */
+static bool sip_media_room(struct nf_conn *ct, unsigned int need)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+
+	return READ_ONCE(help->expecting[AVAYA_SIP_EXP_MEDIA]) + need <=
+	       sip_exp_policy[AVAYA_SIP_EXP_MEDIA].max_expected;
+}
+
+static struct nf_conntrack_expect *
+sip_media_exp(struct nf_conn *ct, const union nf_inet_addr *src,
+	      const union nf_inet_addr *dst, u16 port, __be16 slot)
+{
+	struct nf_conntrack_expect *exp = nf_ct_expect_alloc(ct);
+	__be16 p = htons(port);
+
+	if (!exp)
+		return NULL;
+	/* Media only between the parties: from the peer, to the exact port. */
+	nf_ct_expect_init(exp, AVAYA_SIP_EXP_MEDIA, nf_ct_l3num(ct), src, dst,
+			  IPPROTO_UDP, NULL, &p);
+	exp->tuple.src.u.all = slot;
+	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
+	exp->expectfn = avaya_media_expected;
+	return exp;
+}
+
+/* 0, -ENOSPC when the flow has too many media pinholes, or -errno. */
 static int sip_expect_media(struct nf_conn *ct, int dir,
 			    const union nf_inet_addr *dst,
-			    const struct avaya_sip_media *md, __be16 tag,
+			    const struct avaya_sip_media *md, __be16 slot,
 			    u16 *pub)
 {
 	const union nf_inet_addr *src = &ct->tuplehash[!dir].tuple.src.u3;
-	struct nf_conntrack_expect *rtp, *rtcp;
-	__be16 rtp_port = htons(md->port);
-	__be16 rtcp_port = htons(md->has_rtcp ? md->rtcp_port : md->port + 1);
+	struct nf_conntrack_expect *rtp, *rtcp = NULL;
+	u16 rtcp_port = sip_rtcp_port(md);
 	unsigned long lifetime = (unsigned long)READ_ONCE(sip_media_timeout) * HZ;
 	int ret = -ENOMEM;
 
-	rtp = nf_ct_expect_alloc(ct);
-	rtcp = nf_ct_expect_alloc(ct);
-	if (!rtp || !rtcp)
-		goto out;
-	/* Media only between the parties: from the peer, to the exact port. */
-	nf_ct_expect_init(rtp, 0, nf_ct_l3num(ct), src, dst, IPPROTO_UDP,
-			  NULL, &rtp_port);
-	nf_ct_expect_init(rtcp, 0, nf_ct_l3num(ct), src, dst, IPPROTO_UDP,
-			  NULL, &rtcp_port);
-	rtp->tuple.src.u.all = tag;
-	rtcp->tuple.src.u.all = tag;
-	rcu_assign_pointer(rtp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
-	rcu_assign_pointer(rtcp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
-	rtp->expectfn = avaya_media_expected;
-	rtcp->expectfn = avaya_media_expected;
-	ret = sip_expect_insert(ct, dir, rtp, rtcp, lifetime, false, pub);
-out:
+	if (!sip_media_room(ct, rtcp_port ? 2 : 1))
+		return -ENOSPC;
+	rtp = sip_media_exp(ct, src, dst, md->port, slot);
+	if (rtcp_port)
+		rtcp = sip_media_exp(ct, src, dst, rtcp_port, slot);
+	if (rtp && (rtcp || !rtcp_port))
+		ret = sip_expect_insert(ct, dir, rtp, rtcp, lifetime, false, pub);
 	if (rtp)
 		nf_ct_expect_put(rtp);
 	if (rtcp)
@@ -2113,18 +2408,19 @@ out:
 }
 
 /*
- * An SDP offer or answer: each media stream at the sender's own address gets
- * an RTP and an RTCP pinhole from the other party. @media_port receives the
- * public port when NAT had to choose another one.
+ * An SDP offer or answer of the call in @slot: each media stream at the
+ * sender's own address gets an RTP and an RTCP pinhole from the other
+ * party. @media_port receives the public port when NAT had to choose
+ * another one.
  */
 static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 		      enum ip_conntrack_info ctinfo, const u8 *data,
-		      const struct avaya_sip_msg *m, u16 *media_port)
+		      const struct avaya_sip_msg *m, __be16 slot,
+		      u16 *media_port)
 {
 	const struct avaya_sip_sdp *sdp = &m->sdp;
 	const struct net *net = nf_ct_net(ct);
 	int dir = CTINFO2DIR(ctinfo);
-	__be16 tag = sip_call_tag(data, m);
 	unsigned int i;
 
 	for (i = 0; i < sdp->n_media; i++) {
@@ -2143,7 +2439,12 @@ static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 			continue;
 		}
 		ret = sip_expect_media(ct, dir, &ct->tuplehash[dir].tuple.src.u3,
-				       md, tag, &pub);
+				       md, slot, &pub);
+		if (ret == -ENOSPC) {
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_MEDIA_MAX);
+			net_info_ratelimited("SIP media pinhole refused: too many on one flow\n");
+			continue;
+		}
 		if (ret) {
 			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
 			nf_ct_helper_log(skb, ct, "cannot add media expectation");
@@ -2169,11 +2470,23 @@ static bool sip_carries_sdp(const struct avaya_sip_msg *m)
 	       method == AVAYA_SIP_PRACK || method == AVAYA_SIP_ACK;
 }
 
+/*
+ * A final failure to an INVITE ends the call unless the INVITE is retried
+ * (a challenge, glare, a too small session interval); sip_call_take() then
+ * keeps a confirmed call, whose failed INVITE was a re-INVITE.
+ */
+static bool sip_invite_failure_ends(u16 status)
+{
+	return status >= 300 && status != 401 && status != 407 &&
+	       status != 422 && status != 491;
+}
+
 static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 			enum ip_conntrack_info ctinfo, const u8 *data,
 			const struct avaya_sip_msg *m, u16 *media_port)
 {
 	struct avaya_sip_master *sm = sip_master(ct);
+	bool invite_ok;
 
 	if (m->is_request && m->method == AVAYA_SIP_REGISTER) {
 		sip_on_register(ct, ctinfo, data, m);
@@ -2181,7 +2494,8 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 	}
 	if (m->is_request && (m->method == AVAYA_SIP_BYE ||
 			      m->method == AVAYA_SIP_CANCEL)) {
-		sip_call_ended(ct, data, m);
+		sip_call_ended(ct, sip_call_take(ct, sip_hash(data, &m->call_id),
+						 false));
 		return NF_ACCEPT;
 	}
 	if (!m->is_request && m->cseq_method == AVAYA_SIP_REGISTER &&
@@ -2194,11 +2508,20 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 	}
 	if (!m->is_request && m->cseq_method == AVAYA_SIP_INVITE &&
 	    m->status >= 300) {
-		sip_call_ended(ct, data, m);
+		if (sip_invite_failure_ends(m->status))
+			sip_call_ended(ct, sip_call_take(ct, sip_hash(data, &m->call_id),
+							 true));
 		return NF_ACCEPT;
 	}
+	invite_ok = !m->is_request && m->cseq_method == AVAYA_SIP_INVITE &&
+		    m->status >= 200;
 	if (sip_carries_sdp(m))
-		return sip_on_sdp(skb, ct, ctinfo, data, m, media_port);
+		return sip_on_sdp(skb, ct, ctinfo, data, m,
+				  sip_call_slot(ct, sip_hash(data, &m->call_id),
+						invite_ok),
+				  media_port);
+	if (invite_ok)
+		sip_call_slot(ct, sip_hash(data, &m->call_id), true);
 	return NF_ACCEPT;
 }
 
@@ -2349,17 +2672,23 @@ static struct avaya_sip_stream *sip_stream_get(struct nf_conn *ct, int dir)
 static void sip_stream_put(struct nf_conn *ct, int dir,
 			   struct avaya_sip_stream *st)
 {
+	struct avaya_sip_stream **slot = &sip_master(ct)->stream[dir];
+
 	if (READ_ONCE(avaya_unloading)) {
 		sip_stream_free(st);
 		st = NULL;
 	}
-	sip_stream_free(xchg(&sip_master(ct)->stream[dir], st));
+	sip_stream_free(xchg(slot, st));
+	/* .destroy may have run meanwhile (DYING is set first): take it back. */
+	if (st && nf_ct_is_dying(ct))
+		sip_stream_free(xchg(slot, NULL));
 }
 
 static void sip_destroy(struct nf_conn *ct)
 {
 	sip_stream_put(ct, IP_CT_DIR_ORIGINAL, NULL);
 	sip_stream_put(ct, IP_CT_DIR_REPLY, NULL);
+	sip_book_free(xchg(&sip_master(ct)->book, NULL));
 }
 
 /*
@@ -2644,6 +2973,7 @@ static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	u32 seq = 0;
+	int ret;
 
 	if (tcp) {
 		if (ctinfo != IP_CT_ESTABLISHED &&
@@ -2662,14 +2992,15 @@ static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_DROP;
 	if (tcp)
 		return sip_help_tcp(skb, protoff, ct, ctinfo, dataoff, seq);
-	return sip_help_udp(skb, protoff, ct, ctinfo, dataoff);
+	ret = sip_help_udp(skb, protoff, ct, ctinfo, dataoff);
+	/*
+	 * A dropped first packet: the conntrack is freed unconfirmed, without
+	 * .destroy. Nobody else sees it yet, so its book can go here.
+	 */
+	if (ret == NF_DROP && !nf_ct_is_confirmed(ct))
+		sip_book_free(xchg(&sip_master(ct)->book, NULL));
+	return ret;
 }
-
-static const struct nf_conntrack_expect_policy sip_exp_policy = {
-	.name		= "sip",
-	.max_expected	= 64,
-	.timeout	= 3 * 60,
-};
 
 /* END sip glue */
 
@@ -2677,7 +3008,8 @@ static const struct nf_conntrack_expect_policy sip_exp_policy = {
 /* Unloading                                                               */
 /* ---------------------------------------------------------------------- */
 
-static bool sip_helper_is_tcp(const struct nf_conn *ct)
+/* avaya-sip over UDP or TCP: its flows hold a book, TCP ones streams. */
+static bool sip_helper_is_signalling(const struct nf_conn *ct)
 {
 	const struct nf_conn_help *help = nfct_help(ct);
 	const struct nf_conntrack_helper *h;
@@ -2685,7 +3017,9 @@ static bool sip_helper_is_tcp(const struct nf_conn *ct)
 	if (!help)
 		return false;
 	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_SIPT4] ||
+	return h == &avaya_helpers[AVAYA_H_SIP4] ||
+	       h == &avaya_helpers[AVAYA_H_SIP6] ||
+	       h == &avaya_helpers[AVAYA_H_SIPT4] ||
 	       h == &avaya_helpers[AVAYA_H_SIPT6];
 }
 
@@ -2693,7 +3027,7 @@ static int avaya_free_held(struct nf_conn *ct, void *data)
 {
 	if (call_helper_is_ours(ct))
 		call_destroy(ct);
-	else if (sip_helper_is_tcp(ct))
+	else if (sip_helper_is_signalling(ct))
 		sip_destroy(ct);
 	return 0;
 }
@@ -2751,6 +3085,7 @@ static void avaya_helpers_setup(void)
 	static const u16 fam[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	int f;
 
+	sip_seed = get_random_u32();
 	for (f = 0; f < 2; f++) {
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_RAS4 + f], fam[f],
 				   IPPROTO_UDP, HELPER_RAS, ras_port,
@@ -2769,15 +3104,16 @@ static void avaya_helpers_setup(void)
 		avaya_helpers[AVAYA_H_H2454 + f].destroy = call_destroy;
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIP4 + f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP, sip_port,
-				   &sip_exp_policy, 1, avaya_sip_help);
+				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
+		avaya_helpers[AVAYA_H_SIP4 + f].destroy = sip_destroy;
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPT4 + f], fam[f],
 				   IPPROTO_TCP, HELPER_SIP, sip_port,
-				   &sip_exp_policy, 1, avaya_sip_help);
+				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
 		avaya_helpers[AVAYA_H_SIPT4 + f].destroy = sip_destroy;
 		/* Media flows only ever get it through SIP pinholes. */
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPM4 + f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP_MEDIA, 0,
-				   &sip_exp_policy, 1, avaya_media_help);
+				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_media_help);
 	}
 }
 

@@ -82,6 +82,9 @@ enum avaya_counter {
 	AVAYA_CTR_SIP_NAT_PORT_CHANGED,
 	AVAYA_CTR_SIP_NAT_FAILED,
 	AVAYA_CTR_SIP_NAT_SPLIT,
+	AVAYA_CTR_SIP_REFUSED_REG_PORT,
+	AVAYA_CTR_SIP_REFUSED_MEDIA_MAX,
+	AVAYA_CTR_SIP_CALL_EVICTED,
 	/* END sip counters */
 	/* BEGIN nat counters (H.323 NAT owner) */
 	AVAYA_CTR_NAT_RAS_REWRITTEN,
@@ -185,22 +188,36 @@ enum avaya_sip_tcp_state {
 };
 
 struct avaya_sip_stream;
+struct avaya_sip_book;
 
+/*
+ * The book (allocated on the first REGISTER or call, freed by .destroy)
+ * holds what does not fit here: the pending REGISTER's Call-ID and Contact
+ * ports, and the calls of the flow.
+ */
 struct avaya_sip_master {
 	struct avaya_sip_stream *stream[2];	/* TCP only, per direction */
+	struct avaya_sip_book *book;
 	u32 reg_cseq;		/* CSeq of the REGISTER awaiting its answer */
-	u32 reg_callid;		/* hash of its Call-ID */
 	u8 reg_state;		/* enum avaya_sip_reg_state */
 	u8 media_flows;		/* a media flow was admitted: BYE looks for them */
 };
 
+/* Expectation classes of avaya-sip: media never evicts a registration. */
+enum avaya_sip_exp_class {
+	AVAYA_SIP_EXP_REG,	/* registrar -> registered Contact, permanent */
+	AVAYA_SIP_EXP_MEDIA,	/* RTP/RTCP of an offer or answer */
+	AVAYA_SIP_EXP_MAX,
+};
+
 /*
  * A media flow admitted through a SIP pinhole gets the avaya-sip-rtp
- * helper, whose data is the Call-ID tag of its call: a BYE can then close
- * the flows of exactly that call.
+ * helper, whose data is the slot of its call in the signalling flow's book
+ * (unique per flow while the call lives): a BYE then closes the flows of
+ * exactly that call.
  */
 struct avaya_media_master {
-	__be16 tag;
+	__be16 tag;		/* the call's slot */
 	u8 tagged;
 };
 

@@ -253,6 +253,7 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_CALL_RELEASE_REPEATED] = "call_release_repeated",
 	[AVAYA_CTR_CALL_KEPT_FOR_H245] = "call_flows_kept_for_h245",
 	[AVAYA_CTR_GCF_REFUSED_NO_PREFIX] = "gcf_refused_no_prefix",
+	[AVAYA_CTR_SIP_BOOK_FULL] = "sip_call_book_full",
 };
 
 void avaya_count(const struct net *net, enum avaya_counter c)
@@ -1715,15 +1716,15 @@ static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 /* ---------------------------------------------------------------------- */
 
 static unsigned int sip_default_expires __read_mostly = 3600;
-module_param(sip_default_expires, uint, 0644);
+module_param_cb(sip_default_expires, &avaya_secs_ops, &sip_default_expires, 0644);
 MODULE_PARM_DESC(sip_default_expires, "Registration lifetime in seconds when the 2xx to REGISTER names none (default 3600)");
 
 static unsigned int sip_max_expires __read_mostly = 86400;
-module_param(sip_max_expires, uint, 0644);
+module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
 MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
 
 static unsigned int sip_media_timeout __read_mostly = 180;
-module_param(sip_media_timeout, uint, 0644);
+module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
 MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
 
 #define SIP_DEFAULT_PORT	5060
@@ -1755,11 +1756,9 @@ static struct avaya_sip_master *sip_master(const struct nf_conn *ct)
 }
 
 /* Seeded at load: a peer cannot make two Call-IDs collide offline. */
-static u32 sip_seed __read_mostly;
-
 static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
 {
-	return jhash(data + s->off, s->len, sip_seed);
+	return jhash(data + s->off, s->len, avaya_hash_seed);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1774,6 +1773,17 @@ static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
  */
 #define SIP_BOOK_FIRST	8
 #define SIP_BOOK_MAX	1024	/* calls per flow; then the oldest goes */
+/*
+ * System-wide bounds: a peer opening flows with INVITEs, or first packets
+ * that lose a confirmation race (their conntrack is freed without
+ * .destroy), cannot make the books grow without limit. Beyond them a flow
+ * gets no book: its pinholes only time out (sip_call_book_full).
+ */
+#define SIP_BOOKS_MAX		65536
+#define SIP_BOOK_CALLS_MAX	262144
+
+static atomic_t sip_books = ATOMIC_INIT(0);
+static atomic_t sip_book_calls = ATOMIC_INIT(0);
 
 struct sip_call {
 	u32 id;			/* sip_hash() of the Call-ID */
@@ -1789,6 +1799,7 @@ struct avaya_sip_book {
 	u16 cap;
 	u16 next_slot;
 	u32 reg_callid;		/* Call-ID hash of the pending REGISTER */
+	u8 reg_dir;		/* the direction it was sent in */
 	__be16 reg_port[AVAYA_SIP_MAX_CONTACT];	/* its own Contact ports */
 	struct sip_call *calls;	/* oldest first */
 	struct rcu_head rcu;
@@ -1804,10 +1815,12 @@ static void sip_book_free(struct avaya_sip_book *book)
 	kfree(book->calls);
 	book->calls = NULL;
 	book->n_calls = 0;
+	atomic_sub(book->cap, &sip_book_calls);
 	book->cap = 0;
 	book->n_reg_port = 0;
 	spin_unlock_bh(&book->lock);
 	kfree_rcu(book, rcu);
+	atomic_dec(&sip_books);
 }
 
 /*
@@ -1822,14 +1835,22 @@ static struct avaya_sip_book *sip_book(struct nf_conn *ct, bool create)
 
 	if (book || !create || READ_ONCE(avaya_unloading))
 		return book;
-	book = kzalloc(sizeof(*book), GFP_ATOMIC);
-	if (!book)
+	if (atomic_inc_return(&sip_books) > SIP_BOOKS_MAX) {
+		atomic_dec(&sip_books);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BOOK_FULL);
 		return NULL;
+	}
+	book = kzalloc(sizeof(*book), GFP_ATOMIC);
+	if (!book) {
+		atomic_dec(&sip_books);
+		return NULL;
+	}
 	spin_lock_init(&book->lock);
 	book->next_slot = 1;
 	old = cmpxchg(&sm->book, NULL, book);
 	if (old) {
 		kfree(book);
+		atomic_dec(&sip_books);
 		return old;
 	}
 	if (nf_ct_is_dying(ct)) {
@@ -1893,9 +1914,17 @@ static bool sip_book_room(const struct nf_conn *ct, struct avaya_sip_book *book)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_EVICTED);
 		return true;
 	}
-	calls = krealloc(book->calls, cap * sizeof(*calls), GFP_ATOMIC);
-	if (!calls)
+	if (atomic_add_return(cap - book->cap, &sip_book_calls) >
+	    SIP_BOOK_CALLS_MAX) {
+		atomic_sub(cap - book->cap, &sip_book_calls);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BOOK_FULL);
 		return false;
+	}
+	calls = krealloc(book->calls, cap * sizeof(*calls), GFP_ATOMIC);
+	if (!calls) {
+		atomic_sub(cap - book->cap, &sip_book_calls);
+		return false;
+	}
 	book->calls = calls;
 	book->cap = cap;
 	return true;
@@ -2008,30 +2037,32 @@ static void sip_set_timeout(struct nf_conntrack_expect *exp,
  */
 static int sip_expect_insert(struct nf_conn *ct, int side,
 			     struct nf_conntrack_expect *exp,
-			     struct nf_conntrack_expect *rtcp,
+			     struct nf_conntrack_expect **rtcp,
 			     unsigned long lifetime, bool keep_port, u16 *pub)
 {
 	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
 	int ret;
 
 	if (nat && nat->sip_expect && sip_side_natted(ct, side)) {
+		/* It may replace *rtcp (see struct avaya_nat_ops). */
 		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port);
 		if (!*pub)
 			return -EBUSY;
 	} else {
-		ret = nf_ct_expect_related(exp, 0);
-		if (!ret && rtcp) {
-			ret = nf_ct_expect_related(rtcp, 0);
-			if (ret)
-				nf_ct_unexpect_related(exp);
+		/* RTCP first: a failed RTP insert then withdraws only it. */
+		ret = rtcp && *rtcp ? nf_ct_expect_related(*rtcp, 0) : 0;
+		if (!ret) {
+			ret = nf_ct_expect_related(exp, 0);
+			if (ret && rtcp && *rtcp)
+				nf_ct_unexpect_related(*rtcp);
 		}
 		if (ret)
 			return ret;
 		*pub = ntohs(exp->tuple.dst.u.all);
 	}
 	sip_set_timeout(exp, lifetime);
-	if (rtcp)
-		sip_set_timeout(rtcp, lifetime);
+	if (rtcp && *rtcp)
+		sip_set_timeout(*rtcp, lifetime);
 	return 0;
 }
 
@@ -2177,7 +2208,7 @@ static __be16 sip_own_port(const struct nf_conn *ct, int side,
 }
 
 /* Book the REGISTER's Call-ID and the ports its own Contacts name. */
-static bool sip_book_register(struct nf_conn *ct, const u8 *data,
+static bool sip_book_register(struct nf_conn *ct, int dir, const u8 *data,
 			      const struct avaya_sip_msg *m,
 			      const __be16 *port, unsigned int n_port)
 {
@@ -2186,6 +2217,7 @@ static bool sip_book_register(struct nf_conn *ct, const u8 *data,
 	if (!sip_book_lock(book))
 		return false;
 	book->reg_callid = sip_hash(data, &m->call_id);
+	book->reg_dir = dir;
 	memcpy(book->reg_port, port, n_port * sizeof(*port));
 	book->n_reg_port = n_port;
 	spin_unlock_bh(&book->lock);
@@ -2227,7 +2259,8 @@ static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 	/* A third-party Contact would make us a door opener for it. */
 	if (foreign)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT);
-	if ((!own && !star) || !sip_book_register(ct, data, m, port, n_port)) {
+	if ((!own && !star) ||
+	    !sip_book_register(ct, dir, data, m, port, n_port)) {
 		sm->reg_state = AVAYA_SIP_REG_IDLE;
 		return;
 	}
@@ -2255,7 +2288,7 @@ static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
 	exp->flags = NF_CT_EXPECT_PERMANENT;
 	rcu_assign_pointer(exp->assign_helper, rcu_dereference(nfct_help(ct)->helper));
 	expires = min(expires, READ_ONCE(sip_max_expires));
-	lifetime = (unsigned long)(expires + SIP_REG_GRACE) * HZ;
+	lifetime = avaya_lifetime(expires, SIP_REG_GRACE);
 	/* The registrar already knows the public port: it must not move. */
 	ret = sip_expect_insert(ct, side, exp, NULL, lifetime, true, &pub);
 	nf_ct_expect_put(exp);
@@ -2265,10 +2298,11 @@ static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
 }
 
 /*
- * Whether the 2xx answers the pending REGISTER (its Call-ID); copies the
- * ports that REGISTER's own Contacts named.
+ * Whether the 2xx answers the pending REGISTER (its Call-ID, and sent by
+ * the other side than the REGISTER: the registrar cannot both register and
+ * answer); copies the ports that REGISTER's own Contacts named.
  */
-static bool sip_reg_answers(struct nf_conn *ct, const u8 *data,
+static bool sip_reg_answers(struct nf_conn *ct, int side, const u8 *data,
 			    const struct avaya_sip_msg *m, __be16 *port,
 			    unsigned int *n_port)
 {
@@ -2277,7 +2311,8 @@ static bool sip_reg_answers(struct nf_conn *ct, const u8 *data,
 
 	if (!sip_book_lock(book))
 		return false;
-	match = book->reg_callid == sip_hash(data, &m->call_id);
+	match = book->reg_dir == side &&
+		book->reg_callid == sip_hash(data, &m->call_id);
 	*n_port = book->n_reg_port;
 	memcpy(port, book->reg_port, *n_port * sizeof(*port));
 	spin_unlock_bh(&book->lock);
@@ -2302,7 +2337,7 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 	bool unreg = sm->reg_state == AVAYA_SIP_REG_UNREG_PENDING;
 
 	if (sm->reg_state == AVAYA_SIP_REG_IDLE || m->cseq != sm->reg_cseq ||
-	    !sip_reg_answers(ct, data, m, asked, &n_asked))
+	    !sip_reg_answers(ct, side, data, m, asked, &n_asked))
 		return NF_ACCEPT;
 	sm->reg_state = AVAYA_SIP_REG_IDLE;
 	for (i = 0; i < m->n_contact; i++) {
@@ -2390,7 +2425,7 @@ static int sip_expect_media(struct nf_conn *ct, int dir,
 	const union nf_inet_addr *src = &ct->tuplehash[!dir].tuple.src.u3;
 	struct nf_conntrack_expect *rtp, *rtcp = NULL;
 	u16 rtcp_port = sip_rtcp_port(md);
-	unsigned long lifetime = (unsigned long)READ_ONCE(sip_media_timeout) * HZ;
+	unsigned long lifetime = avaya_lifetime(READ_ONCE(sip_media_timeout), 0);
 	int ret = -ENOMEM;
 
 	if (!sip_media_room(ct, rtcp_port ? 2 : 1))
@@ -2399,7 +2434,7 @@ static int sip_expect_media(struct nf_conn *ct, int dir,
 	if (rtcp_port)
 		rtcp = sip_media_exp(ct, src, dst, rtcp_port, slot);
 	if (rtp && (rtcp || !rtcp_port))
-		ret = sip_expect_insert(ct, dir, rtp, rtcp, lifetime, false, pub);
+		ret = sip_expect_insert(ct, dir, rtp, &rtcp, lifetime, false, pub);
 	if (rtp)
 		nf_ct_expect_put(rtp);
 	if (rtcp)
@@ -3085,7 +3120,6 @@ static void avaya_helpers_setup(void)
 	static const u16 fam[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	int f;
 
-	sip_seed = get_random_u32();
 	for (f = 0; f < 2; f++) {
 		avaya_helper_setup(&avaya_helpers[AVAYA_H_RAS4 + f], fam[f],
 				   IPPROTO_UDP, HELPER_RAS, ras_port,

@@ -1155,21 +1155,17 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
  */
 static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 				struct nf_conntrack_expect *exp,
-				struct nf_conntrack_expect *rtcp, bool keep_port)
+				struct nf_conntrack_expect **rtcp, bool keep_port)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
-	struct nf_conntrack_expect *cur = rtcp;
-	u16 port;
+	struct nf_conntrack_expect *none = NULL;
 
 	sip_nat_prepare(exp, r, side);
-	if (rtcp) {
-		sip_nat_prepare(rtcp, r, side);
-		refcount_inc(&rtcp->use);
-	}
-	port = sip_nat_expect_pair(ct, side, exp, &cur, keep_port);
-	if (cur)
-		nf_ct_expect_put(cur);
-	return port;
+	if (!rtcp || !*rtcp)
+		rtcp = &none;
+	else
+		sip_nat_prepare(*rtcp, r, side);
+	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port);
 }
 
 /* END sip nat */

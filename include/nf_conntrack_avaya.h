@@ -103,6 +103,7 @@ enum avaya_counter {
 	AVAYA_CTR_CALL_RELEASE_REPEATED,
 	AVAYA_CTR_CALL_KEPT_FOR_H245,
 	AVAYA_CTR_GCF_REFUSED_NO_PREFIX,
+	AVAYA_CTR_SIP_BOOK_FULL,
 	AVAYA_CTR_MAX
 };
 
@@ -285,11 +286,14 @@ struct avaya_nat_ops {
 	 * Insert @exp (and @rtcp at the next port, may be NULL), whose tuple
 	 * names the private destination of the host that is the source in
 	 * direction @side, as the far side reaches it through NAT. Returns the
-	 * public port, or 0 when no port was free.
+	 * public port, or 0 when no port was free. An expectation it had to
+	 * withdraw cannot be inserted again: it may replace *@rtcp by a fresh
+	 * copy (putting the old one; *@rtcp is NULL when that failed). The
+	 * caller sets the timeout of, and puts, what *@rtcp holds afterwards.
 	 */
 	u16 (*sip_expect)(struct nf_conn *ct, enum ip_conntrack_dir side,
 			  struct nf_conntrack_expect *exp,
-			  struct nf_conntrack_expect *rtcp, bool keep_port);
+			  struct nf_conntrack_expect **rtcp, bool keep_port);
 	/*
 	 * TCP: sip_msg rewrote the segment's messages, @delta bytes longer in
 	 * all; record one sequence adjustment for the segment.

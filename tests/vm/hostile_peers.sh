@@ -16,6 +16,37 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
+# Shared by the parts.
+hostile_ctr() {	# NAME: the counter's value, 0 when it does not exist (yet)
+	local v
+
+	v=$(fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya)
+	echo "${v:-0}"
+}
+
+hostile_nexp() {	# PATTERN: how many expectations match
+	expect_lines | grep -c -- "$1"
+}
+
+hostile_reset() {
+	fw conntrack -F >/dev/null 2>&1
+	fw conntrack -F expect >/dev/null 2>&1
+	return 0
+}
+
+# hostile_batch CMDFILE: each line "MODULE ARGS..." runs MODULE.main(ARGS) of
+# tests/lib or tests/sip, all in one python (a start costs seconds under TCG).
+hostile_batch() {
+	python3 -c '
+import importlib, shlex, sys
+sys.path[:0] = [sys.argv[1] + "/tests/lib", sys.argv[1] + "/tests/sip"]
+for line in open(sys.argv[2]):
+    words = shlex.split(line)
+    if words:
+        importlib.import_module(words[0]).main(words[1:])
+' "$TOP" "$1"
+}
+
 HOSTILE_T0=$(date +%s)
 setup_topology
 hostile_dmesg0=$(dmesg | wc -l)

@@ -35,25 +35,8 @@ HH_PLAY="python3 $TOP/tests/lib/callplay.py"
 HH_RAS="python3 $TOP/tests/lib/h225ras.py"
 HH_PIDS=()
 
-hh_ctr() {	# NAME: the counter's value, 0 when it does not exist (yet)
-	local v
-
-	v=$(fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya)
-	echo "${v:-0}"
-}
-
-hh_nexp() {	# PATTERN: how many expectations match
-	expect_lines | grep -c -- "$1"
-}
-
 hh_hex() {
 	od -An -v -tx1 "$1" | tr -d ' \n'
-}
-
-hh_reset() {
-	fw conntrack -F >/dev/null 2>&1
-	fw conntrack -F expect >/dev/null 2>&1
-	return 0
 }
 
 hh_bg() {	# like lib.sh's bg, and remembered for this part's cleanup
@@ -104,7 +87,7 @@ table inet fw {
 }
 $nat
 EOF
-	hh_reset
+	hostile_reset
 }
 
 # hh_play NAME: start the player on $HH_W/NAME.json; $HH_PLAYER is its pid.
@@ -175,24 +158,11 @@ hh_ras() {
 	hh_send ph "$1" "$2" "$HH_W/$3" && hh_send "$ns" "$2" "$1" "$HH_W/$4"
 }
 
-# hh_batch CMDFILE: each line "MODULE ARGS..." runs MODULE.main(ARGS) of
-# tests/lib or tests/sip, all in one python (a start costs seconds under TCG).
-hh_batch() {
-	python3 -c '
-import importlib, shlex, sys
-sys.path[:0] = [sys.argv[1] + "/tests/lib", sys.argv[1] + "/tests/sip"]
-for line in open(sys.argv[2]):
-    words = shlex.split(line)
-    if words:
-        importlib.import_module(words[0]).main(words[1:])
-' "$TOP" "$1"
-}
-
 hh_build() {
 	local w=$HH_W
 
 	hh_build_cmds > "$w/build.cmds"
-	hh_batch "$w/build.cmds"
+	hostile_batch "$w/build.cmds"
 	printf '0300000708005a%.0s' $(seq 1 10000) > "$w/rlc10k.hex"
 	echo hostile-probe > "$w/junk"
 }
@@ -246,18 +216,18 @@ hh_case_a() {
 	   {"conn": "q931", "from": "server", "hex": "$(hh_hex "$w/conn_fw22")", "save": "$w/a.2"},
 	   {"mark": "$w/a.connected"}, {"wait": "$w/a.done"}]}
 JSON
-	before=$(hh_ctr call_refused_not_party)
+	before=$(hostile_ctr call_refused_not_party)
 	hh_play a
 	check "h323 a. Setup and Connect (h245Address 10.0.2.1:22) pass" hh_wait "$w/a.connected"
 	expect_lines | sed 's/^/   /'
-	check "h323 a. no expectation to tcp port 22" test "$(hh_nexp 'dport=22 ')" -eq 0
-	check "h323 a. call_refused_not_party counted ($before -> $(hh_ctr call_refused_not_party))" \
-		test "$(hh_ctr call_refused_not_party)" -gt "$before"
+	check "h323 a. no expectation to tcp port 22" test "$(hostile_nexp 'dport=22 ')" -eq 0
+	check "h323 a. call_refused_not_party counted ($before -> $(hostile_ctr call_refused_not_party))" \
+		test "$(hostile_ctr call_refused_not_party)" -gt "$before"
 	check_not "h323 a. peer 10.0.2.2:40022 -> firewall 10.0.2.1:22 is blocked" \
 		hh_tcp gk 10.0.2.2:40022 10.0.2.1:22
 	touch "$w/a.done"
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hh_case_bc() {
@@ -274,28 +244,28 @@ hh_case_bc() {
 	   {"conn": "q931", "from": "server", "hex": "$(hh_hex "$w/fac_ph161")"},
 	   {"mark": "$w/c.sent"}, {"wait": "$w/b.done"}]}
 JSON
-	before=$(hh_ctr call_refused_not_party)
+	before=$(hostile_ctr call_refused_not_party)
 	hh_play b
 	check "h323 b. Setup and Connect (h245Address 10.0.1.2:22) pass" hh_wait "$w/b.connected"
 	expect_lines | sed 's/^/   /'
-	check "h323 b. no expectation to tcp port 22" test "$(hh_nexp 'dport=22 ')" -eq 0
-	check "h323 b. call_refused_not_party counted ($before -> $(hh_ctr call_refused_not_party))" \
-		test "$(hh_ctr call_refused_not_party)" -gt "$before"
+	check "h323 b. no expectation to tcp port 22" test "$(hostile_nexp 'dport=22 ')" -eq 0
+	check "h323 b. call_refused_not_party counted ($before -> $(hostile_ctr call_refused_not_party))" \
+		test "$(hostile_ctr call_refused_not_party)" -gt "$before"
 	check_not "h323 b. peer 10.0.2.2:40023 -> phone 10.0.1.2:22 is blocked" \
 		hh_tcp gk 10.0.2.2:40023 10.0.1.2:22
-	before=$(hh_ctr call_refused_not_party)
+	before=$(hostile_ctr call_refused_not_party)
 	touch "$w/c.go"
 	check "h323 c. Facility (tunnelled OLCAck, media 10.0.1.2:161) passes" hh_wait "$w/c.sent"
 	expect_lines | sed 's/^/   /'
 	check "h323 c. no udp expectation to port 161/162" \
-		test "$(hh_nexp 'proto=17 .*dport=16[12] ')" -eq 0
-	check "h323 c. call_refused_not_party counted ($before -> $(hh_ctr call_refused_not_party))" \
-		test "$(hh_ctr call_refused_not_party)" -gt "$before"
+		test "$(hostile_nexp 'proto=17 .*dport=16[12] ')" -eq 0
+	check "h323 c. call_refused_not_party counted ($before -> $(hostile_ctr call_refused_not_party))" \
+		test "$(hostile_ctr call_refused_not_party)" -gt "$before"
 	check_not "h323 c. peer 10.0.2.2:40161 -> phone 10.0.1.2:161 does not arrive" \
 		hh_udp gk 10.0.2.2:40161 ph 10.0.1.2:161
 	touch "$w/b.done"
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hh_case_d() {
@@ -310,11 +280,11 @@ hh_case_d() {
 	   {"conn": "q931", "from": "client", "hex": "$(hh_hex "$w/setup")"},
 	   {"mark": "$w/d.after"}, {"wait": "$w/d.done"}]}
 JSON
-	before=$(hh_ctr q931_release_complete)
+	before=$(hostile_ctr q931_release_complete)
 	hh_play d
 	check "h323 d. the 70,000-octet train passes byte-identical" hh_wait "$w/d.flooded"
 	check "h323 d. the connection still carries a Setup afterwards" hh_wait "$w/d.after"
-	after=$(hh_ctr q931_release_complete)
+	after=$(hostile_ctr q931_release_complete)
 	check "h323 d. q931_release_complete grew by exactly 10000 ($before -> $after)" \
 		test "$after" -eq $((before + 10000))
 	check "h323 d. 'conntrack -L expect' still returns within 20 s" \
@@ -323,7 +293,7 @@ JSON
 		sh -c 'timeout 20 ip netns exec fw conntrack -L >/dev/null 2>&1'
 	touch "$w/d.done"
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hh_case_fi() {
@@ -353,15 +323,15 @@ JSON
 		hh_wait "$w/f.ready"
 	expect_lines | sed 's/^/   /'
 	check "h323 f. media pinholes peer -> phone:5010/5011 exist before" \
-		test "$(hh_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 .*dport=501[01] ')" -eq 2
-	before=$(hh_ctr h245_malformed)
+		test "$(hostile_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 .*dport=501[01] ')" -eq 2
+	before=$(hostile_ctr h245_malformed)
 	touch "$w/f.go"
 	check "h323 f. CloseLogicalChannel 04 00 ff ff 80 passes" hh_wait "$w/f.sent"
 	sleep 0.2
-	check "h323 f. h245_malformed counted ($before -> $(hh_ctr h245_malformed))" \
-		test "$(hh_ctr h245_malformed)" -gt "$before"
+	check "h323 f. h245_malformed counted ($before -> $(hostile_ctr h245_malformed))" \
+		test "$(hostile_ctr h245_malformed)" -gt "$before"
 	check "h323 f. the media pinholes to phone:5010/5011 still exist" \
-		test "$(hh_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 .*dport=501[01] ')" -eq 2
+		test "$(hostile_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 .*dport=501[01] ')" -eq 2
 
 	touch "$w/i.go"
 	check "h323 i. the Q.931 connection closes (FIN both ways)" hh_wait "$w/i.closed"
@@ -371,19 +341,19 @@ JSON
 		hh_wait "$w/i.media"
 	expect_lines | sed 's/^/   /'
 	check "h323 i. ... and open media peer -> phone:5020" \
-		test "$(hh_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 .*dport=5020 ')" -eq 1
+		test "$(hostile_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 .*dport=5020 ')" -eq 1
 	check "h323 i. media 10.0.2.2:7020 -> phone 10.0.1.2:5020 arrives" \
 		hh_udp gk 10.0.2.2:7020 ph 10.0.1.2:5020
 	touch "$w/i.end"
 	check "h323 i. endSession passes" hh_wait "$w/i.ended"
 	check "h323 i. ... and removes the media pinholes to phone:5020/5021" \
-		sh -c "[ -e '$w/i.ended' ] && [ $(hh_nexp 'dport=502[01] ') -eq 0 ]"
+		sh -c "[ -e '$w/i.ended' ] && [ $(hostile_nexp 'dport=502[01] ') -eq 0 ]"
 	check_not "h323 i. after endSession new media 10.0.2.2:7021 -> phone:5021 is blocked" \
 		hh_udp gk 10.0.2.2:7021 ph 10.0.1.2:5021
 	touch "$w/f.done"
 	cat "$w/f.log"
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hh_case_e() {
@@ -392,25 +362,25 @@ hh_case_e() {
 	echo "== h323 e. L2: RCF timeToLive = ff ff ff ff"
 	hh_ras 10.0.1.2:49310 10.0.2.2:1719 rrq40 rcf40
 	check "h323 e. (control) RRQ/RCF with TTL 3600 opens the reverse pinhole" \
-		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
+		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
 	hh_stop
-	hh_reset
-	before=$(hh_ctr ras_malformed)
+	hostile_reset
+	before=$(hostile_ctr ras_malformed)
 	hh_ras 10.0.1.2:49311 10.0.2.2:1719 rrq41 rcf41
 	expect_lines | sed 's/^/   /'
-	check "h323 e. ras_malformed counted ($before -> $(hh_ctr ras_malformed))" \
-		test "$(hh_ctr ras_malformed)" -gt "$before"
+	check "h323 e. ras_malformed counted ($before -> $(hostile_ctr ras_malformed))" \
+		test "$(hostile_ctr ras_malformed)" -gt "$before"
 	check "h323 e. no reverse pinhole to the phone's 1720" \
-		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
+		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hh_case_g() {
 	local w=$HH_W before
 
 	echo "== h323 g. L5: an RCF from the phone's side"
-	before=$(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) ))
+	before=$(( $(hostile_ctr refused_rcf_unmatched) + $(hostile_ctr ras_other) ))
 	# The gatekeeper starts the RAS flow (the helper is on gk -> phone:1719),
 	# then the phone sends an RRQ and a forged RCF naming a third host.
 	hh_send gk 10.0.2.2:1719 10.0.1.2:1719 "$w/junk"
@@ -419,19 +389,19 @@ hh_case_g() {
 	sleep 0.2
 	expect_lines | sed 's/^/   /'
 	check "h323 g. gatekeeper-initiated flow: the phone's RCF opens no pinhole to the phone" \
-		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
+		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
 	check "h323 g. refused_rcf_unmatched or ras_other counted" \
-		test $(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) )) -gt "$before"
-	hh_reset
-	before=$(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) ))
+		test $(( $(hostile_ctr refused_rcf_unmatched) + $(hostile_ctr ras_other) )) -gt "$before"
+	hostile_reset
+	before=$(( $(hostile_ctr refused_rcf_unmatched) + $(hostile_ctr ras_other) ))
 	hh_send ph 10.0.1.2:49320 10.0.2.2:1719 "$w/rrq52"
 	hh_send ph 10.0.1.2:49320 10.0.2.2:1719 "$w/rcf52"
 	sleep 0.2
 	check "h323 g. phone-initiated flow: the phone's own RCF opens no pinhole" \
-		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
+		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
 	check "h323 g. ... refused_rcf_unmatched or ras_other counted" \
-		test $(( $(hh_ctr refused_rcf_unmatched) + $(hh_ctr ras_other) )) -gt "$before"
-	hh_reset
+		test $(( $(hostile_ctr refused_rcf_unmatched) + $(hostile_ctr ras_other) )) -gt "$before"
+	hostile_reset
 }
 
 # hh_discover PHONE_PORT REPLY_PORT: a multicast GRQ from the phone, then
@@ -441,10 +411,10 @@ hh_case_g() {
 hh_discover() {
 	local before
 
-	before=$(hh_ctr gcf_pinhole_opened)
+	before=$(hostile_ctr gcf_pinhole_opened)
 	hh_send ph "10.0.1.2:$1" 224.0.1.41:1718 "$HH_W/grq$1" ",ip-multicast-ttl=4"
 	sleep 0.2
-	[ "$(hh_ctr gcf_pinhole_opened)" -gt "$before" ] || return 2
+	[ "$(hostile_ctr gcf_pinhole_opened)" -gt "$before" ] || return 2
 	hh_recv_start ph "10.0.1.2:$1" || return 2
 	hh_send gk "10.0.2.2:$2" "10.0.1.2:$1" "$HH_W/gcf"
 	hh_recv_done && return 0
@@ -467,22 +437,22 @@ hh_case_h() {
 		hh_gcf_blocked 49331 1718
 	check "h323 h. (control) GCF from 10.0.2.2:1719 reaches the phone" hh_discover 49332 1719
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hh_case_j() {
 	echo "== h323 j. L1: two gatekeepers assign the same endpointIdentifier 00000001"
 	hh_ras 10.0.1.2:49340 10.0.2.2:1719 rrq61 rcf61
 	check "h323 j. (control) phone 10.0.1.2 registered with gk 10.0.2.2" \
-		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
+		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
 	hh_ras 10.0.1.3:49341 10.0.3.2:1719 rrq62 rcf62
 	expect_lines | sed 's/^/   /'
 	check "h323 j. the reverse pinhole to 10.0.1.2:1720 still exists" \
-		test "$(hh_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
+		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
 	check "h323 j. the reverse pinhole to 10.0.1.3:1720 exists" \
-		test "$(hh_nexp 'dst=10.0.1.3 .*dport=1720 ')" -ge 1
+		test "$(hostile_nexp 'dst=10.0.1.3 .*dport=1720 ')" -ge 1
 	hh_stop
-	hh_reset
+	hostile_reset
 }
 
 hostile_h323() {
@@ -501,6 +471,6 @@ hostile_h323() {
 	echo "== h323 counters"
 	fw cat /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 	fw nft flush ruleset
-	hh_reset
+	hostile_reset
 	return 0
 }

@@ -27,23 +27,6 @@
 
 HS_PIDS=()
 
-hs_ctr() {	# NAME: the counter's value, 0 when it does not exist (yet)
-	local v
-
-	v=$(fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya)
-	echo "${v:-0}"
-}
-
-hs_nexp() {	# PATTERN: how many expectations match
-	expect_lines | grep -c -- "$1"
-}
-
-hs_reset() {
-	fw conntrack -F >/dev/null 2>&1
-	fw conntrack -F expect >/dev/null 2>&1
-	return 0
-}
-
 hs_stop() {
 	local p
 
@@ -51,19 +34,6 @@ hs_stop() {
 	for p in "${HS_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	HS_PIDS=()
 	return 0
-}
-
-# hs_batch CMDFILE: each line "MODULE ARGS..." runs MODULE.main(ARGS) of
-# tests/lib or tests/sip, all in one python (a start costs seconds under TCG).
-hs_batch() {
-	python3 -c '
-import importlib, shlex, sys
-sys.path[:0] = [sys.argv[1] + "/tests/lib", sys.argv[1] + "/tests/sip"]
-for line in open(sys.argv[2]):
-    words = shlex.split(line)
-    if words:
-        importlib.import_module(words[0]).main(words[1:])
-' "$TOP" "$1"
 }
 
 hs_ruleset() {
@@ -88,7 +58,7 @@ table inet fw {
 	}
 }
 EOF
-	hs_reset
+	hostile_reset
 }
 
 # hs_send NS SRC DST FILE: one datagram, nobody needs to listen.
@@ -158,7 +128,7 @@ hs_build() {
 		>> "$HS_W/build.cmds"
 	echo "sipmsg tag m8-call@avaya.test" >> "$HS_W/build.cmds"
 	echo "sipmsg tag $HS_COLLIDE" >> "$HS_W/build.cmds"
-	hs_batch "$HS_W/build.cmds" > "$HS_W/tags"
+	hostile_batch "$HS_W/build.cmds" > "$HS_W/tags"
 }
 
 hs_reg_pinhole() {	# PROTO PORT: registrar -> PBX:PORT, permanent
@@ -173,13 +143,13 @@ hs_case_k() {
 		10.0.1.2:5060 10.0.2.2:5060
 	check "sip k. (control) ... opens the registration pinhole udp 10.0.2.2 -> 10.0.1.2:5060" \
 		hs_reg_pinhole 17 5060
-	before=$(hs_ctr sip_refused_register_port)
+	before=$(hostile_ctr sip_refused_register_port)
 	check "sip k. REGISTER (Contact :5060) / rogue 200 (Contacts :161 and :5060) pass" \
 		hs_exchange k2 10.0.1.2:5060 10.0.2.2:5060
 	expect_lines | sed 's/^/   /'
-	check "sip k. no expectation to udp port 161" test "$(hs_nexp 'proto=17 .* dport=161 ')" -eq 0
-	check "sip k. sip_refused_register_port counted ($before -> $(hs_ctr sip_refused_register_port))" \
-		test "$(hs_ctr sip_refused_register_port)" -gt "$before"
+	check "sip k. no expectation to udp port 161" test "$(hostile_nexp 'proto=17 .* dport=161 ')" -eq 0
+	check "sip k. sip_refused_register_port counted ($before -> $(hostile_ctr sip_refused_register_port))" \
+		test "$(hostile_ctr sip_refused_register_port)" -gt "$before"
 	check "sip k. the udp 5060 registration pinhole still exists" hs_reg_pinhole 17 5060
 
 	bg ip netns exec ph socat TCP4-LISTEN:22,bind=10.0.1.2,reuseaddr,fork /dev/null
@@ -191,16 +161,16 @@ hs_case_k() {
 	   {"conn": "sip", "from": "server", "hex": "$(od -An -v -tx1 "$w/k3.ok" | tr -d ' \n')"},
 	   {"mark": "$w/k3.done"}, {"wait": "$w/k3.end"}]}
 JSON
-	before=$(hs_ctr sip_refused_register_port)
+	before=$(hostile_ctr sip_refused_register_port)
 	python3 "$TOP/tests/lib/callplay.py" "$w/k3.json" > "$w/k3.log" 2>&1 &
 	HS_PIDS+=($!)
 	local i
 	for i in $(seq 1 200); do [ -e "$w/k3.done" ] && break; sleep 0.1; done
 	check "sip k. REGISTER / rogue 200 (Contacts :22 and :5060) over tcp pass" test -e "$w/k3.done"
 	expect_lines | sed 's/^/   /'
-	check "sip k. no expectation to tcp port 22" test "$(hs_nexp 'proto=6 .* dport=22 ')" -eq 0
-	check "sip k. sip_refused_register_port counted for tcp ($before -> $(hs_ctr sip_refused_register_port))" \
-		test "$(hs_ctr sip_refused_register_port)" -gt "$before"
+	check "sip k. no expectation to tcp port 22" test "$(hostile_nexp 'proto=6 .* dport=22 ')" -eq 0
+	check "sip k. sip_refused_register_port counted for tcp ($before -> $(hostile_ctr sip_refused_register_port))" \
+		test "$(hostile_ctr sip_refused_register_port)" -gt "$before"
 	check "sip k. the tcp 5060 registration pinhole exists" hs_reg_pinhole 6 5060
 	check_not "sip k. registrar 10.0.2.2:40022 -> PBX 10.0.1.2:22 is blocked" \
 		ip netns exec gk timeout 5 socat -u /dev/null \
@@ -223,11 +193,11 @@ for i in range(80):
     s.sendto(open("%s/l.%d" % (sys.argv[1], i), "rb").read(), ("10.0.2.2", 5060))
 ' "$w"
 	sleep 0.3
-	echo "   media expectations now: $(hs_nexp 'proto=17 .*dport=[2][0-9]* ')," \
-		"sip_refused_too_many_media=$(hs_ctr sip_refused_too_many_media)"
+	echo "   media expectations now: $(hostile_nexp 'proto=17 .*dport=[2][0-9]* ')," \
+		"sip_refused_too_many_media=$(hostile_ctr sip_refused_too_many_media)"
 	check "sip l. the registration pinhole survives 80 INVITEs (160 media pinholes)" \
 		hs_reg_pinhole 17 5060
-	hs_reset
+	hostile_reset
 }
 
 hs_media_flow() {	# the call's RTP flow 10.0.2.2:8000 -> 10.0.1.2:7000 is tracked
@@ -251,14 +221,14 @@ hs_case_m() {
 	check "sip m. ... and RTP 10.0.2.2:8000 -> 10.0.1.2:7000 still passes" \
 		hs_udp gk 10.0.2.2:8000 ph 10.0.1.2:7000
 	check "sip m. ... and the RTCP pinhole to 10.0.1.2:7001 is still there" \
-		test "$(hs_nexp 'src=10.0.2.2 dst=10.0.1.2 .*dport=7001 ')" -eq 1
+		test "$(hostile_nexp 'src=10.0.2.2 dst=10.0.1.2 .*dport=7001 ')" -eq 1
 	hs_send gk 10.0.2.2:5060 10.0.1.2:5060 "$w/m.re3"
 	hs_send ph 10.0.1.2:5060 10.0.2.2:5060 "$w/m.488"
 	sleep 0.5
 	check "sip m. after re-INVITE/488 the media flow is still tracked" hs_media_flow
 	check "sip m. ... and RTP still passes" hs_udp gk 10.0.2.2:8000 ph 10.0.1.2:7000
 	# The same call again, from scratch, for the BYE of another call.
-	hs_reset
+	hostile_reset
 	hs_send ph 10.0.1.2:5060 10.0.2.2:5060 "$w/m.invite"
 	hs_send gk 10.0.2.2:5060 10.0.1.2:5060 "$w/m.ok"
 	check "sip m. (control) the call again: RTP passes" hs_udp gk 10.0.2.2:8000 ph 10.0.1.2:7000
@@ -268,17 +238,17 @@ hs_case_m() {
 	hs_send ph 10.0.1.2:5060 10.0.2.2:5060 "$w/m.bye_other"
 	sleep 0.5
 	check "sip m. a BYE for $HS_COLLIDE (same 16-bit tag) leaves the RTCP pinhole" \
-		test "$(hs_nexp 'src=10.0.2.2 dst=10.0.1.2 .*dport=7001 ')" -eq 1
+		test "$(hostile_nexp 'src=10.0.2.2 dst=10.0.1.2 .*dport=7001 ')" -eq 1
 	check "sip m. ... and the media flow" hs_media_flow
 	check "sip m. ... and RTP still passes" hs_udp gk 10.0.2.2:8000 ph 10.0.1.2:7000
-	hs_reset
+	hostile_reset
 }
 
 hs_case_n() {
 	local w=$HS_W before
 
 	echo "== sip n. L7: two Content-Length headers"
-	before=$(hs_ctr sip_malformed)
+	before=$(hostile_ctr sip_malformed)
 	rm -f "$w/n.rx.0"
 	ip netns exec gk timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2,reuseaddr \
 		"OPEN:$w/n.rx.0,creat" &
@@ -286,12 +256,12 @@ hs_case_n() {
 	wait_listen gk udp 5060
 	hs_send ph 10.0.1.2:5064 10.0.2.2:5060 "$w/n.invite"
 	wait "${HS_PIDS[-1]}"
-	check "sip n. sip_malformed counted ($before -> $(hs_ctr sip_malformed))" \
-		test "$(hs_ctr sip_malformed)" -gt "$before"
-	check "sip n. no media pinhole to 10.0.1.2:7100" test "$(hs_nexp 'dport=710[01] ')" -eq 0
+	check "sip n. sip_malformed counted ($before -> $(hostile_ctr sip_malformed))" \
+		test "$(hostile_ctr sip_malformed)" -gt "$before"
+	check "sip n. no media pinhole to 10.0.1.2:7100" test "$(hostile_nexp 'dport=710[01] ')" -eq 0
 	check "sip n. the INVITE is forwarded untouched (not strict)" cmp -s "$w/n.invite" "$w/n.rx.0"
 	hs_stop
-	hs_reset
+	hostile_reset
 }
 
 hs_case_o() {
@@ -301,8 +271,8 @@ hs_case_o() {
 	hs_send ph 10.0.1.2:5066 10.0.2.2:5060 "$w/o.invite"
 	sleep 0.2
 	expect_lines | sed 's/^/   /'
-	check "sip o. no expectation to udp port 0" test "$(hs_nexp ' dport=0 ')" -eq 0
-	hs_reset
+	check "sip o. no expectation to udp port 0" test "$(hostile_nexp ' dport=0 ')" -eq 0
+	hostile_reset
 }
 
 hostile_sip() {
@@ -323,7 +293,7 @@ hostile_sip() {
 	fw cat /proc/net/nf_conntrack_avaya | grep -E '^sip_' | grep -v ' 0$' | sed 's/^/   /'
 	hs_stop
 	fw nft flush ruleset
-	hs_reset
+	hostile_reset
 	return 0
 }
 

@@ -203,7 +203,7 @@ rc=$(cat "$job/rc")
 bad='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG'
 # Lockdep, RCU and debug-objects reports start with "WARNING:" or "BUG:"
 # already; these catch the ones that do not, and the detectors' own words.
-[ "$debug" = 1 ] && bad="$bad|KFENCE|possible circular locking|suspicious RCU usage|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list|soft lockup|blocked for more than|hung_task"
+[ "$debug" = 1 ] && bad="$bad|KFENCE|possible circular locking|suspicious RCU usage|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list|soft lockup|blocked for more than"
 if grep -Eq "$bad" "$job/dmesg.log" "$job/console.log"; then
 	echo "FAIL: vm-run: $kver: guest kernel log shows a warning or crash:"
 	grep -Eh -A 12 "$bad" "$job/dmesg.log" "$job/console.log" | head -n 60

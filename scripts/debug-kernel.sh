@@ -61,7 +61,7 @@ extract_source() {
 	[ -f "$tree/Makefile" ] && [ "$(cat "$tree/.avaya-source" 2>/dev/null)" = "$version" ] && return 0
 	tarball=$(ls /usr/src/$pkg.tar.* | head -n 1)
 	log "extracting $tarball"
-	rm -rf "$tree" "$dir/$pkg"
+	rm -rf "${tree:?}" "${dir:?}/$pkg"
 	tar -C "$dir" -xf "$tarball"
 	mv "$dir/$pkg" "$tree"
 	echo "$version" > "$tree/.avaya-source"

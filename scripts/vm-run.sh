@@ -155,7 +155,7 @@ trap cleanup EXIT
 # The debug lane: two vCPUs so that both directions of a connection can be
 # handled at once, and room for KASAN's shadow and slub_debug's red zones.
 if [ "$debug" = 1 ]; then
-	machine=(-accel tcg,thread=multi -smp 2 -m 3072)
+	machine=(-accel "tcg,thread=multi" -smp 2 -m 3072)
 	append="slub_debug=FZPU kmemleak=on"
 else
 	machine=(-smp 1 -m 1536)

@@ -3,6 +3,7 @@
 # make [KDIR=...]     build avaya_codec.ko, nf_conntrack_avaya.ko, nf_nat_avaya.ko
 # make install        modules_install into updates/avaya + depmod
 # make check          the whole test suite (installs what it needs; see README)
+# make check-debug    every VM scenario on a KASAN/lockdep/kmemleak kernel
 # make demo           the registration story, told by a VM
 # make style          checkpatch.pl --strict on our sources
 # make kunit          the KUnit suites on UML
@@ -54,6 +55,13 @@ bench:
 check:
 	scripts/check.sh
 
+# The debug-kernel lane: the kernel is built once into the cache (its cold
+# build does not fit in CI), then every tests/vm scenario runs on it.
+check-debug:
+	scripts/deps.sh
+	scripts/debug-kernel.sh
+	CHECK_ONLY="build vm" CHECK_KERNELS=debug scripts/check.sh
+
 demo:
 	scripts/demo.sh
 
@@ -68,4 +76,4 @@ dkms-install:
 	dkms build -m $(PACKAGE) -v $(VERSION) -k $(KVER)
 	dkms install -m $(PACKAGE) -v $(VERSION) -k $(KVER)
 
-.PHONY: all modules clean install style kunit unit bench check demo dkms-install
+.PHONY: all modules clean install style kunit unit bench check check-debug demo dkms-install

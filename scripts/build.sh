@@ -3,13 +3,21 @@
 #
 # build.sh KVER [make args...]: build our modules for Debian kernel KVER in
 # build/KVER/ (a copy of the sources: external-module builds write objects
-# next to the sources, and each kernel needs its own).
+# next to the sources, and each kernel needs its own). KVER may also be the
+# debug lane's kernel (6.12.N-avaya-debug, or just "debug"), built by
+# scripts/debug-kernel.sh in the cache.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=${1:?usage: build.sh KVER}
 shift
-kdir=/lib/modules/$kver/build
-[ -d "$kdir" ] || kdir=/usr/src/linux-headers-$kver
+[ "$kver" = debug ] && kver=$("$top/scripts/debug-kernel.sh" --kver)
+case $kver in
+*-avaya-debug)
+	kdir=$("$top/scripts/debug-kernel.sh" --dir)/root/lib/modules/$kver/build ;;
+*)
+	kdir=/lib/modules/$kver/build
+	[ -d "$kdir" ] || kdir=/usr/src/linux-headers-$kver ;;
+esac
 [ -d "$kdir" ] || { echo "build: no headers for $kver" >&2; exit 2; }
 out=$top/build/$kver
 mkdir -p "$out"

@@ -164,6 +164,10 @@ hh_build() {
 	hh_build_cmds > "$w/build.cmds"
 	hostile_batch "$w/build.cmds"
 	printf '0300000708005a%.0s' $(seq 1 10000) > "$w/rlc10k.hex"
+	# 200 x (Facility announcing the sender's own h245Address, then
+	# ReleaseComplete): a pinhole costs a peer nothing, so it must not
+	# buy a netns-wide walk of the flow-close worker.
+	printf "$(hh_hex "$w/fac_own")0300000708005a%.0s" $(seq 1 200) > "$w/pairs.hex"
 	echo hostile-probe > "$w/junk"
 }
 
@@ -184,6 +188,7 @@ hh_build_cmds() {
 	$HH_CALL olc --channel 3 --ctrl 10.0.2.2:7003 --raw -o "$w/olc3"
 	$HH_CALL olcack --channel 3 --media 10.0.1.2:5020 --ctrl 10.0.1.2:5021 --raw -o "$w/ack3"
 	$HH_CALL endsession --raw -o "$w/endsession"
+	$HH_CALL facility --cref 25 --h245 10.0.1.2:30000 --raw -o "$w/fac_own"
 	# RAS: e, g, h, j.
 	$HH_RAS rrq --seq 40 --csa 10.0.1.2:1720 --ras 10.0.1.2:49310 -o "$w/rrq40"
 	$HH_RAS rcf --seq 40 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id EPL2 -o "$w/rcf40"
@@ -194,7 +199,7 @@ hh_build_cmds() {
 	$HH_RAS rcf --seq 51 --csa 10.0.3.2:1720 --ttl 3600 --endpoint-id EPL5 -o "$w/rcf51"
 	$HH_RAS rrq --seq 52 --csa 10.0.1.2:1720 --ras 10.0.1.2:49320 -o "$w/rrq52"
 	$HH_RAS rcf --seq 52 --csa 10.0.3.2:1720 --ttl 3600 --endpoint-id EPL5 -o "$w/rcf52"
-	for p in 49330 49331 49332; do
+	for p in 49330 49331 49332 49333 49334; do
 		$HH_RAS grq --seq 1 --ras "10.0.1.2:$p" -o "$w/grq$p"
 	done
 	$HH_RAS gcf --seq 1 --ras 10.0.2.2:1719 -o "$w/gcf"
@@ -278,7 +283,9 @@ hh_case_d() {
 	   {"conn": "q931", "from": "client", "hex": "$(cat "$w/rlc10k.hex")"},
 	   {"mark": "$w/d.flooded"},
 	   {"conn": "q931", "from": "client", "hex": "$(hh_hex "$w/setup")"},
-	   {"mark": "$w/d.after"}, {"wait": "$w/d.done"}]}
+	   {"mark": "$w/d.after"}, {"wait": "$w/d.pairs"},
+	   {"conn": "q931", "from": "client", "hex": "$(cat "$w/pairs.hex")"},
+	   {"mark": "$w/d.paired"}, {"wait": "$w/d.done"}]}
 JSON
 	before=$(hostile_ctr q931_release_complete)
 	hh_play d
@@ -291,6 +298,17 @@ JSON
 		timeout 20 ip netns exec fw conntrack -L expect
 	check "h323 d. 'conntrack -L' still returns within 20 s" \
 		sh -c 'timeout 20 ip netns exec fw conntrack -L >/dev/null 2>&1'
+	before=$(hostile_ctr call_release_repeated)
+	local closed=$(hostile_ctr call_flow_closed) opened=$(hostile_ctr call_h245_pinhole_opened)
+	touch "$w/d.pairs"
+	check "h323 d2. 200 x (Facility with own h245Address, ReleaseComplete) pass" \
+		hh_wait "$w/d.paired"
+	check "h323 d2. ... each opened its pinhole ($opened -> $(hostile_ctr call_h245_pinhole_opened))" \
+		test "$(hostile_ctr call_h245_pinhole_opened)" -ge $((opened + 200))
+	check "h323 d2. ... and no release queued a flow close: call_release_repeated +200 ($before -> $(hostile_ctr call_release_repeated))" \
+		test "$(hostile_ctr call_release_repeated)" -ge $((before + 200))
+	check "h323 d2. ... call_flow_closed unchanged ($closed)" \
+		test "$(hostile_ctr call_flow_closed)" -eq "$closed"
 	touch "$w/d.done"
 	hh_stop
 	hostile_reset
@@ -436,6 +454,16 @@ hh_case_h() {
 	check "h323 h. GCF from 10.0.2.2:1718 does not reach the phone (the GRQ got out)" \
 		hh_gcf_blocked 49331 1718
 	check "h323 h. (control) GCF from 10.0.2.2:1719 reaches the phone" hh_discover 49332 1719
+	# gk_discovery_src narrows the GCF pinhole's source to a prefix.
+	local param=/sys/module/nf_conntrack_avaya/parameters/gk_discovery_src
+	echo 10.0.3.0/24 > "$param"
+	check "h323 h2. gk_discovery_src=10.0.3.0/24: GCF from 10.0.2.2:1719 is dropped" \
+		hh_gcf_blocked 49333 1719
+	echo 10.0.2.0/24 > "$param"
+	check "h323 h2. gk_discovery_src=10.0.2.0/24: GCF from 10.0.2.2:1719 reaches the phone" \
+		hh_discover 49334 1719
+	check_not "h323 h2. gk_discovery_src refuses a bad prefix" sh -c "echo 10.0.2.0/33 > $param"
+	echo > "$param"
 	hh_stop
 	hostile_reset
 }

@@ -100,6 +100,10 @@ hs_build_cmds() {
 	echo "$M ok $R --contact 10.0.1.2:161 --extra-contact 10.0.1.2:5060 --expires 600 --cseq 2 -o $w/k2.ok"
 	echo "$M register --src 10.0.1.2:40600 --dst 10.0.2.2:5060 --contact 10.0.1.2:5060 --expires 600 --cseq 3 --call-id m7-tcp@avaya.test -o $w/k3.req"
 	echo "$M ok --src 10.0.1.2:40600 --dst 10.0.2.2:5060 --contact 10.0.1.2:22 --extra-contact 10.0.1.2:5060 --expires 600 --cseq 3 --call-id m7-tcp@avaya.test -o $w/k3.ok"
+	# The registrar registers itself (Contact: its own :22), then answers
+	# that REGISTER naming the PBX at :22 (second review, finding 1).
+	echo "$M register --src 10.0.2.2:5060 --dst 10.0.1.2:5060 --contact 10.0.2.2:22 --expires 600 --cseq 7 --call-id self-reg@avaya.test -o $w/k4.req"
+	echo "$M ok --src 10.0.2.2:5060 --dst 10.0.1.2:5060 --contact 10.0.1.2:22 --expires 600 --cseq 7 --call-id self-reg@avaya.test -o $w/k4.ok"
 	for i in $(seq 0 79); do
 		echo "$M invite $R --call-id m9-$i@avaya.test --media 10.0.1.2:$((20000 + 2 * i)) -o $w/l.$i"
 	done
@@ -177,6 +181,16 @@ JSON
 		TCP4:10.0.1.2:22,bind=10.0.2.2:40022,reuseaddr,connect-timeout=1.5
 	touch "$w/k3.end"
 	hs_stop
+
+	# The 2xx must come from the other side than the REGISTER it answers.
+	check "sip k4. the registrar's own REGISTER (Contact 10.0.2.2:22) passes" \
+		hs_send gk 10.0.2.2:5060 10.0.1.2:5060 "$w/k4.req"
+	check "sip k4. ... and the registrar's 200 naming the PBX at :22 passes" \
+		hs_send gk 10.0.2.2:5060 10.0.1.2:5060 "$w/k4.ok"
+	sleep 0.2
+	expect_lines | sed 's/^/   /'
+	check "sip k4. no expectation to udp port 22" \
+		test "$(hostile_nexp 'proto=17 .* dport=22 ')" -eq 0
 }
 
 hs_case_l() {

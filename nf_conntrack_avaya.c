@@ -739,9 +739,9 @@ static int gk_discovery_parse(const char *val, struct gk_discovery_net *n)
 static int gk_discovery_set(const char *val, const struct kernel_param *kp)
 {
 	struct gk_discovery_net *n = NULL, *old;
-	char tmp[2];
 
-	if (strscpy(tmp, val, sizeof(tmp)) > 0 && tmp[0] != '\n') {
+	/* "" or a lone newline (what `echo >` writes) clears it. */
+	if (val[0] && val[0] != '\n') {
 		n = kzalloc(sizeof(*n), GFP_KERNEL);
 		if (!n)
 			return -ENOMEM;

@@ -575,6 +575,7 @@ static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_RRQ_REPLY_DIR);
 		return;
 	}
+	rm->rrq_keepalive = m->keep_alive;
 	/* A lightweight RRQ may omit the addresses: it renews what we have. */
 	if (m->keep_alive && !m->n_csa && rm->state == AVAYA_RAS_REGISTERED) {
 		rm->rrq_seq = m->seq;
@@ -655,10 +656,12 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 	/* The RAS flow itself must outlive the keepalive interval. */
 	avaya_ct_refresh(ct, skb, lifetime);
 	/*
-	 * The netns-wide walk runs only when the phone's identity is new to
-	 * this flow: keepalive RCFs, one per TTL per phone, do not pay for it.
+	 * The netns-wide walk runs for a full registration, which may follow
+	 * one from elsewhere; keepalive RCFs (one per TTL per phone) of an
+	 * unchanged identity do not pay for it.
 	 */
-	if (rm->epid_hash && (!refresh || rm->epid_hash != old_epid)) {
+	if (rm->epid_hash &&
+	    !(refresh && rm->rrq_keepalive && rm->epid_hash == old_epid)) {
 		sup.epid_hash = rm->epid_hash;
 		nf_ct_expect_iterate_net(nf_ct_net(ct), ras_superseded, &sup, 0, 0);
 		if (sup.removed)

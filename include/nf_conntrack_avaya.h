@@ -135,6 +135,7 @@ struct avaya_ras_master {
 	u16 rrq_seq;		/* requestSeqNum of the pending RRQ */
 	u32 epid_hash;		/* endpointIdentifier the RCF assigned */
 	u8 state;		/* enum avaya_ras_state */
+	u8 rrq_keepalive;	/* the pending RRQ is a lightweight keepAlive */
 	__be16 nat_port;	/* public csa port under SNAT, set by nf_nat_avaya */
 };
 

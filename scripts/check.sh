@@ -139,7 +139,9 @@ fi
 # VM scenarios: one guest per kernel at a time, the two kernels in parallel
 # (TCG uses one host core per guest). Scenarios that run with our modules
 # loaded share one boot (scripts/vm-batch.sh); those that ask for another
-# setup ("# avaya-vm: nomodules|noload") get a boot of their own.
+# setup ("# avaya-vm: nomodules|noload") or unload our modules themselves
+# ("# avaya-vm: ownboot": in a shared guest, the namespaces of the scenarios
+# before them may still be dismantled and hold the modules) get their own.
 vm_scenarios() {
 	local t name
 
@@ -154,7 +156,7 @@ vm_scenarios() {
 }
 
 own_boot() {	# SCENARIO: does it ask for a guest of its own?
-	head -n 10 "$1" | grep -qE '^# avaya-vm: *(nomodules|noload)'
+	head -n 10 "$1" | grep -qE '^# avaya-vm: *(nomodules|noload|ownboot)'
 }
 
 # split_batch KVER LOG SCENARIO...: one log and rc file per scenario.

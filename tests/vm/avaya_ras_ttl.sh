@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# avaya-vm: ownboot (it unloads our modules: a guest of its own)
 #
 # The reverse pinhole lives exactly as long as the registration, and the same
 # exchange through Linux's stock "RAS" helper, in the same run, for contrast.

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# avaya-vm: ownboot (it unloads our modules: a guest of its own)
 #
 # Unloading and reloading the modules with live pinholes and traffic.
 #

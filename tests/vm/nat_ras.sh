@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# avaya-vm: ownboot (it unloads our modules: a guest of its own)
 #
 # nf_nat_avaya: H.323 RAS for phones behind source NAT.
 #

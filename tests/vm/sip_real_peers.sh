@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# avaya-vm: ownboot (it unloads our modules: a guest of its own)
 #
 # avaya-sip with real peers: a baresip UA behind masquerade registers to a
 # kamailio registrar, a second baresip calls it through kamailio.

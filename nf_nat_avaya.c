@@ -264,12 +264,14 @@ static int nat_rrq_port(struct nf_conn *ct, const struct avaya_ras *m,
 	if (!csa)
 		return NF_ACCEPT;
 	/*
-	 * The plan walks the netns expectation table: once per phone and
-	 * signalling port. Repeated RRQs (a phone retrying before its RCF, or
-	 * an inside host flooding) reuse the port already chosen; a refused
-	 * pinhole clears it (avaya_nat_expect), so the next RRQ plans anew.
+	 * The plan walks the netns expectation table: once per registration
+	 * and signalling port. Repeated RRQs (a phone retrying before its
+	 * RCF, or an inside host flooding) reuse the port already chosen; a
+	 * refused pinhole clears it (avaya_nat_expect), and after URQ/RRJ
+	 * (idle) the next RRQ plans anew.
 	 */
-	if (rm->nat_port && ntohs(rm->csa_port) == csa->port)
+	if (rm->nat_port && rm->state != AVAYA_RAS_IDLE &&
+	    ntohs(rm->csa_port) == csa->port)
 		return NF_ACCEPT;
 	port = nat_choose_port(ct, priv, pub, csa->port, !rewrite);
 	rm->nat_port = htons(port);

@@ -17,6 +17,22 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 # Shared by the parts.
+HOSTILE_PIDS=()
+
+hostile_bg() {	# like lib.sh's bg, and remembered for the part's cleanup
+	bg "$@"
+	HOSTILE_PIDS+=("$BG")
+}
+
+hostile_stop() {	# the background processes of the running part
+	local p
+
+	for p in "${HOSTILE_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${HOSTILE_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	HOSTILE_PIDS=()
+	return 0
+}
+
 hostile_ctr() {	# NAME: the counter's value, 0 when it does not exist (yet)
 	local v
 

@@ -33,24 +33,9 @@
 HH_CALL="python3 $TOP/tests/lib/h323call.py"
 HH_PLAY="python3 $TOP/tests/lib/callplay.py"
 HH_RAS="python3 $TOP/tests/lib/h225ras.py"
-HH_PIDS=()
 
 hh_hex() {
 	od -An -v -tx1 "$1" | tr -d ' \n'
-}
-
-hh_bg() {	# like lib.sh's bg, and remembered for this part's cleanup
-	bg "$@"
-	HH_PIDS+=("$BG")
-}
-
-hh_stop() {
-	local p
-
-	for p in "${HH_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${HH_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	HH_PIDS=()
-	return 0
 }
 
 # hh_ruleset routed|masq
@@ -94,7 +79,7 @@ EOF
 hh_play() {
 	$HH_PLAY "$HH_W/$1.json" > "$HH_W/$1.log" 2>&1 &
 	HH_PLAYER=$!
-	HH_PIDS+=("$HH_PLAYER")
+	HOSTILE_PIDS+=("$HH_PLAYER")
 }
 
 # hh_wait FILE: the current player reached a mark (it exits on failure).
@@ -143,9 +128,9 @@ hh_tcp() {
 		"TCP4:$3,bind=$2,reuseaddr,connect-timeout=1.5" 2>/dev/null
 }
 
-# hh_listen NS IP:PORT: a TCP listener for hh_tcp, stopped by hh_stop.
+# hh_listen NS IP:PORT: a TCP listener for hh_tcp, stopped by hostile_stop.
 hh_listen() {
-	hh_bg ip netns exec "$1" socat "TCP4-LISTEN:${2##*:},bind=${2%:*},reuseaddr,fork" /dev/null
+	hostile_bg ip netns exec "$1" socat "TCP4-LISTEN:${2##*:},bind=${2%:*},reuseaddr,fork" /dev/null
 	wait_listen "$1" tcp "${2##*:}"
 }
 
@@ -231,7 +216,7 @@ JSON
 	check_not "h323 a. peer 10.0.2.2:40022 -> firewall 10.0.2.1:22 is blocked" \
 		hh_tcp gk 10.0.2.2:40022 10.0.2.1:22
 	touch "$w/a.done"
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -269,7 +254,7 @@ JSON
 	check_not "h323 c. peer 10.0.2.2:40161 -> phone 10.0.1.2:161 does not arrive" \
 		hh_udp gk 10.0.2.2:40161 ph 10.0.1.2:161
 	touch "$w/b.done"
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -310,7 +295,7 @@ JSON
 	check "h323 d2. ... call_flow_closed unchanged ($closed)" \
 		test "$(hostile_ctr call_flow_closed)" -eq "$closed"
 	touch "$w/d.done"
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -370,7 +355,7 @@ JSON
 		hh_udp gk 10.0.2.2:7021 ph 10.0.1.2:5021
 	touch "$w/f.done"
 	cat "$w/f.log"
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -381,7 +366,7 @@ hh_case_e() {
 	hh_ras 10.0.1.2:49310 10.0.2.2:1719 rrq40 rcf40
 	check "h323 e. (control) RRQ/RCF with TTL 3600 opens the reverse pinhole" \
 		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
-	hh_stop
+	hostile_stop
 	hostile_reset
 	before=$(hostile_ctr ras_malformed)
 	hh_ras 10.0.1.2:49311 10.0.2.2:1719 rrq41 rcf41
@@ -390,7 +375,7 @@ hh_case_e() {
 		test "$(hostile_ctr ras_malformed)" -gt "$before"
 	check "h323 e. no reverse pinhole to the phone's 1720" \
 		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -eq 0
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -447,7 +432,7 @@ hh_gcf_blocked() {	# PHONE_PORT REPLY_PORT: the GRQ went out, its GCF was droppe
 hh_case_h() {
 	echo "== h323 h. L6: the GCF pinhole admits the RAS port only"
 	fw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.ph0.rp_filter=0
-	hh_bg ip netns exec fw python3 "$TOP/tests/lib/mroute.py" 10.0.1.2 224.0.1.41 ph0 gk0
+	hostile_bg ip netns exec fw python3 "$TOP/tests/lib/mroute.py" 10.0.1.2 224.0.1.41 ph0 gk0
 	sleep 1
 	check "h323 h. GCF from 10.0.2.2:5000 does not reach the phone (the GRQ got out)" \
 		hh_gcf_blocked 49330 5000
@@ -464,7 +449,7 @@ hh_case_h() {
 		hh_discover 49334 1719
 	check_not "h323 h2. gk_discovery_src refuses a bad prefix" sh -c "echo 10.0.2.0/33 > $param"
 	echo > "$param"
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -479,7 +464,7 @@ hh_case_j() {
 		test "$(hostile_nexp 'dst=10.0.1.2 .*dport=1720 ')" -ge 1
 	check "h323 j. the reverse pinhole to 10.0.1.3:1720 exists" \
 		test "$(hostile_nexp 'dst=10.0.1.3 .*dport=1720 ')" -ge 1
-	hh_stop
+	hostile_stop
 	hostile_reset
 }
 

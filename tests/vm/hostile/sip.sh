@@ -25,17 +25,6 @@
 #     firewall namespace running the helper is deleted at once; the driver
 #     then checks the kernel log.
 
-HS_PIDS=()
-
-hs_stop() {
-	local p
-
-	for p in "${HS_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${HS_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	HS_PIDS=()
-	return 0
-}
-
 hs_ruleset() {
 	fw nft flush ruleset
 	fw nft -f - <<'EOF'
@@ -157,7 +146,7 @@ hs_case_k() {
 	check "sip k. the udp 5060 registration pinhole still exists" hs_reg_pinhole 17 5060
 
 	bg ip netns exec ph socat TCP4-LISTEN:22,bind=10.0.1.2,reuseaddr,fork /dev/null
-	HS_PIDS+=("$BG")
+	HOSTILE_PIDS+=("$BG")
 	wait_listen ph tcp 22
 	cat > "$w/k3.json" <<JSON
 {"conns": {"sip": {"client": ["ph", "10.0.1.2:40600"], "server": ["gk", "10.0.2.2:5060"]}},
@@ -167,7 +156,7 @@ hs_case_k() {
 JSON
 	before=$(hostile_ctr sip_refused_register_port)
 	python3 "$TOP/tests/lib/callplay.py" "$w/k3.json" > "$w/k3.log" 2>&1 &
-	HS_PIDS+=($!)
+	HOSTILE_PIDS+=($!)
 	local i
 	for i in $(seq 1 200); do [ -e "$w/k3.done" ] && break; sleep 0.1; done
 	check "sip k. REGISTER / rogue 200 (Contacts :22 and :5060) over tcp pass" test -e "$w/k3.done"
@@ -180,7 +169,7 @@ JSON
 		ip netns exec gk timeout 5 socat -u /dev/null \
 		TCP4:10.0.1.2:22,bind=10.0.2.2:40022,reuseaddr,connect-timeout=1.5
 	touch "$w/k3.end"
-	hs_stop
+	hostile_stop
 
 	# The 2xx must come from the other side than the REGISTER it answers.
 	check "sip k4. the registrar's own REGISTER (Contact 10.0.2.2:22) passes" \
@@ -266,15 +255,15 @@ hs_case_n() {
 	rm -f "$w/n.rx.0"
 	ip netns exec gk timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2,reuseaddr \
 		"OPEN:$w/n.rx.0,creat" &
-	HS_PIDS+=($!)
+	HOSTILE_PIDS+=($!)
 	wait_listen gk udp 5060
 	hs_send ph 10.0.1.2:5064 10.0.2.2:5060 "$w/n.invite"
-	wait "${HS_PIDS[-1]}"
+	wait "${HOSTILE_PIDS[-1]}"
 	check "sip n. sip_malformed counted ($before -> $(hostile_ctr sip_malformed))" \
 		test "$(hostile_ctr sip_malformed)" -gt "$before"
 	check "sip n. no media pinhole to 10.0.1.2:7100" test "$(hostile_nexp 'dport=710[01] ')" -eq 0
 	check "sip n. the INVITE is forwarded untouched (not strict)" cmp -s "$w/n.invite" "$w/n.rx.0"
-	hs_stop
+	hostile_stop
 	hostile_reset
 }
 
@@ -305,7 +294,7 @@ hostile_sip() {
 	done
 	echo "== sip counters"
 	fw cat /proc/net/nf_conntrack_avaya | grep -E '^sip_' | grep -v ' 0$' | sed 's/^/   /'
-	hs_stop
+	hostile_stop
 	fw nft flush ruleset
 	hostile_reset
 	return 0

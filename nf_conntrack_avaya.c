@@ -2594,7 +2594,6 @@ static int sip_one(struct sk_buff *skb, unsigned int protoff,
 	ret = sip_parse_one(data, avail, stream, m);
 	if (ret < 0)
 		return ret;
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
 	*used = ret;
 	*newlen = ret;
 	ret = sip_dispatch(skb, ct, ctinfo, data, m, media_port);
@@ -2619,6 +2618,7 @@ static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 		      false, &m, &used, &newlen);
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED, "SIP");
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
 	return ret;
 }
 
@@ -2911,6 +2911,9 @@ static int sip_tcp_messages(struct sk_buff *skb, unsigned int protoff,
 			return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED,
 					       "SIP");
 		}
+		/* A retransmission read again for NAT is no new message. */
+		if (!st->replay)
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
 		st->state = AVAYA_SIP_TCP_SYNC;
 		*delta += (int)newlen - (int)used;
 		off += newlen;

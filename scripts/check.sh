@@ -181,6 +181,14 @@ split_batch() {
 	done
 }
 
+# vm_limit KVER: seconds one scenario may take (vm-run.sh's own default).
+vm_limit() {
+	case $1 in
+	debug | *-avaya-debug) echo 2700 ;;
+	*) echo 900 ;;
+	esac
+}
+
 run_vm_series() {	# KVER
 	local k=$1 t name batch=()
 
@@ -194,7 +202,7 @@ run_vm_series() {	# KVER
 		fi
 	done
 	[ ${#batch[@]} -gt 0 ] || return 0
-	AVAYA_VM_TIMEOUT=$((900 * ${#batch[@]})) scripts/vm-run.sh "$k" \
+	AVAYA_VM_TIMEOUT=$(($(vm_limit "$k") * ${#batch[@]})) scripts/vm-run.sh "$k" \
 		scripts/vm-batch.sh "${batch[@]}" > "$logdir/vm_${k}_batch.log" 2>&1
 	split_batch "$k" "$logdir/vm_${k}_batch.log" "${batch[@]}"
 }

@@ -88,7 +88,7 @@ run_scenario() {
 		return 1
 	fi
 	cd "$TOP" || return 1
-	AVAYA_KVER=$KVER AVAYA_JOB=$job bash "$SCENARIO" "${ARGS[@]}"
+	AVAYA_KVER=$KVER AVAYA_JOB=$job AVAYA_TIME_SCALE=${TIME_SCALE:-1} bash "$SCENARIO" "${ARGS[@]}"
 }
 
 run_scenario > "$job/output.log" 2>&1

@@ -15,6 +15,7 @@
 #                       (autoload scenarios)
 #   AVAYA_VM_NOMODULES=1  do not install our modules at all (stock baseline)
 #   AVAYA_VM_TIMEOUT=s  wall-clock limit (default 900, 2700 on the debug kernel)
+#   AVAYA_TIME_SCALE=n  stretch the scenarios' waits n times (default 1, 5 on debug)
 #   AVAYA_VM_KEEP=dir   keep the job directory (console log, artefacts)
 #
 # A scenario may ask for the same in its first lines, so that `make check`
@@ -48,6 +49,9 @@ case $kver in
 	kernel=$(dirname "$modroot")/vmlinuz-$kver ;;
 esac
 timeout_s=${AVAYA_VM_TIMEOUT:-$((debug ? 2700 : 900))}
+# How much longer the scenarios' own waits may take (tests/vm/lib.sh): KASAN,
+# lockdep and slub_debug under TCG make the debug kernel several times slower.
+time_scale=${AVAYA_TIME_SCALE:-$((debug ? 5 : 1))}
 [ -r "$kernel" ] || { echo "vm-run: $kernel not installed" >&2; exit 2; }
 [ -f "$scenario" ] || { echo "vm-run: no scenario $scenario" >&2; exit 2; }
 # The guest sees the host root, but with its own tmpfs on /tmp and /run.
@@ -146,6 +150,7 @@ trap cleanup EXIT
 	printf 'NOLOAD=%q\n' "${AVAYA_VM_NOLOAD:-0}"
 	printf 'NOMODULES=%q\n' "${AVAYA_VM_NOMODULES:-0}"
 	printf 'DEBUG=%q\n' "$debug"
+	printf 'TIME_SCALE=%q\n' "$time_scale"
 	printf 'MODROOT=%q\n' "$modroot"
 	printf 'ARGS=('
 	for a in "$@"; do printf '%q ' "$a"; done

@@ -34,6 +34,9 @@ import socket
 import sys
 import time
 
+# Waits stretch by AVAYA_TIME_SCALE (set by vm-run.sh for the debug lane).
+TIME_SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
+
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -75,18 +78,18 @@ class Conn:
         if self.ends:
             return
         c = sock(self.spec['client'][0], self.spec['client'][1])
-        c.settimeout(2)
+        c.settimeout(2 * TIME_SCALE)
         try:
             c.connect(endpoint(self.spec.get('connect',
                                              self.spec['server'][1]))[1])
         except OSError as e:
             print(f'callplay: {self.name}: connect failed: {e}', flush=True)
             sys.exit(2)
-        self.listener.settimeout(2)
+        self.listener.settimeout(2 * TIME_SCALE)
         s, _ = self.listener.accept()
         for x in (c, s):
             x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            x.settimeout(3)
+            x.settimeout(3 * TIME_SCALE)
         self.ends = {'client': c, 'server': s}
         print(f'callplay: {self.name}: connected', flush=True)
 

@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+# Waits stretch by AVAYA_TIME_SCALE (set by vm-run.sh for the debug lane).
+TIME_SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
+
 GAP = 0.25      # seconds between pieces: each becomes its own segment
 
 
@@ -186,6 +189,7 @@ def main(argv):
     p.add_argument('--save')
     p.add_argument('--timeout', type=float, default=15)
     a = ap.parse_args(argv)
+    a.timeout *= TIME_SCALE
     return client(a) if a.cmd == 'client' else server(a)
 
 

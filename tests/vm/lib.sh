@@ -17,6 +17,20 @@ skipped=0
 ret=0
 PIDS=()
 
+# AVAYA_TIME_SCALE (vm-run.sh sets it; > 1 on the debug lane, whose KASAN
+# kernel runs several times slower under TCG): every wait a scenario takes,
+# here and in the python tools, stretches by it. Settling pauses too, through
+# this sleep(); a scenario that measures a lifetime against the clock uses
+# `command sleep` (or real_sleep) so that its arithmetic stays its own.
+TIME_SCALE=${AVAYA_TIME_SCALE:-1}
+export AVAYA_TIME_SCALE=$TIME_SCALE
+scaled() { awk -v t="$1" -v s="$TIME_SCALE" 'BEGIN { print t * s }'; }
+if [ "$TIME_SCALE" != 1 ]; then
+	sleep() { command sleep "$(scaled "$1")"; }
+	timeout() { local t=$1; shift; command timeout "$(scaled "$t")" "$@"; }
+fi
+real_sleep() { command sleep "$@"; }
+
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); ret=1; }
 skip() { echo "SKIP: $*"; skipped=$((skipped + 1)); }
@@ -117,8 +131,9 @@ wait_listen() {
 	return 1
 }
 
-# eventually CMD...: poll up to 5 s for CMD to succeed. For what the
-# flow-close worker does right after a packet (it runs in process context).
+# eventually CMD...: poll up to 5 s (times the scale, through sleep) for CMD
+# to succeed. For what the flow-close worker does right after a packet (it
+# runs in process context).
 eventually() {
 	local i
 

@@ -147,6 +147,7 @@ void avaya_stream_init(struct avaya_stream *st, enum avaya_stream_framing f,
 	st->framing = f;
 	st->max_hold = min_u32(max_hold, AVAYA_STREAM_MAX_HOLD);
 }
+
 AVAYA_EXPORT(avaya_stream_init);
 
 void avaya_stream_start(struct avaya_stream *st, u32 seq)
@@ -155,6 +156,7 @@ void avaya_stream_start(struct avaya_stream *st, u32 seq)
 	st->next = seq;
 	st->valid = 1;
 }
+
 AVAYA_EXPORT(avaya_stream_start);
 
 void avaya_stream_attach(struct avaya_stream *st,
@@ -166,18 +168,21 @@ void avaya_stream_attach(struct avaya_stream *st,
 	if (!st->mem.ahead)
 		st->mem.ahead_cap = 0;
 }
+
 AVAYA_EXPORT(avaya_stream_attach);
 
 bool avaya_stream_has_storage(const struct avaya_stream *st)
 {
 	return st->mem.held || st->mem.ahead;
 }
+
 AVAYA_EXPORT(avaya_stream_has_storage);
 
 u32 avaya_stream_held(const struct avaya_stream *st)
 {
 	return st->held + st->ahead_len;
 }
+
 AVAYA_EXPORT(avaya_stream_held);
 
 u32 avaya_stream_detach(struct avaya_stream *st, struct avaya_stream_mem *mem)
@@ -190,6 +195,7 @@ u32 avaya_stream_detach(struct avaya_stream *st, struct avaya_stream_mem *mem)
 	memset(&st->mem, 0, sizeof(st->mem));
 	return dropped;
 }
+
 AVAYA_EXPORT(avaya_stream_detach);
 
 u32 avaya_stream_reset(struct avaya_stream *st, struct avaya_stream_mem *mem)
@@ -199,6 +205,7 @@ u32 avaya_stream_reset(struct avaya_stream *st, struct avaya_stream_mem *mem)
 	avaya_stream_init(st, st->framing, st->max_hold);
 	return dropped;
 }
+
 AVAYA_EXPORT(avaya_stream_reset);
 
 u32 avaya_stream_expire(struct avaya_stream *st, u32 now, u32 max_age)
@@ -215,6 +222,7 @@ u32 avaya_stream_expire(struct avaya_stream *st, u32 now, u32 max_age)
 	}
 	return dropped;
 }
+
 AVAYA_EXPORT(avaya_stream_expire);
 
 const struct avaya_stream_log_ent *
@@ -230,6 +238,7 @@ avaya_stream_log_find(const struct avaya_stream *st, u32 seq)
 	}
 	return NULL;
 }
+
 AVAYA_EXPORT(avaya_stream_log_find);
 
 /*
@@ -314,11 +323,10 @@ static void cursor_gap(struct avaya_stream_cursor *c)
 		c->flags |= AVAYA_STREAM_F_LOST;
 	c->keep = 0;
 	c->skip = 0;
-	if (known_end(st, &end) && !seq_before(end, c->seq)) {
+	if (known_end(st, &end) && !seq_before(end, c->seq))
 		c->skip = end - c->seq;
-	} else {
+	else
 		c->desync = 1;
-	}
 }
 
 void avaya_stream_begin(struct avaya_stream *st,
@@ -351,6 +359,7 @@ void avaya_stream_begin(struct avaya_stream *st,
 	}
 	cursor_gap(c);
 }
+
 AVAYA_EXPORT(avaya_stream_begin);
 
 bool avaya_stream_ahead_begin(struct avaya_stream *st,
@@ -366,6 +375,7 @@ bool avaya_stream_ahead_begin(struct avaya_stream *st,
 		c->phase = PH_DONE;
 	return true;
 }
+
 AVAYA_EXPORT(avaya_stream_ahead_begin);
 
 /* The byte at stream position @pos in the segment as it is now. */
@@ -380,8 +390,9 @@ static s32 seg_off(const struct avaya_stream_cursor *c, u32 pos)
 	return (s32)(pos - c->seq) + c->shift;
 }
 
-static void yield(struct avaya_stream_cursor *c, struct avaya_stream_msg *m,
-		  const u8 *data, u32 seq, u32 len, u8 kind)
+static void msg_yield(struct avaya_stream_cursor *c,
+		      struct avaya_stream_msg *m, const u8 *data, u32 seq,
+		      u32 len, u8 kind)
 {
 	memset(m, 0, sizeof(*m));
 	m->data = data;
@@ -412,9 +423,9 @@ static bool next_old(struct avaya_stream_cursor *c, const u8 *data,
 			break;
 		from = seq_before(e->seq, c->seq) ? c->seq : e->seq;
 		to = seq_after(e->seq + e->len, c->end) ? c->end : e->seq + e->len;
-		yield(c, m, seg_at(c, data, from), e->seq, e->len,
-		      from == e->seq && to == e->seq + e->len ?
-		      AVAYA_STREAM_RETRANS : AVAYA_STREAM_OVERLAP);
+		msg_yield(c, m, seg_at(c, data, from), e->seq, e->len,
+			  from == e->seq && to == e->seq + e->len ?
+			  AVAYA_STREAM_RETRANS : AVAYA_STREAM_OVERLAP);
 		m->new_len = e->new_len;
 		m->seg_len = to - from;
 		m->in_place = 1;
@@ -498,7 +509,7 @@ static int next_held(struct avaya_stream_cursor *c, const u8 *data, u32 avail,
 	memcpy(buf + keep, seg_at(c, data, c->pos), n);
 	r = frame(st, buf, keep + n, &total);
 	if (r == FR_MSG && total > keep) {
-		yield(c, m, buf, c->pos - keep, total, AVAYA_STREAM_NEW);
+		msg_yield(c, m, buf, c->pos - keep, total, AVAYA_STREAM_NEW);
 		m->seg_len = total - keep;
 		c->flags |= AVAYA_STREAM_F_REASSEMBLED;
 		c->pos += total - keep;
@@ -534,7 +545,7 @@ static int next_fresh(struct avaya_stream_cursor *c, const u8 *data, u32 avail,
 		c->pos += total;
 		return 0;
 	case FR_MSG:
-		yield(c, m, p, c->pos, total, AVAYA_STREAM_NEW);
+		msg_yield(c, m, p, c->pos, total, AVAYA_STREAM_NEW);
 		m->seg_len = total;
 		/* Replayed ahead bytes left already: nothing to patch. */
 		m->in_place = !c->virt;
@@ -602,6 +613,7 @@ bool avaya_stream_next(struct avaya_stream_cursor *c, const u8 *data,
 	}
 	return false;
 }
+
 AVAYA_EXPORT(avaya_stream_next);
 
 bool avaya_stream_rewrote(struct avaya_stream_cursor *c, u32 new_len)
@@ -614,6 +626,7 @@ bool avaya_stream_rewrote(struct avaya_stream_cursor *c, u32 new_len)
 	c->last_len = new_len;
 	return true;
 }
+
 AVAYA_EXPORT(avaya_stream_rewrote);
 
 /* Append the segment's messages to the log, the oldest falling out. */
@@ -712,4 +725,5 @@ u32 avaya_stream_commit(struct avaya_stream_cursor *c, const u8 *data,
 		st->ahead_len = 0;
 	return res;
 }
+
 AVAYA_EXPORT(avaya_stream_commit);

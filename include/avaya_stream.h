@@ -67,14 +67,16 @@ enum avaya_stream_kind {
 #define AVAYA_STREAM_MAX_HOLD	65535
 
 /*
- * A message read before: where it was and how long it left. @new_len
- * differs from @len when NAT changed its length (the sequence adjustment
- * recorded for it).
+ * A message read before: where it was and how it left. @new_len differs
+ * from @len when NAT changed its length (the sequence adjustment recorded
+ * for it); @rewritten says NAT patched it at all (H.323 rewrites keep the
+ * length). A message reassembled from held bytes left as it was.
  */
 struct avaya_stream_log_ent {
 	u32 seq;
 	u32 len;
 	u32 new_len;
+	u8 rewritten;
 };
 
 /*
@@ -121,6 +123,7 @@ struct avaya_stream_msg {
 	u8 kind;		/* enum avaya_stream_kind */
 	u8 in_place;		/* data points into the segment (NAT may patch) */
 	u8 logged;		/* RETRANS/OVERLAP: new_len comes from the log */
+	u8 rewritten;		/* RETRANS/OVERLAP: NAT patched the first copy */
 };
 
 /*
@@ -218,8 +221,9 @@ bool avaya_stream_next(struct avaya_stream_cursor *c, const u8 *data,
 
 /*
  * NAT rewrote the last yielded message (in place) to @new_len bytes: the
- * messages after it moved in the segment, and a NEW one is logged with its
- * new length. Returns false (and changes nothing) for one not in place.
+ * messages after it moved in the segment, and a NEW one is logged as
+ * rewritten, with its new length. Call it for length-preserving rewrites
+ * too. Returns false (and changes nothing) for one not in place.
  */
 bool avaya_stream_rewrote(struct avaya_stream_cursor *c, u32 new_len);
 

@@ -430,6 +430,7 @@ static bool next_old(struct avaya_stream_cursor *c, const u8 *data,
 		m->seg_len = to - from;
 		m->in_place = 1;
 		m->logged = 1;
+		m->rewritten = e->rewritten;
 		c->last_in_place = m->kind == AVAYA_STREAM_RETRANS;
 		return true;
 	}
@@ -449,6 +450,7 @@ static void log_new(struct avaya_stream_cursor *c, u32 seq, u32 len)
 	e->seq = seq;
 	e->len = len;
 	e->new_len = len;
+	e->rewritten = 0;
 	c->last_new = 1;
 }
 
@@ -621,8 +623,10 @@ bool avaya_stream_rewrote(struct avaya_stream_cursor *c, u32 new_len)
 	if (!c->last_in_place || c->virt)
 		return false;
 	c->shift += (s32)(new_len - c->last_len);
-	if (c->last_new)
+	if (c->last_new) {
 		c->new_log[c->new_n - 1].new_len = new_len;
+		c->new_log[c->new_n - 1].rewritten = 1;
+	}
 	c->last_len = new_len;
 	return true;
 }

@@ -22,6 +22,7 @@ struct got {
 	u32 seg_len;
 	u8 kind;
 	u8 in_place;
+	u8 rewritten;
 };
 
 /* A stream, its storage, and what the last segments yielded. */
@@ -112,6 +113,7 @@ static void record(struct harness *h, const struct avaya_stream_msg *m)
 	g->seg_len = m->seg_len;
 	g->kind = m->kind;
 	g->in_place = m->in_place;
+	g->rewritten = m->rewritten;
 	KUNIT_EXPECT_EQ(h->test, m->stream_off, g->off);
 	/* New messages are exactly the stream's bytes. */
 	if (m->kind == AVAYA_STREAM_NEW)
@@ -273,6 +275,9 @@ static void reorder(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, h->n, 2u);
 	KUNIT_EXPECT_EQ(test, h->got[0].kind, AVAYA_STREAM_OVERLAP);
 	expect_got(h, 1, c, h->stream_len - c, AVAYA_STREAM_RETRANS);
+	/* Neither could be patched the first time: leave them as they were. */
+	KUNIT_EXPECT_FALSE(test, h->got[0].rewritten);
+	KUNIT_EXPECT_FALSE(test, h->got[1].rewritten);
 }
 
 /* The same segment twice: its messages are retransmissions the second time. */
@@ -568,6 +573,7 @@ static void rewrite_log(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, h->n, 2u);
 	expect_got(h, 0, a, alen, AVAYA_STREAM_RETRANS);
 	KUNIT_EXPECT_EQ(test, h->got[0].new_len, alen + 13);
+	KUNIT_EXPECT_TRUE(test, h->got[0].rewritten);
 }
 
 /* The log keeps the last AVAYA_STREAM_LOG_LEN messages. */

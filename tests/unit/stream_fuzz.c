@@ -27,6 +27,7 @@ struct msg_ref {
 	u32 off;	/* in the stream */
 	u32 len;
 	u32 new_len;	/* as rewritten, when first committed */
+	int rewritten;
 	int seen;
 };
 
@@ -157,7 +158,7 @@ static void check_new(u32 off, const u8 *data, u32 len)
 }
 
 /* A NEW message that the verdict accepted: once, and in order. */
-static void accept_new(struct ctx *x, u32 off, u32 new_len)
+static void accept_new(struct ctx *x, u32 off, u32 new_len, int rewritten)
 {
 	struct msg_ref *r = msg_at(off);
 
@@ -171,10 +172,12 @@ static void accept_new(struct ctx *x, u32 off, u32 new_len)
 		x->next_msg++;
 	r->seen = 1;
 	r->new_len = new_len;
+	r->rewritten = rewritten;
 }
 
 struct pending {
 	u32 off, new_len;
+	int rewritten;
 };
 
 static struct pending pend[STREAM_MAX / 4];
@@ -207,7 +210,8 @@ static void send_seg(struct ctx *x, u32 off, u32 len, bool commit)
 
 			CHECK(r && r->seen, "old message at %u never delivered", moff);
 			if (r && r->seen)
-				CHECK(m.new_len == r->new_len && m.len == r->len,
+				CHECK(m.new_len == r->new_len && m.len == r->len &&
+				      m.rewritten == r->rewritten,
 				      "old message at %u: lens %u/%u want %u/%u", moff,
 				      m.len, m.new_len, r->len, r->new_len);
 			CHECK(m.seg_off + (s32)m.len > 0 && m.seg_len <= m.len,
@@ -217,6 +221,7 @@ static void send_seg(struct ctx *x, u32 off, u32 len, bool commit)
 		check_new(moff, m.data, m.len);
 		pend[n_pend].off = moff;
 		pend[n_pend].new_len = m.len;
+		pend[n_pend].rewritten = 0;
 		if (m.in_place) {
 			CHECK(m.data == seg + m.seg_off && m.seg_len == m.len,
 			      "in-place message not at its offset");
@@ -239,6 +244,7 @@ static void send_seg(struct ctx *x, u32 off, u32 len, bool commit)
 			seglen = seglen - m.len + nl;
 			CHECK(avaya_stream_rewrote(&c, nl), "rewrote refused");
 			pend[n_pend].new_len = nl;
+			pend[n_pend].rewritten = 1;
 		}
 		n_pend++;
 	}
@@ -255,7 +261,8 @@ static void send_seg(struct ctx *x, u32 off, u32 len, bool commit)
 
 		CHECK(!x->exact || !res, "commit lost bytes: %#x", res);
 		for (i = 0; i < n_pend; i++)
-			accept_new(x, pend[i].off, pend[i].new_len);
+			accept_new(x, pend[i].off, pend[i].new_len,
+				   pend[i].rewritten);
 		/* Kept ahead bytes that now follow: read them, they left. */
 		while (avaya_stream_ahead_begin(&x->st, &c, x->now)) {
 			n_pend = 0;
@@ -265,11 +272,13 @@ static void send_seg(struct ctx *x, u32 off, u32 len, bool commit)
 				check_new(m.seq - x->isn, m.data, m.len);
 				pend[n_pend].off = m.seq - x->isn;
 				pend[n_pend].new_len = m.len;
+				pend[n_pend].rewritten = 0;
 				n_pend++;
 			}
 			avaya_stream_commit(&c, NULL, 0);
 			for (i = 0; i < n_pend; i++)
-				accept_new(x, pend[i].off, pend[i].new_len);
+				accept_new(x, pend[i].off, pend[i].new_len,
+					   pend[i].rewritten);
 		}
 	}
 	CHECK(avaya_stream_held(&x->st) <= MAX_HOLD + AHEAD_CAP, "held bytes");

@@ -136,6 +136,7 @@ static void count_flags(u32 flags)
 struct ctx {
 	struct avaya_stream st;
 	struct avaya_stream_mem mem;
+	struct avaya_stream_mem spare;	/* storage taken back, not lent */
 	u32 isn;
 	u32 now;
 	bool exact;		/* every message must come out */
@@ -307,6 +308,8 @@ static void ctx_free(struct ctx *x)
 	CHECK(avaya_stream_held(&x->st) == 0, "held after reset");
 	free(mem.held);
 	free(mem.ahead);
+	free(x->spare.held);
+	free(x->spare.ahead);
 }
 
 /* Cut the stream into segments and send them, swapped, duplicated, dropped. */
@@ -445,6 +448,22 @@ static void run_garbage(enum avaya_stream_framing f, unsigned int rounds)
 			}
 			if (rnd(16) == 0)
 				avaya_stream_expire(&x.st, s, 3);
+			if (rnd(32) == 0) {
+				/* the glue takes the storage back, lends it again */
+				struct avaya_stream_mem mem;
+				u32 had = avaya_stream_held(&x.st);
+
+				CHECK(avaya_stream_detach(&x.st, &mem) == had,
+				      "detach count");
+				CHECK(!avaya_stream_held(&x.st), "held after detach");
+				if (rnd(2) || x.spare.held || !mem.held)
+					avaya_stream_attach(&x.st, &mem);
+				else
+					x.spare = mem;
+			} else if (x.spare.held && rnd(8) == 0) {
+				avaya_stream_attach(&x.st, &x.spare);
+				memset(&x.spare, 0, sizeof(x.spare));
+			}
 			CHECK(avaya_stream_held(&x.st) <= MAX_HOLD + AHEAD_CAP,
 			      "held bytes");
 			free(seg);

@@ -47,7 +47,7 @@ struct avaya_taddr {
 struct h225_ext {
 	u32 n;		/* additions in the encoding */
 	u32 next;	/* next addition index to look at */
-	u64 present;	/* bit i set: addition i (i < 64) is present */
+	u64 present;	/* bit 63 - i set: addition i (i < 64) present, not yet visited */
 	u32 beyond;	/* present additions with index >= 64 */
 };
 

@@ -46,31 +46,57 @@ static inline size_t per_bits_left(const struct avaya_per *r)
 	return r->err ? 0 : r->len * 8 - r->pos;
 }
 
-/* Read @n (0..32) bits, most significant first, up to a byte per step. */
-static inline u32 per_bits(struct avaya_per *r, unsigned int n)
+/*
+ * Up to 8 octets from @p, most significant first, zero-filled past @avail:
+ * one unaligned word load where the buffer allows it, bytes at its end.
+ */
+static __always_inline u64 per_load_be64(const u8 *p, size_t avail)
 {
-	u32 v = 0;
+	u64 w = 0;
+	unsigned int i;
 
-	if (r->err || n > 32 || per_bits_left(r) < n)
-		return per_fail(r);
-	while (n) {
-		unsigned int avail = 8 - (r->pos & 7);
-		unsigned int take = n < avail ? n : avail;
-		u8 byte = r->buf[r->pos >> 3];
-
-		v = (v << take) | ((byte >> (avail - take)) & ((1U << take) - 1));
-		r->pos += take;
-		n -= take;
+	if (likely(avail >= 8)) {
+		memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		return w;
 	}
-	return v;
+	for (i = 0; i < avail; i++)
+		w |= (u64)p[i] << (56 - 8 * i);
+	return w;
 }
 
-static inline bool per_bit(struct avaya_per *r)
+/*
+ * Read @n (0..32) bits, most significant first. At most 7 + 32 bits span
+ * the octets at the read position: one 64-bit load holds them all.
+ */
+static __always_inline u32 per_bits(struct avaya_per *r, unsigned int n)
 {
-	return per_bits(r, 1);
+	size_t pos = r->pos;
+	size_t byte = pos >> 3;
+	u64 w;
+
+	if (unlikely(r->err || n > 32 || r->len * 8 - pos < n))
+		return per_fail(r);
+	if (!n)
+		return 0;
+	w = per_load_be64(r->buf + byte, r->len - byte);
+	r->pos = pos + n;
+	return (w << (pos & 7)) >> (64 - n);
 }
 
-static inline void per_align(struct avaya_per *r)
+static __always_inline bool per_bit(struct avaya_per *r)
+{
+	size_t pos = r->pos;
+
+	if (unlikely(r->err || r->len * 8 == pos))
+		return per_fail(r);
+	r->pos = pos + 1;
+	return (r->buf[pos >> 3] >> (7 - (pos & 7))) & 1;
+}
+
+static __always_inline void per_align(struct avaya_per *r)
 {
 	size_t aligned = (r->pos + 7) & ~(size_t)7;
 
@@ -103,7 +129,7 @@ static inline void per_skip_bits(struct avaya_per *r, size_t n)
 }
 
 /* Aligned octets: align, check that @n octets remain, return their offset. */
-static inline size_t per_take_octets(struct avaya_per *r, size_t n)
+static __always_inline size_t per_take_octets(struct avaya_per *r, size_t n)
 {
 	size_t off;
 
@@ -115,27 +141,23 @@ static inline size_t per_take_octets(struct avaya_per *r, size_t n)
 	return off;
 }
 
-static inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
+/* @n (0..4) aligned octets as a big-endian number. */
+static __always_inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
 {
 	size_t off;
-	u32 v = 0;
 
 	if (n > 4)
 		return per_fail(r);
 	off = per_take_octets(r, n);
-	while (!r->err && n--)
-		v = (v << 8) | r->buf[off++];
-	return r->err ? 0 : v;
+	if (r->err || !n)
+		return 0;
+	return per_load_be64(r->buf + off, r->len - off) >> (64 - 8 * n);
 }
 
 /* Number of bits needed to hold 0..@range-1. */
-static inline unsigned int per_width(u32 range)
+static __always_inline unsigned int per_width(u32 range)
 {
-	unsigned int w = 0;
-
-	while (w < 32 && ((u64)1 << w) < range)
-		w++;
-	return w;
+	return range <= 1 ? 0 : 32 - __builtin_clz(range - 1);
 }
 
 /* Octets needed to hold 0..@max, at least one. */
@@ -154,7 +176,7 @@ static inline unsigned int per_octets_for(u32 max)
  * @ub is an error: truncating or wrapping it would read a different number
  * than the one the peer's decoder sees (a channel 65536 became 0).
  */
-static inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
+static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 {
 	u64 range = (u64)ub - lb + 1;
 	unsigned int octets;
@@ -183,7 +205,7 @@ static inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 }
 
 /* X.691 10.9.3.5-7: unconstrained length determinant (no fragments). */
-static inline u32 per_length(struct avaya_per *r)
+static __always_inline u32 per_length(struct avaya_per *r)
 {
 	u32 first = per_octets_be(r, 1);
 

@@ -40,25 +40,27 @@ u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
 AVAYA_EXPORT(h225_choice);
 
 /*
- * Read the presence bitmap of a SEQUENCE's extension additions. We keep the
- * first 64 bits, which is more than any H.225.0 type defines, and only count
- * the rest so that h225_ext_next() can still skip them.
+ * Read the presence bitmap of a SEQUENCE's extension additions, up to 32
+ * bits a read. We keep the first 64 bits, which is more than any H.225.0
+ * type defines, most significant first (addition i is bit 63 - i), and only
+ * count the present ones past them so that h225_ext_next() can still skip
+ * them.
  */
 void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
 {
-	u32 i;
+	u32 i, take, bits;
 
 	x->n = per_ext_count(r);
 	x->next = 0;
 	x->present = 0;
 	x->beyond = 0;
-	for (i = 0; i < x->n && !per_failed(r); i++) {
-		if (!per_bit(r))
-			continue;
+	for (i = 0; i < x->n && !per_failed(r); i += take) {
+		take = min_t(u32, x->n - i, 32);
+		bits = per_bits(r, take);
 		if (i < 64)
-			x->present |= (u64)1 << i;
+			x->present |= (u64)bits << (64 - i - take);
 		else
-			x->beyond++;
+			x->beyond += hweight32(bits);
 	}
 }
 
@@ -66,16 +68,17 @@ AVAYA_EXPORT(h225_ext_begin);
 
 /*
  * Step to the next present extension addition: its index in @idx and its
- * contents in @sub. Returns false when there are no more (or on error).
+ * contents in @sub. Absent additions cost nothing: the next present one is
+ * the highest bit left. Returns false when there are no more (or on error).
  */
 bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		   unsigned int *idx, struct avaya_per *sub)
 {
-	while (x->next < x->n && x->next < 64 && !per_failed(r)) {
-		u32 i = x->next++;
+	if (x->present && !per_failed(r)) {
+		u32 i = __builtin_clzll(x->present);
 
-		if (!(x->present & ((u64)1 << i)))
-			continue;
+		x->present &= ~((u64)1 << (63 - i));
+		x->next = i + 1;
 		per_open_type(r, sub);
 		if (per_failed(r))
 			return false;
@@ -86,6 +89,7 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		x->beyond--;
 		per_skip_open_type(r);
 	}
+	x->present = 0;
 	x->next = x->n;
 	return false;
 }

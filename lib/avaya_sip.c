@@ -58,31 +58,59 @@ static bool is_lws(int ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-static bool is_alnum(int ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-	       (ch >= 'A' && ch <= 'Z');
-}
-
 static bool is_digit(int ch)
 {
 	return ch >= '0' && ch <= '9';
 }
 
 /*
- * RFC 3261 token characters: alphanumerics and -.!%*_+`'~, one bit per
- * byte value, so a token byte costs one load instead of a search.
+ * Character classes, one byte per byte value: a scan over a class is one
+ * load and one test per byte. Tokens are RFC 3261's (alphanumerics and
+ * -.!%*_+`'~); host names take alphanumerics and -._, IPv6 references
+ * alphanumerics and :.; a value outside <> or quotes ends at LWS, ';' or ','.
  */
-static const u32 sip_token_bits[8] = {
-	[1] = 0x03ff6ca2,	/* ! % ' * + - . 0-9 */
-	[2] = 0x87fffffe,	/* A-Z _ */
-	[3] = 0x47ffffff,	/* ` a-z ~ */
+#define SC_TOKEN	0x01
+#define SC_LWS		0x02
+#define SC_HOST		0x04
+#define SC_V6		0x08
+#define SC_END		0x10	/* LWS ; , */
+#define SC_GT		0x20	/* > */
+#define SC_ALNUM	(SC_TOKEN | SC_HOST | SC_V6)
+
+static const u8 sip_class[256] = {
+	['0' ... '9'] = SC_ALNUM, ['A' ... 'Z'] = SC_ALNUM,
+	['a' ... 'z'] = SC_ALNUM,
+	['-'] = SC_TOKEN | SC_HOST, ['.'] = SC_TOKEN | SC_HOST | SC_V6,
+	['_'] = SC_TOKEN | SC_HOST, ['!'] = SC_TOKEN, ['%'] = SC_TOKEN,
+	['*'] = SC_TOKEN, ['+'] = SC_TOKEN, ['`'] = SC_TOKEN,
+	['\''] = SC_TOKEN, ['~'] = SC_TOKEN, [':'] = SC_V6,
+	[' '] = SC_LWS | SC_END, ['\t'] = SC_LWS | SC_END,
+	['\r'] = SC_LWS | SC_END, ['\n'] = SC_LWS | SC_END,
+	[';'] = SC_END, [','] = SC_END, ['>'] = SC_GT,
 };
 
-static __always_inline bool is_token(int ch)
+/* Advance over bytes of class @cls (none after an error). */
+static __always_inline void cur_over(struct sip_cur *c, u8 cls)
 {
-	return ch >= 0 && ch < 256 &&
-	       (sip_token_bits[ch >> 5] >> (ch & 31)) & 1;
+	size_t pos = c->pos;
+
+	if (c->err)
+		return;
+	while (pos < c->end && (sip_class[c->buf[pos]] & cls))
+		pos++;
+	c->pos = pos;
+}
+
+/* Advance up to the first byte of class @cls (none after an error). */
+static __always_inline void cur_until(struct sip_cur *c, u8 cls)
+{
+	size_t pos = c->pos;
+
+	if (c->err)
+		return;
+	while (pos < c->end && !(sip_class[c->buf[pos]] & cls))
+		pos++;
+	c->pos = pos;
 }
 
 static int to_lower(int ch)
@@ -108,10 +136,9 @@ static __always_inline bool span_ieq(const u8 *buf, size_t off, size_t len,
 	return true;
 }
 
-static void cur_skip_lws(struct sip_cur *c)
+static __always_inline void cur_skip_lws(struct sip_cur *c)
 {
-	while (is_lws(cur_peek(c)))
-		c->pos++;
+	cur_over(c, SC_LWS);
 }
 
 /* Reads a token into @s; an empty token is an error. */
@@ -119,8 +146,7 @@ static void cur_token(struct sip_cur *c, struct avaya_sip_span *s)
 {
 	size_t start = c->pos;
 
-	while (is_token(cur_peek(c)))
-		c->pos++;
+	cur_over(c, SC_TOKEN);
 	if (c->pos == start)
 		c->err = true;
 	span_set(s, start, c->pos - start);
@@ -234,16 +260,12 @@ static void cur_hostport(struct sip_cur *c, struct avaya_sip_hostport *hp,
 	u32 port;
 
 	if (cur_eat(c, '[')) {
-		while (is_alnum(cur_peek(c)) || cur_peek(c) == ':' ||
-		       cur_peek(c) == '.')
-			c->pos++;
+		cur_over(c, SC_V6);
 		span_set(&hp->host, start + 1, c->pos - start - 1);
 		cur_expect(c, ']');
 		hp->v6ref = 1;
 	} else {
-		while (is_alnum(cur_peek(c)) || cur_peek(c) == '-' ||
-		       cur_peek(c) == '.' || cur_peek(c) == '_')
-			c->pos++;
+		cur_over(c, SC_HOST);
 		span_set(&hp->host, start, c->pos - start);
 	}
 	if (!hp->host.len)
@@ -317,9 +339,7 @@ static bool cur_param(struct sip_cur *c, struct avaya_sip_span *name,
 	if (*has_val && cur_peek(c) == '"') {
 		cur_skip_quoted(c);
 	} else if (*has_val) {
-		while (cur_peek(c) >= 0 && !is_lws(cur_peek(c)) &&
-		       cur_peek(c) != ';' && cur_peek(c) != ',')
-			c->pos++;
+		cur_until(c, SC_END);
 	}
 	span_set(val, start, c->pos - start);
 	return !c->err;
@@ -414,22 +434,19 @@ static void cur_addr(struct sip_cur *c, struct avaya_sip_uri *u)
 	} else {
 		/* A display name of tokens, if a '<' follows it. */
 		for (q = c->pos; q < c->end; q++)
-			if (!is_token(c->buf[q]) && !is_lws(c->buf[q]))
+			if (!(sip_class[c->buf[q]] & (SC_TOKEN | SC_LWS)))
 				break;
 		if (q < c->end && c->buf[q] == '<')
 			c->pos = q;
 	}
 	if (cur_eat(c, '<')) {
 		start = c->pos;
-		while (cur_peek(c) >= 0 && cur_peek(c) != '>')
-			c->pos++;
+		cur_until(c, SC_GT);
 		q = c->pos;
 		cur_expect(c, '>');
 	} else {
 		start = c->pos;
-		while (cur_peek(c) >= 0 && !is_lws(cur_peek(c)) &&
-		       cur_peek(c) != ';' && cur_peek(c) != ',')
-			c->pos++;
+		cur_until(c, SC_END);
 		q = c->pos;
 	}
 	if (!c->err && parse_uri(c->buf, start, q, u))

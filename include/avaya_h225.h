@@ -51,6 +51,33 @@ struct h225_ext {
 	u32 beyond;	/* present additions with index >= 64 */
 };
 
+/* A CHOICE index above this is garbage: no H.225.0 type comes close. */
+#define H225_CHOICE_EXT_MAX	0xffff
+
+/*
+ * h225_choice(), inlined where it is hot: with a constant @nroot the root
+ * index is one bit field read. @ext is left empty and failed unless an
+ * extension alternative was chosen.
+ */
+static __always_inline u32 h225_choice_fast(struct avaya_per *r, u32 nroot,
+					    struct avaya_per *ext)
+{
+	u32 idx;
+
+	per_init(ext, r->buf, 0);
+	ext->err = true;
+	if (!per_bit(r)) {
+		/* the index field may hold values past the last alternative */
+		idx = per_uint(r, 0, nroot - 1);
+		return idx < nroot ? idx : per_fail(r);
+	}
+	idx = per_small(r);
+	if (idx > H225_CHOICE_EXT_MAX)
+		return per_fail(r);
+	per_open_type(r, ext);
+	return per_failed(r) ? 0 : nroot + idx;
+}
+
 int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out);
 int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 			       unsigned int max, u8 *count, u8 *overflow);
@@ -60,6 +87,37 @@ void h225_ext_begin(struct avaya_per *r, struct h225_ext *x);
 bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		   unsigned int *idx, struct avaya_per *sub);
 void h225_skip_extensions(struct avaya_per *r);
+
+/* Bit of addition @i in h225_ext.present and in h225_ext_next_of()'s mask. */
+#define H225_EXT_BIT(i)	((u64)1 << (63 - (i)))
+
+/*
+ * h225_ext_next() for a caller that reads only the additions in @wanted
+ * (H225_EXT_BIT of each): the others are skipped by their length in a
+ * tight loop, without a sub-reader or a return to the caller.
+ */
+static __always_inline bool h225_ext_next_of(struct avaya_per *r,
+					     struct h225_ext *x, u64 wanted,
+					     unsigned int *idx,
+					     struct avaya_per *sub)
+{
+	while (x->present && !per_failed(r)) {
+		u32 i = __builtin_clzll(x->present);
+
+		x->present &= ~H225_EXT_BIT(i);
+		if (!(wanted & H225_EXT_BIT(i))) {
+			per_take_octets(r, per_length(r));
+			continue;
+		}
+		x->next = i + 1;
+		per_open_type(r, sub);
+		if (per_failed(r))
+			return false;
+		*idx = i;
+		return true;
+	}
+	return h225_ext_next(r, x, idx, sub);
+}
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext);
 
 void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r));

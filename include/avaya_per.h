@@ -13,6 +13,10 @@
 
 #include "avaya_shim.h"
 
+/*
+ * A failed reader is also an empty one (len and pos 0): every later read
+ * fails on the bounds check alone, so reads need not test @err first.
+ */
 struct avaya_per {
 	const u8 *buf;
 	size_t len;	/* in octets */
@@ -38,6 +42,8 @@ static inline bool per_failed(const struct avaya_per *r)
 static inline u32 per_fail(struct avaya_per *r)
 {
 	r->err = true;
+	r->len = 0;
+	r->pos = 0;
 	return 0;
 }
 
@@ -47,10 +53,12 @@ static inline size_t per_bits_left(const struct avaya_per *r)
 }
 
 /*
- * Up to 8 octets from @p, most significant first, zero-filled past @avail:
- * one unaligned word load where the buffer allows it, bytes at its end.
+ * The octets at @p, most significant first in a 64-bit word: all eight in
+ * one unaligned load where @avail allows it, else just the @need (1..8,
+ * at most @avail) the caller reads, the rest zero.
  */
-static __always_inline u64 per_load_be64(const u8 *p, size_t avail)
+static __always_inline u64 per_load_be64(const u8 *p, size_t avail,
+					 unsigned int need)
 {
 	u64 w = 0;
 	unsigned int i;
@@ -62,7 +70,7 @@ static __always_inline u64 per_load_be64(const u8 *p, size_t avail)
 #endif
 		return w;
 	}
-	for (i = 0; i < avail; i++)
+	for (i = 0; i < need; i++)
 		w |= (u64)p[i] << (56 - 8 * i);
 	return w;
 }
@@ -77,11 +85,12 @@ static __always_inline u32 per_bits(struct avaya_per *r, unsigned int n)
 	size_t byte = pos >> 3;
 	u64 w;
 
-	if (unlikely(r->err || n > 32 || r->len * 8 - pos < n))
+	if (unlikely(n > 32 || r->len * 8 - pos < n))
 		return per_fail(r);
 	if (!n)
 		return 0;
-	w = per_load_be64(r->buf + byte, r->len - byte);
+	w = per_load_be64(r->buf + byte, r->len - byte,
+			  ((pos & 7) + n + 7) >> 3);
 	r->pos = pos + n;
 	return (w << (pos & 7)) >> (64 - n);
 }
@@ -90,7 +99,7 @@ static __always_inline bool per_bit(struct avaya_per *r)
 {
 	size_t pos = r->pos;
 
-	if (unlikely(r->err || r->len * 8 == pos))
+	if (unlikely(r->len * 8 == pos))
 		return per_fail(r);
 	r->pos = pos + 1;
 	return (r->buf[pos >> 3] >> (7 - (pos & 7))) & 1;
@@ -100,8 +109,6 @@ static __always_inline void per_align(struct avaya_per *r)
 {
 	size_t aligned = (r->pos + 7) & ~(size_t)7;
 
-	if (r->err)
-		return;
 	if (aligned > r->len * 8)
 		per_fail(r);
 	else
@@ -122,7 +129,7 @@ static inline size_t per_abs(const struct avaya_per *r, size_t local)
 
 static inline void per_skip_bits(struct avaya_per *r, size_t n)
 {
-	if (r->err || per_bits_left(r) < n)
+	if (r->len * 8 - r->pos < n)
 		per_fail(r);
 	else
 		r->pos += n;
@@ -131,13 +138,11 @@ static inline void per_skip_bits(struct avaya_per *r, size_t n)
 /* Aligned octets: align, check that @n octets remain, return their offset. */
 static __always_inline size_t per_take_octets(struct avaya_per *r, size_t n)
 {
-	size_t off;
+	size_t off = (r->pos + 7) >> 3;
 
-	per_align(r);
-	if (r->err || r->len - per_octet_pos(r) < n)
+	if (unlikely(off > r->len || r->len - off < n))
 		return per_fail(r);
-	off = per_octet_pos(r);
-	r->pos += n * 8;
+	r->pos = (off + n) * 8;
 	return off;
 }
 
@@ -151,7 +156,7 @@ static __always_inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
 	off = per_take_octets(r, n);
 	if (r->err || !n)
 		return 0;
-	return per_load_be64(r->buf + off, r->len - off) >> (64 - 8 * n);
+	return per_load_be64(r->buf + off, r->len - off, n) >> (64 - 8 * n);
 }
 
 /* Number of bits needed to hold 0..@range-1. */

@@ -11,9 +11,6 @@
 
 #define H225_TIMESTAMP_MAX	0xffffffffU
 
-/* A CHOICE index above this is garbage: no H.225.0 type comes close. */
-#define H225_CHOICE_EXT_MAX	0xffff
-
 /*
  * An extensible CHOICE: a root index in a constrained number, or an
  * extension index as a normally small number followed by the value as an
@@ -21,20 +18,7 @@
  */
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
 {
-	u32 idx;
-
-	per_init(ext, r->buf, 0);
-	ext->err = true;
-	if (!per_bit(r)) {
-		/* the index field may hold values past the last alternative */
-		idx = per_uint(r, 0, nroot - 1);
-		return idx < nroot ? idx : per_fail(r);
-	}
-	idx = per_small(r);
-	if (idx > H225_CHOICE_EXT_MAX)
-		return per_fail(r);
-	per_open_type(r, ext);
-	return per_failed(r) ? 0 : nroot + idx;
+	return h225_choice_fast(r, nroot, ext);
 }
 
 AVAYA_EXPORT(h225_choice);
@@ -77,7 +61,7 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 	if (x->present && !per_failed(r)) {
 		u32 i = __builtin_clzll(x->present);
 
-		x->present &= ~((u64)1 << (63 - i));
+		x->present &= ~H225_EXT_BIT(i);
 		x->next = i + 1;
 		per_open_type(r, sub);
 		if (per_failed(r))
@@ -183,7 +167,7 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
-	switch (h225_choice(r, 2, &ext)) {
+	switch (h225_choice_fast(r, 2, &ext)) {
 	case 0:
 		h225_skip_oid(r);
 		break;
@@ -208,7 +192,7 @@ void h225_skip_alias_address(struct avaya_per *r)
 	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice(r, 2, &ext)) {
+	switch (h225_choice_fast(r, 2, &ext)) {
 	case 0:
 		n = per_uint(r, 1, 128);
 		per_skip_string(r, n, 4);
@@ -255,7 +239,7 @@ static void skip_nonstd_only_seq(struct avaya_per *r)
 static void skip_supported_protocols(struct avaya_per *r)
 {
 	struct avaya_per ext;
-	u32 idx = h225_choice(r, 9, &ext);
+	u32 idx = h225_choice_fast(r, 9, &ext);
 
 	if (per_failed(r))
 		return;
@@ -331,7 +315,7 @@ static void skip_ip_source_route(struct avaya_per *r)
 	n = per_length(r);
 	while (n-- && !per_failed(r))
 		per_take_octets(r, 4);
-	h225_choice(r, 2, &ext);	/* routing: strict, loose */
+	h225_choice_fast(r, 2, &ext);	/* routing: strict, loose */
 	skip_extensions_if(r, extended);
 }
 
@@ -354,7 +338,7 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	switch (h225_choice(r, H225_TA_ROOT_COUNT, &ext)) {
+	switch (h225_choice_fast(r, H225_TA_ROOT_COUNT, &ext)) {
 	case H225_TA_IP:
 		ret = read_ip_port(r, out, 4);
 		break;
@@ -519,7 +503,7 @@ static void skip_crypto_token(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
-	switch (h225_choice(r, 4, &ext)) {
+	switch (h225_choice_fast(r, 4, &ext)) {
 	case 0:		/* cryptoEncryptedToken */
 		h225_skip_oid(r);
 		skip_h235_encrypted(r);
@@ -546,7 +530,7 @@ void h225_skip_crypto_h323_token(struct avaya_per *r)
 	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice(r, 8, &ext)) {
+	switch (h225_choice_fast(r, 8, &ext)) {
 	case 0:		/* cryptoEPPwdHash */
 		h225_skip_alias_address(r);
 		per_uint(r, 1, H225_TIMESTAMP_MAX);

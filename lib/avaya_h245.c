@@ -21,7 +21,7 @@
  * an extension index that could wrap @root + n back into the root: either
  * would make us act on an alternative the sender did not encode.
  */
-static u32 choice_ext(struct avaya_per *r, u32 root)
+static __always_inline u32 choice_ext(struct avaya_per *r, u32 root)
 {
 	u32 n;
 
@@ -618,7 +618,8 @@ static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 	if (!ext)
 		return;
 	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	while (h225_ext_next_of(r, &x, H225_EXT_BIT(OLC_ACK_FORWARD_MUX_ACK),
+				&idx, &sub)) {
 		if (idx != OLC_ACK_FORWARD_MUX_ACK)
 			continue;
 		read_forward_mux_ack(&sub, m, AVAYA_MEDIA_ACK);

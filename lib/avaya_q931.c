@@ -143,12 +143,17 @@ static void read_uuie_ext(struct avaya_per *r, struct avaya_q931 *m,
 			  void (*fn)(struct avaya_per *, unsigned int,
 				     struct avaya_q931 *))
 {
+	u64 wanted = H225_EXT_BIT(fs_idx);
 	struct avaya_per sub;
 	unsigned int idx;
 	struct h225_ext x;
 
+	/* Setup reads sourceCallSignalAddress, Facility h245Address. */
+	if (fn)
+		wanted |= H225_EXT_BIT(SETUP_EXT_SOURCE_CSA) |
+			  H225_EXT_BIT(FACILITY_EXT_H245_ADDRESS);
 	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
 		if (idx == fs_idx)
 			read_faststart(&sub, m);
 		else if (fn)
@@ -183,7 +188,7 @@ static void skip_null_choice(struct avaya_per *r, u32 nroot)
 {
 	struct avaya_per ext;
 
-	h225_choice(r, nroot, &ext);
+	h225_choice_fast(r, nroot, &ext);
 }
 
 static void read_setup_ext(struct avaya_per *r, unsigned int idx,
@@ -303,7 +308,7 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_seqof(r, h225_skip_alias_address);
 	if (opt & 1)
 		per_take_octets(r, 16);		/* conferenceID */
-	reason = h225_choice(r, 4, &sub);	/* the shim's min_t() is a macro */
+	reason = h225_choice_fast(r, 4, &sub);	/* the shim's min_t() is a macro */
 	m->facility_reason = min_t(u32, reason, 255);
 	if (ext)
 		read_uuie_ext(r, m, FACILITY_EXT_FASTSTART, read_facility_ext);
@@ -314,7 +319,7 @@ static void skip_security_mode(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
-	if (h225_choice(r, 3, &ext) == 0)
+	if (h225_choice_fast(r, 3, &ext) == 0)
 		h225_skip_nonstandard_parameter(r);
 }
 
@@ -322,7 +327,7 @@ static void skip_security_mode(struct avaya_per *r)
 static void skip_h245_security(struct avaya_per *r)
 {
 	struct avaya_per ext;
-	u32 alt = h225_choice(r, 4, &ext);
+	u32 alt = h225_choice_fast(r, 4, &ext);
 	bool extended;
 
 	if (alt == 0) {
@@ -375,7 +380,7 @@ static void read_progress(struct avaya_per *r, struct avaya_q931 *m)
 static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
 {
 	struct avaya_per ext;
-	u32 alt = h225_choice(r, 7, &ext);
+	u32 alt = h225_choice_fast(r, 7, &ext);
 
 	m->uuie = alt < AVAYA_UUIE_NOTIFY + 1 ? alt : AVAYA_UUIE_NONE;
 	switch (alt) {
@@ -433,7 +438,9 @@ static void read_uu_pdu(struct avaya_per *r, struct avaya_q931 *m)
 	if (!ext || per_failed(r))
 		return;
 	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	while (h225_ext_next_of(r, &x, H225_EXT_BIT(UU_PDU_EXT_TUNNELLING) |
+				H225_EXT_BIT(UU_PDU_EXT_H245_CONTROL),
+				&idx, &sub)) {
 		if (idx == UU_PDU_EXT_TUNNELLING)
 			m->h245_tunnelling = per_bit(&sub);
 		else if (idx == UU_PDU_EXT_H245_CONTROL)

@@ -4,6 +4,7 @@
 # icount.sh [--check] ICOUNT: run the instruction-count harness under
 # callgrind and print, per message, `message | bytes | stock | ours |
 # ours/stock`, then the geometric mean of ours/stock per class and overall.
+# Counts are net of the measurement's own cost (an empty call, "null").
 #
 # --check (make check): fail if a message does not decode on either side, a
 # count is missing, or a row's ratio is above its limit in icount-limits.
@@ -38,7 +39,7 @@ BEGIN {
 		limit[f[1]] = f[2]
 	}
 }
-FILENAME ~ /counts$/ { n = $1; sub(/^(ours|stock) /, "", n); cnt[$1] = $2; next }
+FILENAME ~ /counts$/ { cnt[$1] = $2; next }
 $1 == "msg" {
 	rows++; cls[rows] = $2; name[rows] = $3; bytes[rows] = $4
 	if ($5 < 0 || $6 < 0)
@@ -48,7 +49,12 @@ END {
 	printf "%-26s | %5s | %7s | %7s | %s\n", "message", "bytes", "stock", "ours", "ours/stock"
 	for (i = 1; i <= rows; i++) {
 		o = cnt["ours " name[i]]; s = cnt["stock " name[i]]
-		if (o == "" || s == "" || s == 0) {
+		if (o == "" || s == "" || cnt["null"] == "") {
+			fail(name[i] ": no count")
+			continue
+		}
+		o -= cnt["null"]; s -= cnt["null"]
+		if (s <= 0 || o <= 0) {
 			fail(name[i] ": no count")
 			continue
 		}

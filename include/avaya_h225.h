@@ -92,6 +92,36 @@ void h225_skip_extensions(struct avaya_per *r);
 #define H225_EXT_BIT(i)	((u64)1 << (63 - (i)))
 
 /*
+ * h225_ext_begin() for the common case, inlined: a count of 1..64
+ * additions (a normally small number under 64: a 0 bit and six bits), read
+ * with its bitmap in two or three bit-field reads. A longer count goes
+ * the general way.
+ */
+static __always_inline void h225_ext_begin_fast(struct avaya_per *r,
+						struct h225_ext *x)
+{
+	u32 head = per_bits(r, 7);
+	u32 n = (head & 0x3f) + 1;
+
+	if (unlikely(head & 0x40)) {
+		r->pos -= 7;	/* read again, length form and all */
+		h225_ext_begin(r, x);
+		return;
+	}
+	x->next = 0;
+	x->beyond = 0;
+	if (n <= 32) {
+		x->present = (u64)per_bits(r, n) << (64 - n);
+	} else {
+		x->present = (u64)per_bits(r, 32) << 32;
+		x->present |= (u64)per_bits(r, n - 32) << (64 - n);
+	}
+	x->n = per_failed(r) ? 0 : n;
+	if (per_failed(r))
+		x->present = 0;
+}
+
+/*
  * h225_ext_next() for a caller that reads only the additions in @wanted
  * (H225_EXT_BIT of each): the others are skipped by their length in a
  * tight loop, without a sub-reader or a return to the caller.

@@ -87,8 +87,8 @@ void h225_skip_extensions(struct avaya_per *r)
 	struct h225_ext x;
 	unsigned int idx;
 
-	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub))
+	h225_ext_begin_fast(r, &x);
+	while (h225_ext_next_of(r, &x, 0, &idx, &sub))
 		;
 }
 
@@ -210,8 +210,8 @@ AVAYA_EXPORT(h225_skip_alias_address);
 /* VendorIdentifier: vendor, productId and versionId OCTET STRING (1..256). */
 void h225_skip_vendor_identifier(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 2);
+	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	bool extended = opt >> 2;
 
 	h225_skip_h221_nonstandard(r);
 	if (opt & 2)
@@ -251,8 +251,8 @@ static void skip_supported_protocols(struct avaya_per *r)
 
 static void skip_gateway_info(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 2);
+	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	bool extended = opt >> 2;
 
 	if (opt & 2)
 		h225_skip_seqof(r, skip_supported_protocols);
@@ -264,8 +264,8 @@ static void skip_gateway_info(struct avaya_per *r)
 /* EndpointType: six optional descriptions, then the mc/undefinedNode bits. */
 void h225_skip_endpoint_type(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 6);
+	u32 opt = per_bits(r, 7);	/* extension bit, 6 presence bits */
+	bool extended = opt >> 6;
 
 	if (opt & 0x20)
 		h225_skip_nonstandard_parameter(r);
@@ -413,8 +413,8 @@ AVAYA_EXPORT(h225_transport_address_seq);
 /* H.235 Params: ranInt INTEGER, iv8 OCTET STRING (SIZE (8)), additions. */
 static void skip_h235_params(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 2);
+	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	bool extended = opt >> 2;
 
 	if (opt & 2)
 		per_take_octets(r, per_length(r));
@@ -470,8 +470,8 @@ static void skip_h235_typed_certificate(struct avaya_per *r)
 /* H.235 ClearToken: an OID and eight optional root components. */
 void h225_skip_clear_token(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 8);
+	u32 opt = per_bits(r, 9);	/* extension bit, 8 presence bits */
+	bool extended = opt >> 8;
 	u32 n;
 
 	h225_skip_oid(r);

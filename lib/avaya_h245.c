@@ -389,12 +389,12 @@ static void add_media(struct avaya_per *r, struct avaya_h245 *m,
 }
 
 /* mediaChannel or mediaControlChannel, if its presence bit is set. */
-static void read_media(struct avaya_per *r, struct avaya_per *present,
+static void read_media(struct avaya_per *r, bool present,
 		       struct avaya_h245 *m, u8 flags)
 {
 	struct avaya_taddr a;
 
-	if (!per_bit(present))
+	if (!present)
 		return;
 	read_transport(r, &a);
 	add_media(r, m, &a, flags);
@@ -407,37 +407,33 @@ static void read_media(struct avaya_per *r, struct avaya_per *present,
 static void read_h2250_params(struct avaya_per *r, struct avaya_h245 *m,
 			      u8 flags)
 {
-	struct avaya_per present;
+	/* extension bit, then ten presence bits: we need the first five */
+	u32 opt = per_bits(r, 11);
 
-	per_bit(r);			/* extension bit */
-	present = *r;
-	per_skip_bits(r, 10);
-	if (per_bit(&present))
+	if (opt & 0x200)
 		skip_nonstandard_list(r);
 	per_uint(r, 0, 255);		/* sessionID */
-	if (per_bit(&present))
+	if (opt & 0x100)
 		per_uint(r, 1, 255);	/* associatedSessionID */
-	read_media(r, &present, m, flags);
-	if (per_bit(&present))
+	read_media(r, opt & 0x80, m, flags);
+	if (opt & 0x40)
 		per_bit(r);		/* mediaGuaranteedDelivery */
-	read_media(r, &present, m, flags | AVAYA_MEDIA_RTCP);
+	read_media(r, opt & 0x20, m, flags | AVAYA_MEDIA_RTCP);
 }
 
 /* H2250LogicalChannelAckParameters, inside an open type too. */
 static void read_h2250_ack_params(struct avaya_per *r, struct avaya_h245 *m,
 				  u8 flags)
 {
-	struct avaya_per present;
+	/* extension bit, then five presence bits: we need the first four */
+	u32 opt = per_bits(r, 6);
 
-	per_bit(r);			/* extension bit */
-	present = *r;
-	per_skip_bits(r, 5);
-	if (per_bit(&present))
+	if (opt & 0x10)
 		skip_nonstandard_list(r);
-	if (per_bit(&present))
+	if (opt & 0x08)
 		per_uint(r, 1, 255);	/* sessionID */
-	read_media(r, &present, m, flags);
-	read_media(r, &present, m, flags | AVAYA_MEDIA_RTCP);
+	read_media(r, opt & 0x04, m, flags);
+	read_media(r, opt & 0x02, m, flags | AVAYA_MEDIA_RTCP);
 }
 
 /* An open type we decode: a failure inside it fails the message. */
@@ -458,8 +454,9 @@ static void skip_h222_params(struct avaya_per *r)
 {
 	bool ext = per_bit(r);
 	bool pcr = per_bit(r);
-	bool prog = per_bit(r);
-	bool stream = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool prog = lead & 2;
+	bool stream = lead & 1;
 
 	per_uint(r, 0, 8191);		/* resourceID */
 	per_uint(r, 0, 8191);		/* subChannelID */
@@ -528,8 +525,9 @@ static void read_forward_params(struct avaya_per *r, struct avaya_h245 *m)
 
 static void read_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 {
-	bool ext = per_bit(r);
-	bool mux = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool mux = lead & 1;
 
 	skip_data_type(r);
 	if (mux) {
@@ -554,8 +552,9 @@ static void read_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 
 static void read_olc(struct avaya_per *r, struct avaya_h245 *m)
 {
-	bool ext = per_bit(r);
-	bool rev = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool rev = lead & 1;
 
 	m->kind = AVAYA_H245_OLC;
 	m->channel = per_uint(r, 1, 65535);
@@ -569,8 +568,9 @@ static void read_olc(struct avaya_per *r, struct avaya_h245 *m)
 static void read_ack_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 {
 	bool ext = per_bit(r);
-	bool port = per_bit(r);
-	bool mux = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool port = lead & 2;
+	bool mux = lead & 1;
 
 	per_uint(r, 1, 65535);		/* reverseLogicalChannelNumber */
 	if (port)
@@ -605,8 +605,9 @@ static void read_forward_mux_ack(struct avaya_per *r, struct avaya_h245 *m,
 
 static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 {
-	bool ext = per_bit(r);
-	bool rev = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool rev = lead & 1;
 	struct avaya_per sub;
 	unsigned int idx;
 	struct h225_ext x;
@@ -617,7 +618,7 @@ static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 		read_ack_reverse_params(r, m);
 	if (!ext)
 		return;
-	h225_ext_begin(r, &x);
+	h225_ext_begin_fast(r, &x);
 	while (h225_ext_next_of(r, &x, H225_EXT_BIT(OLC_ACK_FORWARD_MUX_ACK),
 				&idx, &sub)) {
 		if (idx != OLC_ACK_FORWARD_MUX_ACK)
@@ -633,11 +634,17 @@ static u8 clamp_index(u32 idx)
 	return idx > 255 ? 255 : idx;
 }
 
+/* media[] is only valid up to n_media: the rest is not cleared. */
+static void clear_result(struct avaya_h245 *m)
+{
+	memset(m, 0, offsetof(struct avaya_h245, media));
+}
+
 int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 {
 	u32 idx;
 
-	memset(m, 0, sizeof(*m));
+	clear_result(m);
 	m->branch = clamp_index(choice_ext(r, 4));
 	switch (m->branch) {
 	case AVAYA_H245_REQUEST:
@@ -680,7 +687,7 @@ AVAYA_EXPORT(h245_decode_per);
 
 int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 {
-	memset(m, 0, sizeof(*m));
+	clear_result(m);
 	m->branch = AVAYA_H245_REQUEST;
 	m->index = AVAYA_H245_REQ_OLC;
 	read_olc(r, m);
@@ -699,7 +706,7 @@ int h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
 
 	/* Offsets are u16: one TPKT never carries more. */
 	if (len > 65535) {
-		memset(m, 0, sizeof(*m));
+		clear_result(m);
 		return -AVAYA_ERANGE;
 	}
 	per_init(&r, buf, len);

@@ -152,7 +152,7 @@ static void read_uuie_ext(struct avaya_per *r, struct avaya_q931 *m,
 	if (fn)
 		wanted |= H225_EXT_BIT(SETUP_EXT_SOURCE_CSA) |
 			  H225_EXT_BIT(FACILITY_EXT_H245_ADDRESS);
-	h225_ext_begin(r, &x);
+	h225_ext_begin_fast(r, &x);
 	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
 		if (idx == fs_idx)
 			read_faststart(&sub, m);
@@ -209,8 +209,8 @@ static void read_setup_ext(struct avaya_per *r, unsigned int idx,
 
 static void read_setup(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	u32 opt = per_bits(r, 7);
+	u32 opt = per_bits(r, 8);	/* extension bit, 7 presence bits */
+	bool ext = opt >> 7;
 
 	h225_skip_oid(r);
 	if (opt & SETUP_OPT_H245_ADDRESS)
@@ -241,8 +241,9 @@ static void read_proceeding_or_alerting(struct avaya_per *r,
 					struct avaya_q931 *m,
 					unsigned int fs_idx)
 {
-	bool ext = per_bit(r);
-	bool h245 = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool h245 = lead & 1;
 
 	h225_skip_oid(r);
 	h225_skip_endpoint_type(r);		/* destinationInfo */
@@ -254,8 +255,9 @@ static void read_proceeding_or_alerting(struct avaya_per *r,
 
 static void read_connect(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	bool h245 = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool h245 = lead & 1;
 
 	h225_skip_oid(r);
 	if (h245)
@@ -277,8 +279,9 @@ static void read_information(struct avaya_per *r, struct avaya_q931 *m)
 
 static void read_release_complete(struct avaya_per *r)
 {
-	bool ext = per_bit(r);
-	bool reason = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool reason = lead & 1;
 
 	h225_skip_oid(r);
 	if (reason)
@@ -296,8 +299,8 @@ static void read_facility_ext(struct avaya_per *r, unsigned int idx,
 
 static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	u32 opt = per_bits(r, 3);
+	u32 opt = per_bits(r, 4);	/* extension bit, 3 presence bits */
+	bool ext = opt >> 3;
 	struct avaya_per sub;
 	u32 reason;
 
@@ -353,8 +356,8 @@ static void skip_h245_security(struct avaya_per *r)
 
 static void read_progress(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	u32 opt = per_bits(r, 5);
+	u32 opt = per_bits(r, 6);	/* extension bit, 5 presence bits */
+	bool ext = opt >> 5;
 	bool call_id_ext;
 
 	h225_skip_oid(r);
@@ -426,8 +429,9 @@ static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
  */
 static void read_uu_pdu(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	bool nonstd = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool nonstd = lead & 1;
 	struct avaya_per sub;
 	unsigned int idx;
 	struct h225_ext x;
@@ -437,7 +441,7 @@ static void read_uu_pdu(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_nonstandard_parameter(r);
 	if (!ext || per_failed(r))
 		return;
-	h225_ext_begin(r, &x);
+	h225_ext_begin_fast(r, &x);
 	while (h225_ext_next_of(r, &x, H225_EXT_BIT(UU_PDU_EXT_TUNNELLING) |
 				H225_EXT_BIT(UU_PDU_EXT_H245_CONTROL),
 				&idx, &sub)) {
@@ -505,7 +509,8 @@ int q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m)
 {
 	size_t crlen, pos, i;
 
-	memset(m, 0, sizeof(*m));
+	/* The arrays at the end are only valid up to their counts. */
+	memset(m, 0, offsetof(struct avaya_q931, media));
 	m->uuie = AVAYA_UUIE_NONE;
 	/* Offsets are u16: one TPKT never carries more. */
 	if (len > 65535)

@@ -177,8 +177,9 @@ static int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
 /* AlternateGK: rasAddress, gatekeeperIdentifier, needToRegister, priority. */
 static int read_alternate_gk(struct avaya_per *r, struct avaya_ras *m)
 {
-	bool extended = per_bit(r);
-	bool has_gkid = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool extended = lead & 2;
+	bool has_gkid = lead & 1;
 	struct avaya_taddr ta;
 	u32 n;
 	int ret;
@@ -273,7 +274,7 @@ static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
 		return -AVAYA_EBADMSG;
 	if (!h->extended)
 		return 0;
-	h225_ext_begin(r, &x);
+	h225_ext_begin_fast(r, &x);
 	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
 		ret = read_ext_addition(&sub, m, map, idx);
 		if (ret)
@@ -494,6 +495,17 @@ static int decode_message(struct avaya_per *r, struct avaya_ras *m)
 	return ras_decoders[m->type](r, m, &h);
 }
 
+/* Everything but the address lists, which are only valid up to their counts. */
+static void clear_result(struct avaya_ras *m)
+{
+	memset(m, 0, offsetof(struct avaya_ras, ras));
+	m->n_csa = 0;
+	m->csa_overflow = 0;
+	m->n_alt_gk = 0;
+	m->alt_gk_overflow = 0;
+	memset(&m->has_ttl, 0, sizeof(*m) - offsetof(struct avaya_ras, has_ttl));
+}
+
 /*
  * Decode a RasMessage from @buf. Returns 0 with @m filled, or a negative
  * error. On error @m may hold partial values and must not be acted on.
@@ -503,7 +515,7 @@ int ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
 	struct avaya_per r, ext;
 	u32 idx;
 
-	memset(m, 0, sizeof(*m));
+	clear_result(m);
 	if (!buf || !len)
 		return -AVAYA_EBADMSG;
 	per_init(&r, buf, len);

@@ -286,15 +286,17 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 AVAYA_EXPORT(h225_skip_endpoint_type);
 
 /* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
-static int read_ip_port(struct avaya_per *r, struct avaya_taddr *out,
-			unsigned int iplen)
+static __always_inline int read_ip_port(struct avaya_per *r,
+					 struct avaya_taddr *out,
+					 unsigned int iplen)
 {
-	size_t off = per_take_octets(r, iplen);
+	/* the port's two octets follow the address, aligned too: one take */
+	size_t off = per_take_octets(r, iplen + 2);
 	size_t abs;
 
-	out->port = per_uint(r, 0, 65535);
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
+	out->port = r->buf[off + iplen] << 8 | r->buf[off + iplen + 1];
 	abs = per_abs(r, off);
 	if (abs > 0xffff)
 		return -AVAYA_ERANGE;
@@ -338,6 +340,12 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* The common case first: no extension bit, root index 0, IPv4. */
+	if (per_bits(r, 4) == 0)
+		return read_ip_port(r, out, 4);
+	if (per_failed(r))
+		return -AVAYA_EBADMSG;
+	r->pos -= 4;
 	switch (h225_choice_fast(r, H225_TA_ROOT_COUNT, &ext)) {
 	case H225_TA_IP:
 		ret = read_ip_port(r, out, 4);
@@ -392,16 +400,19 @@ int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 {
 	u32 n = per_length(r);
 	struct avaya_taddr ta;
+	bool room;
 	int ret;
 
 	*count = 0;
 	*overflow = 0;
 	while (n-- && !per_failed(r)) {
-		ret = h225_transport_address(r, &ta);
+		/* straight into the list while it has room */
+		room = *count < max && *count < 255;
+		ret = h225_transport_address(r, room ? &out[*count] : &ta);
 		if (ret)
 			return ret;
-		if (*count < max && *count < 255)
-			out[(*count)++] = ta;
+		if (room)
+			(*count)++;
 		else if (*overflow < 255)
 			(*overflow)++;
 	}

@@ -290,13 +290,15 @@ static void skip_data_type(struct avaya_per *r)
 	}
 }
 
-/* An IP address of @n octets and its tsapIdentifier, kept in @a. */
-static void read_ip(struct avaya_per *r, unsigned int n,
-		    struct avaya_taddr *a)
+/*
+ * An IP address of @n octets and its tsapIdentifier, kept in @a, after the
+ * SEQUENCE's extension bit @ext. The two octets of the port follow the
+ * address, aligned: one take.
+ */
+static void read_ip_after(struct avaya_per *r, unsigned int n,
+			  struct avaya_taddr *a, bool ext)
 {
-	bool ext = per_bit(r);
-	size_t off = per_take_octets(r, n);
-	u16 port = per_uint(r, 0, 65535);
+	size_t off = per_take_octets(r, n + 2);
 
 	if (ext)
 		h225_skip_extensions(r);
@@ -304,8 +306,14 @@ static void read_ip(struct avaya_per *r, unsigned int n,
 		return;
 	a->family = n == 4 ? 4 : 6;
 	memcpy(a->ip, r->buf + off, n);
-	a->port = port;
+	a->port = r->buf[off + n] << 8 | r->buf[off + n + 1];
 	a->off = per_abs(r, off);
+}
+
+static void read_ip(struct avaya_per *r, unsigned int n,
+		    struct avaya_taddr *a)
+{
+	read_ip_after(r, n, a, per_bit(r));
 }
 
 static void read_unicast(struct avaya_per *r, struct avaya_taddr *a)
@@ -364,9 +372,22 @@ static void skip_multicast(struct avaya_per *r)
 
 static void read_transport(struct avaya_per *r, struct avaya_taddr *a)
 {
-	u32 alt = choice_ext(r, 2);
+	u32 alt;
 
 	memset(a, 0, sizeof(*a));
+	/*
+	 * The common case first: unicastAddress, iPAddress, no extension bit
+	 * anywhere: seven 0 bits (two CHOICE indices and the address's
+	 * extension bit).
+	 */
+	if (per_bits(r, 7) == 0) {
+		read_ip_after(r, 4, a, false);
+		return;
+	}
+	if (per_failed(r))
+		return;
+	r->pos -= 7;
+	alt = choice_ext(r, 2);
 	if (alt == 0)
 		read_unicast(r, a);
 	else if (alt == 1)

@@ -154,9 +154,8 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
 
-	per_uint(r, 0, 255);
-	per_uint(r, 0, 255);
-	per_uint(r, 0, 65535);
+	/* INTEGER (0..255) twice and (0..65535): four aligned octets */
+	per_take_octets(r, 4);
 	skip_extensions_if(r, extended);
 }
 

@@ -47,9 +47,8 @@ static void skip_nonstandard(struct avaya_per *r)
 	if (per_uint(r, 0, 1) == 0) {
 		skip_octets(r);			/* object identifier */
 	} else {
-		per_uint(r, 0, 255);		/* t35CountryCode */
-		per_uint(r, 0, 255);		/* t35Extension */
-		per_uint(r, 0, 65535);		/* manufacturerCode */
+		/* t35CountryCode, t35Extension, manufacturerCode */
+		per_take_octets(r, 4);
 	}
 	skip_octets(r);
 }

@@ -148,6 +148,7 @@ static __always_inline bool h225_ext_next_of(struct avaya_per *r,
 	}
 	return h225_ext_next(r, x, idx, sub);
 }
+
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext);
 
 void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r));

@@ -286,8 +286,8 @@ AVAYA_EXPORT(h225_skip_endpoint_type);
 
 /* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
 static __always_inline int read_ip_port(struct avaya_per *r,
-					 struct avaya_taddr *out,
-					 unsigned int iplen)
+					struct avaya_taddr *out,
+					unsigned int iplen)
 {
 	/* the port's two octets follow the address, aligned too: one take */
 	size_t off = per_take_octets(r, iplen + 2);

@@ -336,11 +336,10 @@ static bool cur_param(struct sip_cur *c, struct avaya_sip_span *name,
 	if (*has_val)
 		cur_skip_lws(c);
 	start = c->pos;
-	if (*has_val && cur_peek(c) == '"') {
+	if (*has_val && cur_peek(c) == '"')
 		cur_skip_quoted(c);
-	} else if (*has_val) {
+	else if (*has_val)
 		cur_until(c, SC_END);
-	}
 	span_set(val, start, c->pos - start);
 	return !c->err;
 }

@@ -503,7 +503,9 @@ static void clear_result(struct avaya_ras *m)
 	m->csa_overflow = 0;
 	m->n_alt_gk = 0;
 	m->alt_gk_overflow = 0;
-	memset(&m->has_ttl, 0, sizeof(*m) - offsetof(struct avaya_ras, has_ttl));
+	/* from has_ttl to the end: through a byte pointer, not the field */
+	memset((u8 *)m + offsetof(struct avaya_ras, has_ttl), 0,
+	       sizeof(*m) - offsetof(struct avaya_ras, has_ttl));
 }
 
 /*

@@ -8,6 +8,8 @@
 #include "avaya_shim.h"
 #include "avaya_sip.h"
 
+#define SIP_ONES	0x0101010101010101ULL
+
 struct sip_cur {
 	const u8 *buf;
 	size_t pos;
@@ -89,28 +91,49 @@ static const u8 sip_class[256] = {
 	[';'] = SC_END, [','] = SC_END, ['>'] = SC_GT,
 };
 
-/* Advance over bytes of class @cls (none after an error). */
-static __always_inline void cur_over(struct sip_cur *c, u8 cls)
+/*
+ * Advance while (sip_class & @cls) is @want: four bytes a step while four
+ * remain (one bound check for four), then one at a time.
+ */
+static __always_inline void cur_scan(struct sip_cur *c, u8 cls, bool want)
 {
-	size_t pos = c->pos;
+	const u8 *b = c->buf;
+	size_t pos = c->pos, end = c->end;
 
 	if (c->err)
 		return;
-	while (pos < c->end && (sip_class[c->buf[pos]] & cls))
+	for (; end - pos >= 4; pos += 4) {
+		if (!(sip_class[b[pos]] & cls) == want)
+			goto out;
+		if (!(sip_class[b[pos + 1]] & cls) == want) {
+			pos += 1;
+			goto out;
+		}
+		if (!(sip_class[b[pos + 2]] & cls) == want) {
+			pos += 2;
+			goto out;
+		}
+		if (!(sip_class[b[pos + 3]] & cls) == want) {
+			pos += 3;
+			goto out;
+		}
+	}
+	while (pos < end && !(sip_class[b[pos]] & cls) != want)
 		pos++;
+out:
 	c->pos = pos;
+}
+
+/* Advance over bytes of class @cls (none after an error). */
+static __always_inline void cur_over(struct sip_cur *c, u8 cls)
+{
+	cur_scan(c, cls, true);
 }
 
 /* Advance up to the first byte of class @cls (none after an error). */
 static __always_inline void cur_until(struct sip_cur *c, u8 cls)
 {
-	size_t pos = c->pos;
-
-	if (c->err)
-		return;
-	while (pos < c->end && !(sip_class[c->buf[pos]] & cls))
-		pos++;
-	c->pos = pos;
+	cur_scan(c, cls, false);
 }
 
 static int to_lower(int ch)
@@ -289,6 +312,39 @@ static void cur_hostport(struct sip_cur *c, struct avaya_sip_hostport *hp,
 }
 
 /*
+ * 0x80 in each byte of @x that is zero, exactly (no borrow between bytes,
+ * unlike the quicker test find_lf() uses, which only finds the first).
+ */
+static __always_inline u64 zero_bytes(u64 x)
+{
+	u64 y = (x & (SIP_ONES * 0x7f)) + SIP_ONES * 0x7f;
+
+	return ~(y | x | (SIP_ONES * 0x7f));
+}
+
+/* Index of the last @ch in buf[pos..end), or @end: eight bytes a step. */
+static __always_inline size_t find_last(const u8 *buf, size_t pos, size_t end,
+					u8 ch)
+{
+	size_t last = end;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; end - pos >= 8; pos += 8) {
+		u64 w, hit;
+
+		memcpy(&w, buf + pos, 8);
+		hit = zero_bytes(w ^ (SIP_ONES * ch));
+		if (hit)
+			last = pos + ((63 - __builtin_clzll(hit)) >> 3);
+	}
+#endif
+	for (; pos < end; pos++)
+		if (buf[pos] == ch)
+			last = pos;
+	return last;
+}
+
+/*
  * The host of a SIP URI follows its last '@': the user part may contain ';'
  * and '?' but no '@' (RFC 3261 25.1), and neither may parameters or headers.
  * Other schemes (tel:) have no host and leave it empty.
@@ -306,9 +362,9 @@ static int parse_uri(const u8 *buf, size_t off, size_t end,
 		host = off + 5;
 	else
 		return end > off ? 0 : -AVAYA_EBADMSG;
-	for (i = host; i < end; i++)
-		if (buf[i] == '@')
-			host = i + 1;
+	i = find_last(buf, host, end, '@');
+	if (i < end)
+		host = i + 1;
 	cur_init(&c, buf, host, end);
 	cur_hostport(&c, &u->host, false);
 	if (cur_peek(&c) >= 0 && cur_peek(&c) != ';' && cur_peek(&c) != '?')
@@ -711,8 +767,6 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 	}
 	return c.err ? -AVAYA_EBADMSG : 0;
 }
-
-#define SIP_ONES	0x0101010101010101ULL
 
 /*
  * Index of the first LF in buf[pos..win), or @win: eight bytes a step. A

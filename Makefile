@@ -7,7 +7,7 @@
 # make demo           the registration story, told by a VM
 # make style          checkpatch.pl --strict on our sources
 # make kunit          the KUnit suites on UML
-# make bench          decode cost against the stock H.323 decoder
+# make bench          instructions per message against the stock helpers
 # make dkms-install   register and build the source with DKMS
 #
 # Targets that are not Kbuild's own live here; Kbuild holds the object list.

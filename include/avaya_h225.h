@@ -47,9 +47,36 @@ struct avaya_taddr {
 struct h225_ext {
 	u32 n;		/* additions in the encoding */
 	u32 next;	/* next addition index to look at */
-	u64 present;	/* bit i set: addition i (i < 64) is present */
+	u64 present;	/* bit 63 - i set: addition i (i < 64) present, not yet visited */
 	u32 beyond;	/* present additions with index >= 64 */
 };
+
+/* A CHOICE index above this is garbage: no H.225.0 type comes close. */
+#define H225_CHOICE_EXT_MAX	0xffff
+
+/*
+ * h225_choice(), inlined where it is hot: with a constant @nroot the root
+ * index is one bit field read. @ext is left empty and failed unless an
+ * extension alternative was chosen.
+ */
+static __always_inline u32 h225_choice_fast(struct avaya_per *r, u32 nroot,
+					    struct avaya_per *ext)
+{
+	u32 idx;
+
+	per_init(ext, r->buf, 0);
+	ext->err = true;
+	if (!per_bit(r)) {
+		/* the index field may hold values past the last alternative */
+		idx = per_uint(r, 0, nroot - 1);
+		return idx < nroot ? idx : per_fail(r);
+	}
+	idx = per_small(r);
+	if (idx > H225_CHOICE_EXT_MAX)
+		return per_fail(r);
+	per_open_type(r, ext);
+	return per_failed(r) ? 0 : nroot + idx;
+}
 
 int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out);
 int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
@@ -60,6 +87,68 @@ void h225_ext_begin(struct avaya_per *r, struct h225_ext *x);
 bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		   unsigned int *idx, struct avaya_per *sub);
 void h225_skip_extensions(struct avaya_per *r);
+
+/* Bit of addition @i in h225_ext.present and in h225_ext_next_of()'s mask. */
+#define H225_EXT_BIT(i)	((u64)1 << (63 - (i)))
+
+/*
+ * h225_ext_begin() for the common case, inlined: a count of 1..64
+ * additions (a normally small number under 64: a 0 bit and six bits), read
+ * with its bitmap in two or three bit-field reads. A longer count goes
+ * the general way.
+ */
+static __always_inline void h225_ext_begin_fast(struct avaya_per *r,
+						struct h225_ext *x)
+{
+	u32 head = per_bits(r, 7);
+	u32 n = (head & 0x3f) + 1;
+
+	if (unlikely(head & 0x40)) {
+		r->pos -= 7;	/* read again, length form and all */
+		h225_ext_begin(r, x);
+		return;
+	}
+	x->next = 0;
+	x->beyond = 0;
+	if (n <= 32) {
+		x->present = (u64)per_bits(r, n) << (64 - n);
+	} else {
+		x->present = (u64)per_bits(r, 32) << 32;
+		x->present |= (u64)per_bits(r, n - 32) << (64 - n);
+	}
+	x->n = per_failed(r) ? 0 : n;
+	if (per_failed(r))
+		x->present = 0;
+}
+
+/*
+ * h225_ext_next() for a caller that reads only the additions in @wanted
+ * (H225_EXT_BIT of each): the others are skipped by their length in a
+ * tight loop, without a sub-reader or a return to the caller.
+ */
+static __always_inline bool h225_ext_next_of(struct avaya_per *r,
+					     struct h225_ext *x, u64 wanted,
+					     unsigned int *idx,
+					     struct avaya_per *sub)
+{
+	while (x->present && !per_failed(r)) {
+		u32 i = __builtin_clzll(x->present);
+
+		x->present &= ~H225_EXT_BIT(i);
+		if (!(wanted & H225_EXT_BIT(i))) {
+			per_take_octets(r, per_length(r));
+			continue;
+		}
+		x->next = i + 1;
+		per_open_type(r, sub);
+		if (per_failed(r))
+			return false;
+		*idx = i;
+		return true;
+	}
+	return h225_ext_next(r, x, idx, sub);
+}
+
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext);
 
 void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r));

@@ -51,6 +51,7 @@ struct avaya_media {
 /* fwd/rev x RTP/RTCP: the most one OLC or OLCAck can carry. */
 #define AVAYA_H245_MAX_MEDIA	4
 
+/* media[] holds n_media valid entries; the rest are not cleared. */
 struct avaya_h245 {
 	u8 kind;	/* enum avaya_h245_kind */
 	u8 branch;	/* enum avaya_h245_branch */

@@ -13,6 +13,10 @@
 
 #include "avaya_shim.h"
 
+/*
+ * A failed reader is also an empty one (len and pos 0): every later read
+ * fails on the bounds check alone, so reads need not test @err first.
+ */
 struct avaya_per {
 	const u8 *buf;
 	size_t len;	/* in octets */
@@ -38,6 +42,8 @@ static inline bool per_failed(const struct avaya_per *r)
 static inline u32 per_fail(struct avaya_per *r)
 {
 	r->err = true;
+	r->len = 0;
+	r->pos = 0;
 	return 0;
 }
 
@@ -46,36 +52,63 @@ static inline size_t per_bits_left(const struct avaya_per *r)
 	return r->err ? 0 : r->len * 8 - r->pos;
 }
 
-/* Read @n (0..32) bits, most significant first, up to a byte per step. */
-static inline u32 per_bits(struct avaya_per *r, unsigned int n)
+/*
+ * The octets at @p, most significant first in a 64-bit word: all eight in
+ * one unaligned load where @avail allows it, else just the @need (1..8,
+ * at most @avail) the caller reads, the rest zero.
+ */
+static __always_inline u64 per_load_be64(const u8 *p, size_t avail,
+					 unsigned int need)
 {
-	u32 v = 0;
+	u64 w = 0;
+	unsigned int i;
 
-	if (r->err || n > 32 || per_bits_left(r) < n)
-		return per_fail(r);
-	while (n) {
-		unsigned int avail = 8 - (r->pos & 7);
-		unsigned int take = n < avail ? n : avail;
-		u8 byte = r->buf[r->pos >> 3];
-
-		v = (v << take) | ((byte >> (avail - take)) & ((1U << take) - 1));
-		r->pos += take;
-		n -= take;
+	if (likely(avail >= 8)) {
+		memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		return w;
 	}
-	return v;
+	for (i = 0; i < need; i++)
+		w |= (u64)p[i] << (56 - 8 * i);
+	return w;
 }
 
-static inline bool per_bit(struct avaya_per *r)
+/*
+ * Read @n (0..32) bits, most significant first. At most 7 + 32 bits span
+ * the octets at the read position: one 64-bit load holds them all.
+ */
+static __always_inline u32 per_bits(struct avaya_per *r, unsigned int n)
 {
-	return per_bits(r, 1);
+	size_t pos = r->pos;
+	size_t byte = pos >> 3;
+	u64 w;
+
+	if (unlikely(n > 32 || r->len * 8 - pos < n))
+		return per_fail(r);
+	if (!n)
+		return 0;
+	w = per_load_be64(r->buf + byte, r->len - byte,
+			  ((pos & 7) + n + 7) >> 3);
+	r->pos = pos + n;
+	return (w << (pos & 7)) >> (64 - n);
 }
 
-static inline void per_align(struct avaya_per *r)
+static __always_inline bool per_bit(struct avaya_per *r)
+{
+	size_t pos = r->pos;
+
+	if (unlikely(r->len * 8 == pos))
+		return per_fail(r);
+	r->pos = pos + 1;
+	return (r->buf[pos >> 3] >> (7 - (pos & 7))) & 1;
+}
+
+static __always_inline void per_align(struct avaya_per *r)
 {
 	size_t aligned = (r->pos + 7) & ~(size_t)7;
 
-	if (r->err)
-		return;
 	if (aligned > r->len * 8)
 		per_fail(r);
 	else
@@ -96,46 +129,40 @@ static inline size_t per_abs(const struct avaya_per *r, size_t local)
 
 static inline void per_skip_bits(struct avaya_per *r, size_t n)
 {
-	if (r->err || per_bits_left(r) < n)
+	if (r->len * 8 - r->pos < n)
 		per_fail(r);
 	else
 		r->pos += n;
 }
 
 /* Aligned octets: align, check that @n octets remain, return their offset. */
-static inline size_t per_take_octets(struct avaya_per *r, size_t n)
+static __always_inline size_t per_take_octets(struct avaya_per *r, size_t n)
 {
-	size_t off;
+	size_t off = (r->pos + 7) >> 3;
 
-	per_align(r);
-	if (r->err || r->len - per_octet_pos(r) < n)
+	if (unlikely(off > r->len || r->len - off < n))
 		return per_fail(r);
-	off = per_octet_pos(r);
-	r->pos += n * 8;
+	r->pos = (off + n) * 8;
 	return off;
 }
 
-static inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
+/* @n (0..4) aligned octets as a big-endian number. */
+static __always_inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
 {
 	size_t off;
-	u32 v = 0;
 
 	if (n > 4)
 		return per_fail(r);
 	off = per_take_octets(r, n);
-	while (!r->err && n--)
-		v = (v << 8) | r->buf[off++];
-	return r->err ? 0 : v;
+	if (r->err || !n)
+		return 0;
+	return per_load_be64(r->buf + off, r->len - off, n) >> (64 - 8 * n);
 }
 
 /* Number of bits needed to hold 0..@range-1. */
-static inline unsigned int per_width(u32 range)
+static __always_inline unsigned int per_width(u32 range)
 {
-	unsigned int w = 0;
-
-	while (w < 32 && ((u64)1 << w) < range)
-		w++;
-	return w;
+	return range <= 1 ? 0 : 32 - __builtin_clz(range - 1);
 }
 
 /* Octets needed to hold 0..@max, at least one. */
@@ -154,7 +181,7 @@ static inline unsigned int per_octets_for(u32 max)
  * @ub is an error: truncating or wrapping it would read a different number
  * than the one the peer's decoder sees (a channel 65536 became 0).
  */
-static inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
+static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 {
 	u64 range = (u64)ub - lb + 1;
 	unsigned int octets;
@@ -183,7 +210,7 @@ static inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 }
 
 /* X.691 10.9.3.5-7: unconstrained length determinant (no fragments). */
-static inline u32 per_length(struct avaya_per *r)
+static __always_inline u32 per_length(struct avaya_per *r)
 {
 	u32 first = per_octets_be(r, 1);
 

@@ -59,6 +59,7 @@ struct avaya_q931_h245 {
 	u16 channel;
 };
 
+/* media[] and h245[] hold n_* valid entries; the rest are not cleared. */
 struct avaya_q931 {
 	u16 call_ref;		/* without the flag bit */
 	bool call_ref_flag;	/* set in messages from the called side */

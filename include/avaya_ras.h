@@ -52,6 +52,7 @@ enum ras_type {
 	RAS_UNKNOWN,
 };
 
+/* The address lists hold n_* valid entries; the rest are not cleared. */
 struct avaya_ras {
 	u8 type;		/* enum ras_type */
 	bool decoded;		/* the fields below were looked for */

@@ -11,9 +11,6 @@
 
 #define H225_TIMESTAMP_MAX	0xffffffffU
 
-/* A CHOICE index above this is garbage: no H.225.0 type comes close. */
-#define H225_CHOICE_EXT_MAX	0xffff
-
 /*
  * An extensible CHOICE: a root index in a constrained number, or an
  * extension index as a normally small number followed by the value as an
@@ -21,44 +18,33 @@
  */
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
 {
-	u32 idx;
-
-	per_init(ext, r->buf, 0);
-	ext->err = true;
-	if (!per_bit(r)) {
-		/* the index field may hold values past the last alternative */
-		idx = per_uint(r, 0, nroot - 1);
-		return idx < nroot ? idx : per_fail(r);
-	}
-	idx = per_small(r);
-	if (idx > H225_CHOICE_EXT_MAX)
-		return per_fail(r);
-	per_open_type(r, ext);
-	return per_failed(r) ? 0 : nroot + idx;
+	return h225_choice_fast(r, nroot, ext);
 }
 
 AVAYA_EXPORT(h225_choice);
 
 /*
- * Read the presence bitmap of a SEQUENCE's extension additions. We keep the
- * first 64 bits, which is more than any H.225.0 type defines, and only count
- * the rest so that h225_ext_next() can still skip them.
+ * Read the presence bitmap of a SEQUENCE's extension additions, up to 32
+ * bits a read. We keep the first 64 bits, which is more than any H.225.0
+ * type defines, most significant first (addition i is bit 63 - i), and only
+ * count the present ones past them so that h225_ext_next() can still skip
+ * them.
  */
 void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
 {
-	u32 i;
+	u32 i, take, bits;
 
 	x->n = per_ext_count(r);
 	x->next = 0;
 	x->present = 0;
 	x->beyond = 0;
-	for (i = 0; i < x->n && !per_failed(r); i++) {
-		if (!per_bit(r))
-			continue;
+	for (i = 0; i < x->n && !per_failed(r); i += take) {
+		take = min_t(u32, x->n - i, 32);
+		bits = per_bits(r, take);
 		if (i < 64)
-			x->present |= (u64)1 << i;
+			x->present |= (u64)bits << (64 - i - take);
 		else
-			x->beyond++;
+			x->beyond += hweight32(bits);
 	}
 }
 
@@ -66,16 +52,17 @@ AVAYA_EXPORT(h225_ext_begin);
 
 /*
  * Step to the next present extension addition: its index in @idx and its
- * contents in @sub. Returns false when there are no more (or on error).
+ * contents in @sub. Absent additions cost nothing: the next present one is
+ * the highest bit left. Returns false when there are no more (or on error).
  */
 bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		   unsigned int *idx, struct avaya_per *sub)
 {
-	while (x->next < x->n && x->next < 64 && !per_failed(r)) {
-		u32 i = x->next++;
+	if (x->present && !per_failed(r)) {
+		u32 i = __builtin_clzll(x->present);
 
-		if (!(x->present & ((u64)1 << i)))
-			continue;
+		x->present &= ~H225_EXT_BIT(i);
+		x->next = i + 1;
 		per_open_type(r, sub);
 		if (per_failed(r))
 			return false;
@@ -86,6 +73,7 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		x->beyond--;
 		per_skip_open_type(r);
 	}
+	x->present = 0;
 	x->next = x->n;
 	return false;
 }
@@ -99,8 +87,8 @@ void h225_skip_extensions(struct avaya_per *r)
 	struct h225_ext x;
 	unsigned int idx;
 
-	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub))
+	h225_ext_begin_fast(r, &x);
+	while (h225_ext_next_of(r, &x, 0, &idx, &sub))
 		;
 }
 
@@ -166,9 +154,8 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
 
-	per_uint(r, 0, 255);
-	per_uint(r, 0, 255);
-	per_uint(r, 0, 65535);
+	/* INTEGER (0..255) twice and (0..65535): four aligned octets */
+	per_take_octets(r, 4);
 	skip_extensions_if(r, extended);
 }
 
@@ -179,7 +166,7 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
-	switch (h225_choice(r, 2, &ext)) {
+	switch (h225_choice_fast(r, 2, &ext)) {
 	case 0:
 		h225_skip_oid(r);
 		break;
@@ -204,7 +191,7 @@ void h225_skip_alias_address(struct avaya_per *r)
 	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice(r, 2, &ext)) {
+	switch (h225_choice_fast(r, 2, &ext)) {
 	case 0:
 		n = per_uint(r, 1, 128);
 		per_skip_string(r, n, 4);
@@ -222,8 +209,8 @@ AVAYA_EXPORT(h225_skip_alias_address);
 /* VendorIdentifier: vendor, productId and versionId OCTET STRING (1..256). */
 void h225_skip_vendor_identifier(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 2);
+	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	bool extended = opt >> 2;
 
 	h225_skip_h221_nonstandard(r);
 	if (opt & 2)
@@ -251,7 +238,7 @@ static void skip_nonstd_only_seq(struct avaya_per *r)
 static void skip_supported_protocols(struct avaya_per *r)
 {
 	struct avaya_per ext;
-	u32 idx = h225_choice(r, 9, &ext);
+	u32 idx = h225_choice_fast(r, 9, &ext);
 
 	if (per_failed(r))
 		return;
@@ -263,8 +250,8 @@ static void skip_supported_protocols(struct avaya_per *r)
 
 static void skip_gateway_info(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 2);
+	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	bool extended = opt >> 2;
 
 	if (opt & 2)
 		h225_skip_seqof(r, skip_supported_protocols);
@@ -276,8 +263,8 @@ static void skip_gateway_info(struct avaya_per *r)
 /* EndpointType: six optional descriptions, then the mc/undefinedNode bits. */
 void h225_skip_endpoint_type(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 6);
+	u32 opt = per_bits(r, 7);	/* extension bit, 6 presence bits */
+	bool extended = opt >> 6;
 
 	if (opt & 0x20)
 		h225_skip_nonstandard_parameter(r);
@@ -298,15 +285,17 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 AVAYA_EXPORT(h225_skip_endpoint_type);
 
 /* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
-static int read_ip_port(struct avaya_per *r, struct avaya_taddr *out,
-			unsigned int iplen)
+static __always_inline int read_ip_port(struct avaya_per *r,
+					struct avaya_taddr *out,
+					unsigned int iplen)
 {
-	size_t off = per_take_octets(r, iplen);
+	/* the port's two octets follow the address, aligned too: one take */
+	size_t off = per_take_octets(r, iplen + 2);
 	size_t abs;
 
-	out->port = per_uint(r, 0, 65535);
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
+	out->port = r->buf[off + iplen] << 8 | r->buf[off + iplen + 1];
 	abs = per_abs(r, off);
 	if (abs > 0xffff)
 		return -AVAYA_ERANGE;
@@ -327,7 +316,7 @@ static void skip_ip_source_route(struct avaya_per *r)
 	n = per_length(r);
 	while (n-- && !per_failed(r))
 		per_take_octets(r, 4);
-	h225_choice(r, 2, &ext);	/* routing: strict, loose */
+	h225_choice_fast(r, 2, &ext);	/* routing: strict, loose */
 	skip_extensions_if(r, extended);
 }
 
@@ -350,7 +339,13 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	switch (h225_choice(r, H225_TA_ROOT_COUNT, &ext)) {
+	/* The common case first: no extension bit, root index 0, IPv4. */
+	if (per_bits(r, 4) == 0)
+		return read_ip_port(r, out, 4);
+	if (per_failed(r))
+		return -AVAYA_EBADMSG;
+	r->pos -= 4;
+	switch (h225_choice_fast(r, H225_TA_ROOT_COUNT, &ext)) {
 	case H225_TA_IP:
 		ret = read_ip_port(r, out, 4);
 		break;
@@ -404,16 +399,19 @@ int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 {
 	u32 n = per_length(r);
 	struct avaya_taddr ta;
+	bool room;
 	int ret;
 
 	*count = 0;
 	*overflow = 0;
 	while (n-- && !per_failed(r)) {
-		ret = h225_transport_address(r, &ta);
+		/* straight into the list while it has room */
+		room = *count < max && *count < 255;
+		ret = h225_transport_address(r, room ? &out[*count] : &ta);
 		if (ret)
 			return ret;
-		if (*count < max && *count < 255)
-			out[(*count)++] = ta;
+		if (room)
+			(*count)++;
 		else if (*overflow < 255)
 			(*overflow)++;
 	}
@@ -425,8 +423,8 @@ AVAYA_EXPORT(h225_transport_address_seq);
 /* H.235 Params: ranInt INTEGER, iv8 OCTET STRING (SIZE (8)), additions. */
 static void skip_h235_params(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 2);
+	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	bool extended = opt >> 2;
 
 	if (opt & 2)
 		per_take_octets(r, per_length(r));
@@ -482,8 +480,8 @@ static void skip_h235_typed_certificate(struct avaya_per *r)
 /* H.235 ClearToken: an OID and eight optional root components. */
 void h225_skip_clear_token(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
-	u32 opt = per_bits(r, 8);
+	u32 opt = per_bits(r, 9);	/* extension bit, 8 presence bits */
+	bool extended = opt >> 8;
 	u32 n;
 
 	h225_skip_oid(r);
@@ -515,7 +513,7 @@ static void skip_crypto_token(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
-	switch (h225_choice(r, 4, &ext)) {
+	switch (h225_choice_fast(r, 4, &ext)) {
 	case 0:		/* cryptoEncryptedToken */
 		h225_skip_oid(r);
 		skip_h235_encrypted(r);
@@ -542,7 +540,7 @@ void h225_skip_crypto_h323_token(struct avaya_per *r)
 	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice(r, 8, &ext)) {
+	switch (h225_choice_fast(r, 8, &ext)) {
 	case 0:		/* cryptoEPPwdHash */
 		h225_skip_alias_address(r);
 		per_uint(r, 1, H225_TIMESTAMP_MAX);

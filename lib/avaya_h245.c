@@ -21,7 +21,7 @@
  * an extension index that could wrap @root + n back into the root: either
  * would make us act on an alternative the sender did not encode.
  */
-static u32 choice_ext(struct avaya_per *r, u32 root)
+static __always_inline u32 choice_ext(struct avaya_per *r, u32 root)
 {
 	u32 n;
 
@@ -47,9 +47,8 @@ static void skip_nonstandard(struct avaya_per *r)
 	if (per_uint(r, 0, 1) == 0) {
 		skip_octets(r);			/* object identifier */
 	} else {
-		per_uint(r, 0, 255);		/* t35CountryCode */
-		per_uint(r, 0, 255);		/* t35Extension */
-		per_uint(r, 0, 65535);		/* manufacturerCode */
+		/* t35CountryCode, t35Extension, manufacturerCode */
+		per_take_octets(r, 4);
 	}
 	skip_octets(r);
 }
@@ -290,13 +289,15 @@ static void skip_data_type(struct avaya_per *r)
 	}
 }
 
-/* An IP address of @n octets and its tsapIdentifier, kept in @a. */
-static void read_ip(struct avaya_per *r, unsigned int n,
-		    struct avaya_taddr *a)
+/*
+ * An IP address of @n octets and its tsapIdentifier, kept in @a, after the
+ * SEQUENCE's extension bit @ext. The two octets of the port follow the
+ * address, aligned: one take.
+ */
+static void read_ip_after(struct avaya_per *r, unsigned int n,
+			  struct avaya_taddr *a, bool ext)
 {
-	bool ext = per_bit(r);
-	size_t off = per_take_octets(r, n);
-	u16 port = per_uint(r, 0, 65535);
+	size_t off = per_take_octets(r, n + 2);
 
 	if (ext)
 		h225_skip_extensions(r);
@@ -304,8 +305,14 @@ static void read_ip(struct avaya_per *r, unsigned int n,
 		return;
 	a->family = n == 4 ? 4 : 6;
 	memcpy(a->ip, r->buf + off, n);
-	a->port = port;
+	a->port = r->buf[off + n] << 8 | r->buf[off + n + 1];
 	a->off = per_abs(r, off);
+}
+
+static void read_ip(struct avaya_per *r, unsigned int n,
+		    struct avaya_taddr *a)
+{
+	read_ip_after(r, n, a, per_bit(r));
 }
 
 static void read_unicast(struct avaya_per *r, struct avaya_taddr *a)
@@ -364,9 +371,22 @@ static void skip_multicast(struct avaya_per *r)
 
 static void read_transport(struct avaya_per *r, struct avaya_taddr *a)
 {
-	u32 alt = choice_ext(r, 2);
+	u32 alt;
 
 	memset(a, 0, sizeof(*a));
+	/*
+	 * The common case first: unicastAddress, iPAddress, no extension bit
+	 * anywhere: seven 0 bits (two CHOICE indices and the address's
+	 * extension bit).
+	 */
+	if (per_bits(r, 7) == 0) {
+		read_ip_after(r, 4, a, false);
+		return;
+	}
+	if (per_failed(r))
+		return;
+	r->pos -= 7;
+	alt = choice_ext(r, 2);
 	if (alt == 0)
 		read_unicast(r, a);
 	else if (alt == 1)
@@ -389,12 +409,12 @@ static void add_media(struct avaya_per *r, struct avaya_h245 *m,
 }
 
 /* mediaChannel or mediaControlChannel, if its presence bit is set. */
-static void read_media(struct avaya_per *r, struct avaya_per *present,
+static void read_media(struct avaya_per *r, bool present,
 		       struct avaya_h245 *m, u8 flags)
 {
 	struct avaya_taddr a;
 
-	if (!per_bit(present))
+	if (!present)
 		return;
 	read_transport(r, &a);
 	add_media(r, m, &a, flags);
@@ -407,37 +427,33 @@ static void read_media(struct avaya_per *r, struct avaya_per *present,
 static void read_h2250_params(struct avaya_per *r, struct avaya_h245 *m,
 			      u8 flags)
 {
-	struct avaya_per present;
+	/* extension bit, then ten presence bits: we need the first five */
+	u32 opt = per_bits(r, 11);
 
-	per_bit(r);			/* extension bit */
-	present = *r;
-	per_skip_bits(r, 10);
-	if (per_bit(&present))
+	if (opt & 0x200)
 		skip_nonstandard_list(r);
 	per_uint(r, 0, 255);		/* sessionID */
-	if (per_bit(&present))
+	if (opt & 0x100)
 		per_uint(r, 1, 255);	/* associatedSessionID */
-	read_media(r, &present, m, flags);
-	if (per_bit(&present))
+	read_media(r, opt & 0x80, m, flags);
+	if (opt & 0x40)
 		per_bit(r);		/* mediaGuaranteedDelivery */
-	read_media(r, &present, m, flags | AVAYA_MEDIA_RTCP);
+	read_media(r, opt & 0x20, m, flags | AVAYA_MEDIA_RTCP);
 }
 
 /* H2250LogicalChannelAckParameters, inside an open type too. */
 static void read_h2250_ack_params(struct avaya_per *r, struct avaya_h245 *m,
 				  u8 flags)
 {
-	struct avaya_per present;
+	/* extension bit, then five presence bits: we need the first four */
+	u32 opt = per_bits(r, 6);
 
-	per_bit(r);			/* extension bit */
-	present = *r;
-	per_skip_bits(r, 5);
-	if (per_bit(&present))
+	if (opt & 0x10)
 		skip_nonstandard_list(r);
-	if (per_bit(&present))
+	if (opt & 0x08)
 		per_uint(r, 1, 255);	/* sessionID */
-	read_media(r, &present, m, flags);
-	read_media(r, &present, m, flags | AVAYA_MEDIA_RTCP);
+	read_media(r, opt & 0x04, m, flags);
+	read_media(r, opt & 0x02, m, flags | AVAYA_MEDIA_RTCP);
 }
 
 /* An open type we decode: a failure inside it fails the message. */
@@ -458,8 +474,9 @@ static void skip_h222_params(struct avaya_per *r)
 {
 	bool ext = per_bit(r);
 	bool pcr = per_bit(r);
-	bool prog = per_bit(r);
-	bool stream = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool prog = lead & 2;
+	bool stream = lead & 1;
 
 	per_uint(r, 0, 8191);		/* resourceID */
 	per_uint(r, 0, 8191);		/* subChannelID */
@@ -528,8 +545,9 @@ static void read_forward_params(struct avaya_per *r, struct avaya_h245 *m)
 
 static void read_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 {
-	bool ext = per_bit(r);
-	bool mux = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool mux = lead & 1;
 
 	skip_data_type(r);
 	if (mux) {
@@ -554,8 +572,9 @@ static void read_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 
 static void read_olc(struct avaya_per *r, struct avaya_h245 *m)
 {
-	bool ext = per_bit(r);
-	bool rev = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool rev = lead & 1;
 
 	m->kind = AVAYA_H245_OLC;
 	m->channel = per_uint(r, 1, 65535);
@@ -569,8 +588,9 @@ static void read_olc(struct avaya_per *r, struct avaya_h245 *m)
 static void read_ack_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 {
 	bool ext = per_bit(r);
-	bool port = per_bit(r);
-	bool mux = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool port = lead & 2;
+	bool mux = lead & 1;
 
 	per_uint(r, 1, 65535);		/* reverseLogicalChannelNumber */
 	if (port)
@@ -605,8 +625,9 @@ static void read_forward_mux_ack(struct avaya_per *r, struct avaya_h245 *m,
 
 static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 {
-	bool ext = per_bit(r);
-	bool rev = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool rev = lead & 1;
 	struct avaya_per sub;
 	unsigned int idx;
 	struct h225_ext x;
@@ -617,8 +638,9 @@ static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 		read_ack_reverse_params(r, m);
 	if (!ext)
 		return;
-	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	h225_ext_begin_fast(r, &x);
+	while (h225_ext_next_of(r, &x, H225_EXT_BIT(OLC_ACK_FORWARD_MUX_ACK),
+				&idx, &sub)) {
 		if (idx != OLC_ACK_FORWARD_MUX_ACK)
 			continue;
 		read_forward_mux_ack(&sub, m, AVAYA_MEDIA_ACK);
@@ -632,11 +654,17 @@ static u8 clamp_index(u32 idx)
 	return idx > 255 ? 255 : idx;
 }
 
+/* media[] is only valid up to n_media: the rest is not cleared. */
+static void clear_result(struct avaya_h245 *m)
+{
+	memset(m, 0, offsetof(struct avaya_h245, media));
+}
+
 int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 {
 	u32 idx;
 
-	memset(m, 0, sizeof(*m));
+	clear_result(m);
 	m->branch = clamp_index(choice_ext(r, 4));
 	switch (m->branch) {
 	case AVAYA_H245_REQUEST:
@@ -679,7 +707,7 @@ AVAYA_EXPORT(h245_decode_per);
 
 int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 {
-	memset(m, 0, sizeof(*m));
+	clear_result(m);
 	m->branch = AVAYA_H245_REQUEST;
 	m->index = AVAYA_H245_REQ_OLC;
 	read_olc(r, m);
@@ -698,7 +726,7 @@ int h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
 
 	/* Offsets are u16: one TPKT never carries more. */
 	if (len > 65535) {
-		memset(m, 0, sizeof(*m));
+		clear_result(m);
 		return -AVAYA_ERANGE;
 	}
 	per_init(&r, buf, len);

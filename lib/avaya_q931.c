@@ -143,12 +143,17 @@ static void read_uuie_ext(struct avaya_per *r, struct avaya_q931 *m,
 			  void (*fn)(struct avaya_per *, unsigned int,
 				     struct avaya_q931 *))
 {
+	u64 wanted = H225_EXT_BIT(fs_idx);
 	struct avaya_per sub;
 	unsigned int idx;
 	struct h225_ext x;
 
-	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	/* Setup reads sourceCallSignalAddress, Facility h245Address. */
+	if (fn)
+		wanted |= H225_EXT_BIT(SETUP_EXT_SOURCE_CSA) |
+			  H225_EXT_BIT(FACILITY_EXT_H245_ADDRESS);
+	h225_ext_begin_fast(r, &x);
+	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
 		if (idx == fs_idx)
 			read_faststart(&sub, m);
 		else if (fn)
@@ -183,7 +188,7 @@ static void skip_null_choice(struct avaya_per *r, u32 nroot)
 {
 	struct avaya_per ext;
 
-	h225_choice(r, nroot, &ext);
+	h225_choice_fast(r, nroot, &ext);
 }
 
 static void read_setup_ext(struct avaya_per *r, unsigned int idx,
@@ -204,8 +209,8 @@ static void read_setup_ext(struct avaya_per *r, unsigned int idx,
 
 static void read_setup(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	u32 opt = per_bits(r, 7);
+	u32 opt = per_bits(r, 8);	/* extension bit, 7 presence bits */
+	bool ext = opt >> 7;
 
 	h225_skip_oid(r);
 	if (opt & SETUP_OPT_H245_ADDRESS)
@@ -236,8 +241,9 @@ static void read_proceeding_or_alerting(struct avaya_per *r,
 					struct avaya_q931 *m,
 					unsigned int fs_idx)
 {
-	bool ext = per_bit(r);
-	bool h245 = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool h245 = lead & 1;
 
 	h225_skip_oid(r);
 	h225_skip_endpoint_type(r);		/* destinationInfo */
@@ -249,8 +255,9 @@ static void read_proceeding_or_alerting(struct avaya_per *r,
 
 static void read_connect(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	bool h245 = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool h245 = lead & 1;
 
 	h225_skip_oid(r);
 	if (h245)
@@ -272,8 +279,9 @@ static void read_information(struct avaya_per *r, struct avaya_q931 *m)
 
 static void read_release_complete(struct avaya_per *r)
 {
-	bool ext = per_bit(r);
-	bool reason = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool reason = lead & 1;
 
 	h225_skip_oid(r);
 	if (reason)
@@ -291,8 +299,8 @@ static void read_facility_ext(struct avaya_per *r, unsigned int idx,
 
 static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	u32 opt = per_bits(r, 3);
+	u32 opt = per_bits(r, 4);	/* extension bit, 3 presence bits */
+	bool ext = opt >> 3;
 	struct avaya_per sub;
 	u32 reason;
 
@@ -303,7 +311,7 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_seqof(r, h225_skip_alias_address);
 	if (opt & 1)
 		per_take_octets(r, 16);		/* conferenceID */
-	reason = h225_choice(r, 4, &sub);	/* the shim's min_t() is a macro */
+	reason = h225_choice_fast(r, 4, &sub);	/* the shim's min_t() is a macro */
 	m->facility_reason = min_t(u32, reason, 255);
 	if (ext)
 		read_uuie_ext(r, m, FACILITY_EXT_FASTSTART, read_facility_ext);
@@ -314,7 +322,7 @@ static void skip_security_mode(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
-	if (h225_choice(r, 3, &ext) == 0)
+	if (h225_choice_fast(r, 3, &ext) == 0)
 		h225_skip_nonstandard_parameter(r);
 }
 
@@ -322,7 +330,7 @@ static void skip_security_mode(struct avaya_per *r)
 static void skip_h245_security(struct avaya_per *r)
 {
 	struct avaya_per ext;
-	u32 alt = h225_choice(r, 4, &ext);
+	u32 alt = h225_choice_fast(r, 4, &ext);
 	bool extended;
 
 	if (alt == 0) {
@@ -348,8 +356,8 @@ static void skip_h245_security(struct avaya_per *r)
 
 static void read_progress(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	u32 opt = per_bits(r, 5);
+	u32 opt = per_bits(r, 6);	/* extension bit, 5 presence bits */
+	bool ext = opt >> 5;
 	bool call_id_ext;
 
 	h225_skip_oid(r);
@@ -375,7 +383,7 @@ static void read_progress(struct avaya_per *r, struct avaya_q931 *m)
 static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
 {
 	struct avaya_per ext;
-	u32 alt = h225_choice(r, 7, &ext);
+	u32 alt = h225_choice_fast(r, 7, &ext);
 
 	m->uuie = alt < AVAYA_UUIE_NOTIFY + 1 ? alt : AVAYA_UUIE_NONE;
 	switch (alt) {
@@ -421,8 +429,9 @@ static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
  */
 static void read_uu_pdu(struct avaya_per *r, struct avaya_q931 *m)
 {
-	bool ext = per_bit(r);
-	bool nonstd = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool ext = lead & 2;
+	bool nonstd = lead & 1;
 	struct avaya_per sub;
 	unsigned int idx;
 	struct h225_ext x;
@@ -432,8 +441,10 @@ static void read_uu_pdu(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_nonstandard_parameter(r);
 	if (!ext || per_failed(r))
 		return;
-	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	h225_ext_begin_fast(r, &x);
+	while (h225_ext_next_of(r, &x, H225_EXT_BIT(UU_PDU_EXT_TUNNELLING) |
+				H225_EXT_BIT(UU_PDU_EXT_H245_CONTROL),
+				&idx, &sub)) {
 		if (idx == UU_PDU_EXT_TUNNELLING)
 			m->h245_tunnelling = per_bit(&sub);
 		else if (idx == UU_PDU_EXT_H245_CONTROL)
@@ -498,7 +509,8 @@ int q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m)
 {
 	size_t crlen, pos, i;
 
-	memset(m, 0, sizeof(*m));
+	/* The arrays at the end are only valid up to their counts. */
+	memset(m, 0, offsetof(struct avaya_q931, media));
 	m->uuie = AVAYA_UUIE_NONE;
 	/* Offsets are u16: one TPKT never carries more. */
 	if (len > 65535)

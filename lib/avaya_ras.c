@@ -56,6 +56,26 @@ static const struct ras_ext_map ras_ext_maps[RAS_URJ + 1] = {
 #undef X
 
 /*
+ * The same additions as a mask for h225_ext_next_of(): the ones not named
+ * here are skipped by their length without looking at the map.
+ */
+#define W(idx)	H225_EXT_BIT(idx)
+
+static const u64 ras_ext_wanted[RAS_URJ + 1] = {
+	[RAS_GRQ] = W(1) | W(2),
+	[RAS_GCF] = W(0) | W(2) | W(3),
+	[RAS_GRJ] = W(0) | W(1) | W(2),
+	[RAS_RRQ] = W(1) | W(2) | W(3) | W(5) | W(6),
+	[RAS_RCF] = W(0) | W(1) | W(2) | W(3),
+	[RAS_RRJ] = W(0) | W(1) | W(2),
+	[RAS_URQ] = W(1) | W(2) | W(3) | W(8),
+	[RAS_UCF] = W(0) | W(1),
+	[RAS_URJ] = W(0) | W(1) | W(2),
+};
+
+#undef W
+
+/*
  * Number of OPTIONAL root components of each message, i.e. the width of the
  * bitmap that precedes requestSeqNum (IRR alone puts nonStandardData first).
  */
@@ -157,8 +177,9 @@ static int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
 /* AlternateGK: rasAddress, gatekeeperIdentifier, needToRegister, priority. */
 static int read_alternate_gk(struct avaya_per *r, struct avaya_ras *m)
 {
-	bool extended = per_bit(r);
-	bool has_gkid = per_bit(r);
+	u32 lead = per_bits(r, 2);
+	bool extended = lead & 2;
+	bool has_gkid = lead & 1;
 	struct avaya_taddr ta;
 	u32 n;
 	int ret;
@@ -243,6 +264,7 @@ static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
 			   const struct ras_hdr *h)
 {
 	const struct ras_ext_map *map = &ras_ext_maps[m->type];
+	u64 wanted = ras_ext_wanted[m->type];
 	struct avaya_per sub;
 	struct h225_ext x;
 	unsigned int idx;
@@ -252,8 +274,8 @@ static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
 		return -AVAYA_EBADMSG;
 	if (!h->extended)
 		return 0;
-	h225_ext_begin(r, &x);
-	while (h225_ext_next(r, &x, &idx, &sub)) {
+	h225_ext_begin_fast(r, &x);
+	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
 		ret = read_ext_addition(&sub, m, map, idx);
 		if (ret)
 			return ret;
@@ -322,7 +344,7 @@ static void read_reject_reason(struct avaya_per *r, struct avaya_ras *m,
 			       u32 nroot)
 {
 	struct avaya_per ext;
-	u32 idx = h225_choice(r, nroot, &ext);
+	u32 idx = h225_choice_fast(r, nroot, &ext);
 
 	m->reject_reason = idx > 0xff ? 0xff : idx;
 	m->has_reject_reason = !per_failed(r);
@@ -473,6 +495,19 @@ static int decode_message(struct avaya_per *r, struct avaya_ras *m)
 	return ras_decoders[m->type](r, m, &h);
 }
 
+/* Everything but the address lists, which are only valid up to their counts. */
+static void clear_result(struct avaya_ras *m)
+{
+	memset(m, 0, offsetof(struct avaya_ras, ras));
+	m->n_csa = 0;
+	m->csa_overflow = 0;
+	m->n_alt_gk = 0;
+	m->alt_gk_overflow = 0;
+	/* from has_ttl to the end: through a byte pointer, not the field */
+	memset((u8 *)m + offsetof(struct avaya_ras, has_ttl), 0,
+	       sizeof(*m) - offsetof(struct avaya_ras, has_ttl));
+}
+
 /*
  * Decode a RasMessage from @buf. Returns 0 with @m filled, or a negative
  * error. On error @m may hold partial values and must not be acted on.
@@ -482,11 +517,11 @@ int ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
 	struct avaya_per r, ext;
 	u32 idx;
 
-	memset(m, 0, sizeof(*m));
+	clear_result(m);
 	if (!buf || !len)
 		return -AVAYA_EBADMSG;
 	per_init(&r, buf, len);
-	idx = h225_choice(&r, RAS_ROOT_COUNT, &ext);
+	idx = h225_choice_fast(&r, RAS_ROOT_COUNT, &ext);
 	if (per_failed(&r))
 		return -AVAYA_EBADMSG;
 	m->type = idx < RAS_UNKNOWN ? idx : RAS_UNKNOWN;

@@ -8,6 +8,8 @@
 #include "avaya_shim.h"
 #include "avaya_sip.h"
 
+#define SIP_ONES	0x0101010101010101ULL
+
 struct sip_cur {
 	const u8 *buf;
 	size_t pos;
@@ -24,7 +26,7 @@ static void cur_init(struct sip_cur *c, const u8 *buf, size_t pos, size_t end)
 }
 
 /* The byte under the cursor, or -1 at the end (or after an error). */
-static int cur_peek(const struct sip_cur *c)
+static __always_inline int cur_peek(const struct sip_cur *c)
 {
 	if (c->err || c->pos >= c->end)
 		return -1;
@@ -58,21 +60,80 @@ static bool is_lws(int ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
-static bool is_alnum(int ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-	       (ch >= 'A' && ch <= 'Z');
-}
-
 static bool is_digit(int ch)
 {
 	return ch >= '0' && ch <= '9';
 }
 
-/* RFC 3261 token characters. */
-static bool is_token(int ch)
+/*
+ * Character classes, one byte per byte value: a scan over a class is one
+ * load and one test per byte. Tokens are RFC 3261's (alphanumerics and
+ * -.!%*_+`'~); host names take alphanumerics and -._, IPv6 references
+ * alphanumerics and :.; a value outside <> or quotes ends at LWS, ';' or ','.
+ */
+#define SC_TOKEN	0x01
+#define SC_LWS		0x02
+#define SC_HOST		0x04
+#define SC_V6		0x08
+#define SC_END		0x10	/* LWS ; , */
+#define SC_GT		0x20	/* > */
+#define SC_ALNUM	(SC_TOKEN | SC_HOST | SC_V6)
+
+static const u8 sip_class[256] = {
+	['0' ... '9'] = SC_ALNUM, ['A' ... 'Z'] = SC_ALNUM,
+	['a' ... 'z'] = SC_ALNUM,
+	['-'] = SC_TOKEN | SC_HOST, ['.'] = SC_TOKEN | SC_HOST | SC_V6,
+	['_'] = SC_TOKEN | SC_HOST, ['!'] = SC_TOKEN, ['%'] = SC_TOKEN,
+	['*'] = SC_TOKEN, ['+'] = SC_TOKEN, ['`'] = SC_TOKEN,
+	['\''] = SC_TOKEN, ['~'] = SC_TOKEN, [':'] = SC_V6,
+	[' '] = SC_LWS | SC_END, ['\t'] = SC_LWS | SC_END,
+	['\r'] = SC_LWS | SC_END, ['\n'] = SC_LWS | SC_END,
+	[';'] = SC_END, [','] = SC_END, ['>'] = SC_GT,
+};
+
+/*
+ * Advance while (sip_class & @cls) is @want: four bytes a step while four
+ * remain (one bound check for four), then one at a time.
+ */
+static __always_inline void cur_scan(struct sip_cur *c, u8 cls, bool want)
 {
-	return is_alnum(ch) || (ch > 0 && strchr("-.!%*_+`'~", ch));
+	const u8 *b = c->buf;
+	size_t pos = c->pos, end = c->end;
+
+	if (c->err)
+		return;
+	for (; end - pos >= 4; pos += 4) {
+		if (!(sip_class[b[pos]] & cls) == want)
+			goto out;
+		if (!(sip_class[b[pos + 1]] & cls) == want) {
+			pos += 1;
+			goto out;
+		}
+		if (!(sip_class[b[pos + 2]] & cls) == want) {
+			pos += 2;
+			goto out;
+		}
+		if (!(sip_class[b[pos + 3]] & cls) == want) {
+			pos += 3;
+			goto out;
+		}
+	}
+	while (pos < end && !(sip_class[b[pos]] & cls) != want)
+		pos++;
+out:
+	c->pos = pos;
+}
+
+/* Advance over bytes of class @cls (none after an error). */
+static __always_inline void cur_over(struct sip_cur *c, u8 cls)
+{
+	cur_scan(c, cls, true);
+}
+
+/* Advance up to the first byte of class @cls (none after an error). */
+static __always_inline void cur_until(struct sip_cur *c, u8 cls)
+{
+	cur_scan(c, cls, false);
 }
 
 static int to_lower(int ch)
@@ -80,8 +141,13 @@ static int to_lower(int ch)
 	return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
 }
 
-/* Case-insensitive comparison of buf[off..off+len) with a lowercase literal. */
-static bool span_ieq(const u8 *buf, size_t off, size_t len, const char *lit)
+/*
+ * Case-insensitive comparison of buf[off..off+len) with a lowercase literal.
+ * Inlined, so that the literal's length is a constant: a name of another
+ * length costs one comparison.
+ */
+static __always_inline bool span_ieq(const u8 *buf, size_t off, size_t len,
+				     const char *lit)
 {
 	size_t i;
 
@@ -93,10 +159,9 @@ static bool span_ieq(const u8 *buf, size_t off, size_t len, const char *lit)
 	return true;
 }
 
-static void cur_skip_lws(struct sip_cur *c)
+static __always_inline void cur_skip_lws(struct sip_cur *c)
 {
-	while (is_lws(cur_peek(c)))
-		c->pos++;
+	cur_over(c, SC_LWS);
 }
 
 /* Reads a token into @s; an empty token is an error. */
@@ -104,8 +169,7 @@ static void cur_token(struct sip_cur *c, struct avaya_sip_span *s)
 {
 	size_t start = c->pos;
 
-	while (is_token(cur_peek(c)))
-		c->pos++;
+	cur_over(c, SC_TOKEN);
 	if (c->pos == start)
 		c->err = true;
 	span_set(s, start, c->pos - start);
@@ -171,24 +235,39 @@ static void cur_skip_quoted(struct sip_cur *c)
 	}
 }
 
+/* Method names are case-sensitive (RFC 3261 7.1): by length, then bytes. */
 static u8 method_of(const u8 *buf, size_t off, size_t len)
 {
-	static const char * const names[] = {
-		[AVAYA_SIP_REGISTER] = "REGISTER",
-		[AVAYA_SIP_INVITE] = "INVITE",
-		[AVAYA_SIP_ACK] = "ACK",
-		[AVAYA_SIP_BYE] = "BYE",
-		[AVAYA_SIP_CANCEL] = "CANCEL",
-		[AVAYA_SIP_UPDATE] = "UPDATE",
-		[AVAYA_SIP_PRACK] = "PRACK",
-		[AVAYA_SIP_OPTIONS] = "OPTIONS",
-	};
-	size_t i;
+	const u8 *p = buf + off;
 
-	/* Method names are case-sensitive (RFC 3261 7.1). */
-	for (i = 1; i < ARRAY_SIZE(names); i++)
-		if (strlen(names[i]) == len && !memcmp(buf + off, names[i], len))
-			return i;
+	switch (len) {
+	case 3:
+		if (!memcmp(p, "ACK", 3))
+			return AVAYA_SIP_ACK;
+		if (!memcmp(p, "BYE", 3))
+			return AVAYA_SIP_BYE;
+		break;
+	case 5:
+		if (!memcmp(p, "PRACK", 5))
+			return AVAYA_SIP_PRACK;
+		break;
+	case 6:
+		if (!memcmp(p, "INVITE", 6))
+			return AVAYA_SIP_INVITE;
+		if (!memcmp(p, "CANCEL", 6))
+			return AVAYA_SIP_CANCEL;
+		if (!memcmp(p, "UPDATE", 6))
+			return AVAYA_SIP_UPDATE;
+		break;
+	case 7:
+		if (!memcmp(p, "OPTIONS", 7))
+			return AVAYA_SIP_OPTIONS;
+		break;
+	case 8:
+		if (!memcmp(p, "REGISTER", 8))
+			return AVAYA_SIP_REGISTER;
+		break;
+	}
 	return AVAYA_SIP_OTHER;
 }
 
@@ -204,16 +283,12 @@ static void cur_hostport(struct sip_cur *c, struct avaya_sip_hostport *hp,
 	u32 port;
 
 	if (cur_eat(c, '[')) {
-		while (is_alnum(cur_peek(c)) || cur_peek(c) == ':' ||
-		       cur_peek(c) == '.')
-			c->pos++;
+		cur_over(c, SC_V6);
 		span_set(&hp->host, start + 1, c->pos - start - 1);
 		cur_expect(c, ']');
 		hp->v6ref = 1;
 	} else {
-		while (is_alnum(cur_peek(c)) || cur_peek(c) == '-' ||
-		       cur_peek(c) == '.' || cur_peek(c) == '_')
-			c->pos++;
+		cur_over(c, SC_HOST);
 		span_set(&hp->host, start, c->pos - start);
 	}
 	if (!hp->host.len)
@@ -237,6 +312,39 @@ static void cur_hostport(struct sip_cur *c, struct avaya_sip_hostport *hp,
 }
 
 /*
+ * 0x80 in each byte of @x that is zero, exactly (no borrow between bytes,
+ * unlike the quicker test find_lf() uses, which only finds the first).
+ */
+static __always_inline u64 zero_bytes(u64 x)
+{
+	u64 y = (x & (SIP_ONES * 0x7f)) + SIP_ONES * 0x7f;
+
+	return ~(y | x | (SIP_ONES * 0x7f));
+}
+
+/* Index of the last @ch in buf[pos..end), or @end: eight bytes a step. */
+static __always_inline size_t find_last(const u8 *buf, size_t pos, size_t end,
+					u8 ch)
+{
+	size_t last = end;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; end - pos >= 8; pos += 8) {
+		u64 w, hit;
+
+		memcpy(&w, buf + pos, 8);
+		hit = zero_bytes(w ^ (SIP_ONES * ch));
+		if (hit)
+			last = pos + ((63 - __builtin_clzll(hit)) >> 3);
+	}
+#endif
+	for (; pos < end; pos++)
+		if (buf[pos] == ch)
+			last = pos;
+	return last;
+}
+
+/*
  * The host of a SIP URI follows its last '@': the user part may contain ';'
  * and '?' but no '@' (RFC 3261 25.1), and neither may parameters or headers.
  * Other schemes (tel:) have no host and leave it empty.
@@ -254,9 +362,9 @@ static int parse_uri(const u8 *buf, size_t off, size_t end,
 		host = off + 5;
 	else
 		return end > off ? 0 : -AVAYA_EBADMSG;
-	for (i = host; i < end; i++)
-		if (buf[i] == '@')
-			host = i + 1;
+	i = find_last(buf, host, end, '@');
+	if (i < end)
+		host = i + 1;
 	cur_init(&c, buf, host, end);
 	cur_hostport(&c, &u->host, false);
 	if (cur_peek(&c) >= 0 && cur_peek(&c) != ';' && cur_peek(&c) != '?')
@@ -284,13 +392,10 @@ static bool cur_param(struct sip_cur *c, struct avaya_sip_span *name,
 	if (*has_val)
 		cur_skip_lws(c);
 	start = c->pos;
-	if (*has_val && cur_peek(c) == '"') {
+	if (*has_val && cur_peek(c) == '"')
 		cur_skip_quoted(c);
-	} else if (*has_val) {
-		while (cur_peek(c) >= 0 && !is_lws(cur_peek(c)) &&
-		       cur_peek(c) != ';' && cur_peek(c) != ',')
-			c->pos++;
-	}
+	else if (*has_val)
+		cur_until(c, SC_END);
 	span_set(val, start, c->pos - start);
 	return !c->err;
 }
@@ -384,22 +489,19 @@ static void cur_addr(struct sip_cur *c, struct avaya_sip_uri *u)
 	} else {
 		/* A display name of tokens, if a '<' follows it. */
 		for (q = c->pos; q < c->end; q++)
-			if (!is_token(c->buf[q]) && !is_lws(c->buf[q]))
+			if (!(sip_class[c->buf[q]] & (SC_TOKEN | SC_LWS)))
 				break;
 		if (q < c->end && c->buf[q] == '<')
 			c->pos = q;
 	}
 	if (cur_eat(c, '<')) {
 		start = c->pos;
-		while (cur_peek(c) >= 0 && cur_peek(c) != '>')
-			c->pos++;
+		cur_until(c, SC_GT);
 		q = c->pos;
 		cur_expect(c, '>');
 	} else {
 		start = c->pos;
-		while (cur_peek(c) >= 0 && !is_lws(cur_peek(c)) &&
-		       cur_peek(c) != ';' && cur_peek(c) != ',')
-			c->pos++;
+		cur_until(c, SC_END);
 		q = c->pos;
 	}
 	if (!c->err && parse_uri(c->buf, start, q, u))
@@ -550,31 +652,61 @@ enum sip_hdr {
 	HDR_CTYPE,
 };
 
+/*
+ * Header names by length first: each length has at most three candidates,
+ * compact forms are one letter.
+ */
 static enum sip_hdr header_of(const u8 *buf, size_t off, size_t len)
 {
-	static const struct {
-		const char *full;
-		const char *compact;
-		enum sip_hdr id;
-	} names[] = {
-		{ "via", "v", HDR_VIA },
-		{ "contact", "m", HDR_CONTACT },
-		{ "from", "f", HDR_FROM },
-		{ "to", "t", HDR_TO },
-		{ "call-id", "i", HDR_CALL_ID },
-		{ "cseq", NULL, HDR_CSEQ },
-		{ "expires", NULL, HDR_EXPIRES },
-		{ "content-length", "l", HDR_CLEN },
-		{ "content-type", "c", HDR_CTYPE },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (span_ieq(buf, off, len, names[i].full))
-			return names[i].id;
-		if (names[i].compact &&
-		    span_ieq(buf, off, len, names[i].compact))
-			return names[i].id;
+	switch (len) {
+	case 1:
+		switch (to_lower(buf[off])) {
+		case 'v':
+			return HDR_VIA;
+		case 'm':
+			return HDR_CONTACT;
+		case 'f':
+			return HDR_FROM;
+		case 't':
+			return HDR_TO;
+		case 'i':
+			return HDR_CALL_ID;
+		case 'l':
+			return HDR_CLEN;
+		case 'c':
+			return HDR_CTYPE;
+		}
+		break;
+	case 2:
+		if (span_ieq(buf, off, len, "to"))
+			return HDR_TO;
+		break;
+	case 3:
+		if (span_ieq(buf, off, len, "via"))
+			return HDR_VIA;
+		break;
+	case 4:
+		if (span_ieq(buf, off, len, "from"))
+			return HDR_FROM;
+		if (span_ieq(buf, off, len, "cseq"))
+			return HDR_CSEQ;
+		break;
+	case 7:
+		if (span_ieq(buf, off, len, "contact"))
+			return HDR_CONTACT;
+		if (span_ieq(buf, off, len, "call-id"))
+			return HDR_CALL_ID;
+		if (span_ieq(buf, off, len, "expires"))
+			return HDR_EXPIRES;
+		break;
+	case 12:
+		if (span_ieq(buf, off, len, "content-type"))
+			return HDR_CTYPE;
+		break;
+	case 14:
+		if (span_ieq(buf, off, len, "content-length"))
+			return HDR_CLEN;
+		break;
 	}
 	return HDR_OTHER;
 }
@@ -637,6 +769,31 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 }
 
 /*
+ * Index of the first LF in buf[pos..win), or @win: eight bytes a step. A
+ * byte of w ^ LF is zero where an LF is; the lowest zero byte of a word is
+ * exactly the lowest set bit of (x - ONES) & ~x & 0x80.., and on a
+ * little-endian load the lowest byte is the first in memory.
+ */
+static __always_inline size_t find_lf(const u8 *buf, size_t pos, size_t win)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; win - pos >= 8; pos += 8) {
+		u64 w, hit;
+
+		memcpy(&w, buf + pos, 8);
+		w ^= SIP_ONES * '\n';
+		hit = (w - SIP_ONES) & ~w & (SIP_ONES << 7);
+		if (hit)
+			return pos + (__builtin_ctzll(hit) >> 3);
+	}
+#endif
+	for (; pos < win; pos++)
+		if (buf[pos] == '\n')
+			break;
+	return pos;
+}
+
+/*
  * Finds the end of the line at @pos: @eol is where its content ends (before
  * CRLF or a bare LF), @next where the following line starts.
  */
@@ -644,11 +801,9 @@ static int find_eol(const u8 *buf, size_t pos, size_t lim, size_t *eol,
 		    size_t *next)
 {
 	size_t win = min_t(size_t, lim, pos + AVAYA_SIP_MAX_HDR + 2);
-	size_t i;
+	size_t i = find_lf(buf, pos, win);
 
-	for (i = pos; i < win; i++) {
-		if (buf[i] != '\n')
-			continue;
+	if (i < win) {
 		*next = i + 1;
 		*eol = (i > pos && buf[i - 1] == '\r') ? i - 1 : i;
 		if (*eol - pos > AVAYA_SIP_MAX_HDR)
@@ -881,8 +1036,7 @@ static int parse_sdp(const u8 *buf, size_t off, size_t end,
 	int ret;
 
 	while (off < end) {
-		for (i = off; i < end && buf[i] != '\n'; i++)
-			;
+		i = find_lf(buf, off, end);
 		eol = (i > off && buf[i - 1] == '\r') ? i - 1 : i;
 		ret = sdp_line(buf, off, eol, &m->sdp, &in_media, &skip);
 		if (ret)

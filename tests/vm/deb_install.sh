@@ -316,7 +316,7 @@ fi
 echo "== 7. apt-get purge leaves nothing behind"
 quietly "apt-get purge $DEBPKG" apt-get purge -y -q "$DEBPKG"
 elapsed
-check "dpkg: $DEBPKG is gone" sh -c "! dpkg-query -W -f='\${Status}' $DEBPKG 2>/dev/null | grep -q installed"
+check "dpkg: $DEBPKG is gone" sh -c "! dpkg-query -W -f='\${Status}' $DEBPKG 2>/dev/null | grep -qE 'ok installed|config-files'"
 left=$(while read -r f; do [ -e "$f" ] && [ ! -d "$f" ] && echo "$f"; done < "$work/files")
 check "no file of the package is left${left:+: $(echo "$left" | head -n 3 | tr '\n' ' ')}" test -z "$left"
 check "$SRC is gone" test ! -e "$SRC"

@@ -145,9 +145,23 @@ if [ "$UPGRADE" = 1 ]; then
 	mv "/lib/modules/$OTHER/build" "$work/other-build"
 fi
 
+# progress: what DKMS has compiled so far, once a minute (a TCG build on a
+# busy host takes minutes; the log shows where the time goes).
+progress() {
+	local b=/var/lib/dkms/$PKG/$VER/build
+
+	while sleep 60; do
+		echo "  [t+$(( $(date +%s) - t0 )) s] DKMS objects: $(find "$b" -name '*.o' 2>/dev/null | wc -l), modules: $(find "$b" -name '*.ko' 2>/dev/null | wc -l)"
+	done
+}
+
 echo "== 1. dpkg -i builds and installs for $KVER through DKMS"
+progress &
+mon=$!
 quietly "dpkg -i $(basename "$DEB")" dpkg -i "$DEB"
-grep -E 'Building|skipped|Done|Error|error' "$work/cmd.log" | head -n 8
+kill "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+sed 's/^/  | /' "$work/cmd.log" | grep -vE '^  \| (Selecting|\(Reading|Preparing|Unpacking)' | head -n 30
 elapsed
 check "dpkg: $DEBPKG is installed" sh -c "dpkg-query -W -f='\${Status}' $DEBPKG | grep -q 'install ok installed'"
 dpkg-query -L "$DEBPKG" > "$work/files"
@@ -297,7 +311,12 @@ elapsed
 if [ "$UPGRADE" = 1 ]; then
 	echo "== 6. kernel upgrade: headers of $OTHER arrive, the header_postinst.d hook runs"
 	mv "$work/other-build" "/lib/modules/$OTHER/build"
+	progress &
+	mon=$!
 	quietly "/etc/kernel/header_postinst.d/dkms $OTHER" /etc/kernel/header_postinst.d/dkms "$OTHER"
+	kill "$mon" 2>/dev/null
+	wait "$mon" 2>/dev/null
+	sed 's/^/  | /' "$work/cmd.log" | head -n 20
 	elapsed
 	: > "$work/status"
 	check "dkms status: installed for $KVER" status_for "$KVER"

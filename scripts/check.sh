@@ -162,6 +162,12 @@ vm_scenarios() {
 	done
 }
 
+# vm_timeout SCENARIO: its "# avaya-vm-timeout: SECONDS" header (DKMS
+# builds under TCG), else vm-run.sh's default (an empty value).
+vm_timeout() {
+	head -n 10 "$1" | sed -n 's/^# avaya-vm-timeout: *\([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
 own_boot() {	# SCENARIO: does it ask for a guest of its own?
 	head -n 10 "$1" | grep -qE '^# avaya-vm: *(nomodules|noload|ownboot)'
 }
@@ -194,7 +200,8 @@ run_vm_series() {	# KVER
 	for t in $(vm_scenarios); do
 		if own_boot "$t"; then
 			name=$(basename "$t" .sh)
-			scripts/vm-run.sh "$k" "$t" > "$logdir/vm_${k}_$name.log" 2>&1
+			AVAYA_VM_TIMEOUT=$(vm_timeout "$t") scripts/vm-run.sh "$k" "$t" \
+				> "$logdir/vm_${k}_$name.log" 2>&1
 			echo $? > "$logdir/vm_${k}_$name.rc"
 		else
 			batch+=("$top/$t")

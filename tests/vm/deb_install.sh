@@ -1,5 +1,6 @@
 #!/bin/bash
 # avaya-vm: nomodules
+# avaya-vm-timeout: 2700
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The Debian package, the way an appliance gets it. vm-run.sh installs

@@ -9,11 +9,13 @@
 # make kunit          the KUnit suites on UML
 # make bench          instructions per message against the stock helpers
 # make dkms-install   register and build the source with DKMS
+# make deb           the Debian package nf-conntrack-avaya-dkms in build/deb/
 #
 # Targets that are not Kbuild's own live here; Kbuild holds the object list.
 
 PACKAGE := nf_conntrack_avaya
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf 2>/dev/null)
+# The one place of the version: the first debian/changelog entry.
+VERSION := $(shell sed -n '1s/^[^ ]* (\([^)-]*\).*/\1/p' $(CURDIR)/debian/changelog 2>/dev/null)
 
 # The running kernel's build dir when it exists (an appliance), else the
 # newest installed Debian amd64 headers (a build host without modules).
@@ -70,10 +72,35 @@ dkms-install:
 	@test -n "$(VERSION)" -a -n "$(KVER)" || { echo "dkms-install: no version or KVER"; exit 2; }
 	rm -rf /usr/src/$(PACKAGE)-$(VERSION)
 	mkdir -p /usr/src/$(PACKAGE)-$(VERSION)
-	cp -a Kbuild Makefile dkms.conf nf_conntrack_avaya.c nf_nat_avaya.c include lib \
+	cp -a Kbuild Makefile nf_conntrack_avaya.c nf_nat_avaya.c include lib \
 		/usr/src/$(PACKAGE)-$(VERSION)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > /usr/src/$(PACKAGE)-$(VERSION)/dkms.conf
 	dkms status -m $(PACKAGE) -v $(VERSION) | grep -q . || dkms add -m $(PACKAGE) -v $(VERSION)
 	dkms build -m $(PACKAGE) -v $(VERSION) -k $(KVER)
 	dkms install -m $(PACKAGE) -v $(VERSION) -k $(KVER)
 
-.PHONY: all modules clean install style kunit unit bench check check-debug demo dkms-install
+# The package is built in a copy under build/deb (dpkg-buildpackage writes
+# debian/ staging trees and puts the .deb one level up): the source tree
+# stays clean. Only what the package ships is copied.
+DEB_DIR := $(CURDIR)/build/deb
+DEB_TREE := $(DEB_DIR)/nf-conntrack-avaya-$(VERSION)
+DEB_FILES := Kbuild dkms.conf nf_conntrack_avaya.c nf_nat_avaya.c README debian \
+	$(wildcard include/*.h lib/*.c) \
+	scripts/avaya-nft-profile scripts/avaya-prom $(wildcard scripts/matrices/*.tsv)
+DEB := $(DEB_DIR)/nf-conntrack-avaya-dkms_$(VERSION)_all.deb
+
+deb:
+	@test -n "$(VERSION)" || { echo "deb: no version in debian/changelog"; exit 2; }
+	rm -rf $(DEB_TREE) $(DEB_DIR)/*.deb $(DEB_DIR)/*.buildinfo $(DEB_DIR)/*.changes
+	mkdir -p $(DEB_TREE)
+	tar -cf - $(DEB_FILES) | tar -xf - -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc --no-sign > ../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	@echo "deb: $(DEB)"
+
+# lintian on the package; fails on errors (warnings are printed).
+deb-lint: deb
+	lintian --info --display-info $(DEB) | tee $(DEB_DIR)/lintian.log
+	@! grep -q '^E:' $(DEB_DIR)/lintian.log
+
+.PHONY: all modules clean install style kunit unit bench check check-debug demo dkms-install deb deb-lint

@@ -8,7 +8,7 @@
 # script is the sum.
 #
 #   CHECK_ONLY="kunit vm"   run a subset of steps (deps build style unit
-#                           bench tshark profiles kunit vm)
+#                           bench tshark profiles metrics deb kunit vm)
 #   CHECK_SCENARIOS="avaya_ras stock_ras_baseline"   a subset of tests/vm/
 #   CHECK_KERNELS="6.1.0-56-amd64"                   a subset of kernels
 set -u
@@ -120,6 +120,13 @@ fi
 want profiles && [ -x tests/profiles/check_profiles.sh ] &&
 	step "nft profiles (nft -c)" tests/profiles/check_profiles.sh
 
+# avaya-prom against a /proc file in the module's format, strict parser.
+want metrics && step "metrics (avaya-prom, strict exposition parser)" tests/metrics/check_avaya_prom.py
+
+# The Debian package: make deb, lintian without errors, its contents and the
+# installed layout of the tools (tests/vm/deb_install.sh installs it).
+want deb && step "Debian package (make deb, lintian)" tests/deb/check_deb.sh
+
 kunit() {
 	scripts/kunit.sh
 }
@@ -156,6 +163,12 @@ vm_scenarios() {
 		fi
 		echo "$t"
 	done
+}
+
+# vm_timeout SCENARIO: its "# avaya-vm-timeout: SECONDS" header (DKMS
+# builds under TCG), else vm-run.sh's default (an empty value).
+vm_timeout() {
+	head -n 10 "$1" | sed -n 's/^# avaya-vm-timeout: *\([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
 own_boot() {	# SCENARIO: does it ask for a guest of its own?
@@ -198,7 +211,8 @@ run_vm_series() {	# KVER
 	for t in $(vm_scenarios); do
 		if own_boot "$t"; then
 			name=$(basename "$t" .sh)
-			scripts/vm-run.sh "$k" "$t" > "$logdir/vm_${k}_$name.log" 2>&1
+			AVAYA_VM_TIMEOUT=$(vm_timeout "$t") scripts/vm-run.sh "$k" "$t" \
+				> "$logdir/vm_${k}_$name.log" 2>&1
 			echo $? > "$logdir/vm_${k}_$name.rc"
 		else
 			batch+=("$top/$t")
@@ -210,6 +224,11 @@ run_vm_series() {	# KVER
 	split_batch "$k" "$logdir/vm_${k}_batch.log" "${batch[@]}"
 }
 if want vm; then
+	# deb_install.sh installs build/deb/*.deb: build it when the deb step
+	# did not (a failure shows in that scenario as a missing package).
+	if ! want deb && vm_scenarios | grep -q '/deb_install\.sh$'; then
+		make -s deb > "$logdir/make_deb.log" 2>&1
+	fi
 	echo "== VM scenarios on: $kernels"
 	for k in $kernels; do
 		run_vm_series "$k" &

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/* Connection tracking helpers for Avaya H.323 (RAS, Q.931, H.245) and SIP. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
@@ -44,6 +45,10 @@ MODULE_ALIAS_NFCT_HELPER(HELPER_H245);
 MODULE_ALIAS_NFCT_HELPER(HELPER_SIP);
 /* nft never asks for a NAT helper module: load ours with the helpers. */
 MODULE_SOFTDEP("post: nf_nat_avaya");
+
+/* ---------------------------------------------------------------------- */
+/* Parameters                                                             */
+/* ---------------------------------------------------------------------- */
 
 static unsigned short ras_port __read_mostly = 1719;
 module_param(ras_port, ushort, 0400);
@@ -151,8 +156,127 @@ static const struct kernel_param_ops gk_src_ports_ops = {
 module_param_cb(gk_src_ports, &gk_src_ports_ops, NULL, 0644);
 MODULE_PARM_DESC(gk_src_ports, "Source ports the gatekeeper may use for the reverse tcp/1720 connection, lo-hi (default 61440-61444; 0-65535 means any)");
 
-const struct avaya_nat_ops __rcu *avaya_nat_hook __read_mostly;
-EXPORT_SYMBOL_GPL(avaya_nat_hook);
+static unsigned int sip_default_expires __read_mostly = 3600;
+module_param_cb(sip_default_expires, &avaya_secs_ops, &sip_default_expires, 0644);
+MODULE_PARM_DESC(sip_default_expires, "Registration lifetime in seconds when the 2xx to REGISTER names none (default 3600)");
+
+static unsigned int sip_max_expires __read_mostly = 86400;
+module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
+MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
+
+static unsigned int sip_media_timeout __read_mostly = 180;
+module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
+MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
+
+/*
+ * Where a gatekeeper may answer a multicast GRQ from: a prefix, or any
+ * host when unset. An expectation mask can express exactly a prefix.
+ */
+struct gk_discovery_net {
+	struct rcu_head rcu;
+	u8 family;		/* 4 or 6 */
+	u8 plen;
+	union nf_inet_addr addr;
+	union nf_inet_addr mask;
+};
+
+static struct gk_discovery_net __rcu *gk_discovery;
+static DEFINE_MUTEX(gk_discovery_lock);
+
+static void prefix_mask(union nf_inet_addr *mask, unsigned int plen)
+{
+	unsigned int i;
+
+	memset(mask, 0, sizeof(*mask));
+	for (i = 0; i < 4 && plen; i++) {
+		unsigned int bits = min(plen, 32U);
+
+		mask->all[i] = htonl(bits == 32 ? ~0U : ~(~0U >> bits));
+		plen -= bits;
+	}
+}
+
+static int gk_discovery_parse(const char *val, struct gk_discovery_net *n)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned int plen, i;
+	const char *end;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	strim(buf);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = 0;
+	if (in4_pton(buf, -1, (u8 *)&n->addr.ip, -1, &end) && !*end) {
+		n->family = 4;
+		plen = 32;
+	} else if (in6_pton(buf, -1, (u8 *)&n->addr.in6, -1, &end) && !*end) {
+		n->family = 6;
+		plen = 128;
+	} else {
+		return -EINVAL;
+	}
+	if (slash && (kstrtouint(slash, 10, &i) || i > plen))
+		return -EINVAL;
+	n->plen = slash ? i : plen;
+	prefix_mask(&n->mask, n->plen);
+	for (i = 0; i < 4; i++)
+		n->addr.all[i] &= n->mask.all[i];
+	return 0;
+}
+
+static int gk_discovery_set(const char *val, const struct kernel_param *kp)
+{
+	struct gk_discovery_net *n = NULL, *old;
+
+	/* "" or a lone newline (what `echo >` writes) clears it. */
+	if (val[0] && val[0] != '\n') {
+		n = kzalloc(sizeof(*n), GFP_KERNEL);
+		if (!n)
+			return -ENOMEM;
+		if (gk_discovery_parse(val, n)) {
+			kfree(n);
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&gk_discovery_lock);
+	old = rcu_replace_pointer(gk_discovery, n,
+				  lockdep_is_held(&gk_discovery_lock));
+	mutex_unlock(&gk_discovery_lock);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+static int gk_discovery_get(char *buf, const struct kernel_param *kp)
+{
+	const struct gk_discovery_net *n;
+	int len = 0;
+
+	rcu_read_lock();
+	n = rcu_dereference(gk_discovery);
+	if (n && n->family == 4)
+		len = sysfs_emit(buf, "%pI4/%u\n", &n->addr.ip, n->plen);
+	else if (n)
+		len = sysfs_emit(buf, "%pI6c/%u\n", &n->addr.in6, n->plen);
+	else
+		len = sysfs_emit(buf, "\n");
+	rcu_read_unlock();
+	return len;
+}
+
+static const struct kernel_param_ops gk_discovery_ops = {
+	.set = gk_discovery_set,
+	.get = gk_discovery_get,
+};
+
+module_param_cb(gk_discovery_src, &gk_discovery_ops, NULL, 0644);
+MODULE_PARM_DESC(gk_discovery_src, "Prefix a gatekeeper may answer a multicast GRQ from, e.g. 10.0.2.0/24 (default: empty, any host; from RAS port ras_port only)");
+
+/* ---------------------------------------------------------------------- */
+/* Counters                                                               */
+/* ---------------------------------------------------------------------- */
 
 /* Per-netns counters: per-CPU, so the fast path never shares a cache line. */
 struct avaya_ctrs {
@@ -164,12 +288,6 @@ struct avaya_net {
 };
 
 static unsigned int avaya_net_id __read_mostly;
-
-/* Keys the identifier hashes: a peer cannot compute collisions offline. */
-static u32 avaya_hash_seed __read_mostly;
-
-/* Every avaya-* helper's per-connection state fits the conntrack extension. */
-static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, data));
 
 static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_RAS_GRQ] = "ras_grq",
@@ -196,7 +314,6 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_REFUSED_EXPECT_FAILED] = "refused_expect_failed",
 	[AVAYA_CTR_GCF_PINHOLE_OPENED] = "gcf_pinhole_opened",
 	[AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE] = "refused_grq_ras_not_source",
-	/* BEGIN call counter names (Q.931/H.245 owner) */
 	[AVAYA_CTR_Q931_MSG] = "q931_messages",
 	[AVAYA_CTR_Q931_MALFORMED] = "q931_malformed",
 	[AVAYA_CTR_H245_MSG] = "h245_messages",
@@ -212,8 +329,6 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_CALL_TPKT_LOST] = "call_tpkt_not_reassembled",
 	[AVAYA_CTR_CALL_FLOW_CLOSED] = "call_flow_closed",
 	[AVAYA_CTR_CALL_ALREADY_OPEN] = "call_pinhole_already_expected",
-	/* END call counter names */
-	/* BEGIN sip counter names (SIP owner) */
 	[AVAYA_CTR_SIP_MSG] = "sip_messages",
 	[AVAYA_CTR_SIP_MALFORMED] = "sip_malformed",
 	[AVAYA_CTR_SIP_TCP_SKIPPED] = "sip_tcp_split_skipped",
@@ -236,8 +351,6 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_SIP_REFUSED_REG_PORT] = "sip_refused_register_port",
 	[AVAYA_CTR_SIP_REFUSED_MEDIA_MAX] = "sip_refused_too_many_media",
 	[AVAYA_CTR_SIP_CALL_EVICTED] = "sip_call_book_evicted",
-	/* END sip counter names */
-	/* BEGIN nat counter names (H.323 NAT owner) */
 	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
 	[AVAYA_CTR_NAT_RAS_PROTECTED] = "nat_ras_protected_untouched",
 	[AVAYA_CTR_NAT_REFUSED] = "nat_refused",
@@ -248,7 +361,6 @@ static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
 	[AVAYA_CTR_NAT_CALL_REWRITTEN] = "nat_call_rewritten",
 	[AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT] = "nat_call_split_untouched",
 	[AVAYA_CTR_NAT_CALL_UNMAPPED] = "nat_call_address_unmapped",
-	/* END nat counter names */
 	[AVAYA_CTR_REFUSED_RRQ_REPLY_DIR] = "refused_rrq_reply_direction",
 	[AVAYA_CTR_CALL_RELEASE_REPEATED] = "call_release_repeated",
 	[AVAYA_CTR_CALL_KEPT_FOR_H245] = "call_flows_kept_for_h245",
@@ -281,6 +393,23 @@ static int avaya_counters_show(struct seq_file *s, void *v)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Shared core: expectations, bad input, helper lookup                    */
+/* ---------------------------------------------------------------------- */
+
+const struct avaya_nat_ops __rcu *avaya_nat_hook __read_mostly;
+EXPORT_SYMBOL_GPL(avaya_nat_hook);
+
+/* Keys the identifier hashes: a peer cannot compute collisions offline. */
+static u32 avaya_hash_seed __read_mostly;
+
+/* Every avaya-* helper's per-connection state fits the conntrack extension. */
+static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, data));
+
+/* Defined with the helpers they belong to, under Registration. */
+static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX];
+static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX];
+
 static struct nf_conntrack_helper avaya_helpers[12];
 
 /* Index of a helper in avaya_helpers[]: [proto][family]. */
@@ -298,16 +427,19 @@ static struct nf_conntrack_helper *avaya_helper_for(int first, const struct nf_c
 	return &avaya_helpers[first + (nf_ct_l3num(ct) == NFPROTO_IPV6)];
 }
 
-static struct avaya_ras_master *ras_master(const struct nf_conn *ct)
+static bool call_helper_is_ours(const struct nf_conn *ct)
 {
-	union avaya_master *am = nfct_help_data(ct);
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *h;
 
-	return &am->ras;
+	if (!help)
+		return false;
+	h = rcu_dereference_raw(help->helper);
+	return h == &avaya_helpers[AVAYA_H_Q9314] ||
+	       h == &avaya_helpers[AVAYA_H_Q9316] ||
+	       h == &avaya_helpers[AVAYA_H_H2454] ||
+	       h == &avaya_helpers[AVAYA_H_H2456];
 }
-
-/* ---------------------------------------------------------------------- */
-/* RAS                                                                     */
-/* ---------------------------------------------------------------------- */
 
 static bool taddr_is(const struct avaya_taddr *a, const struct nf_conn *ct,
 		     const union nf_inet_addr *addr)
@@ -324,31 +456,17 @@ static void taddr_to_inet(const struct avaya_taddr *a, union nf_inet_addr *addr)
 }
 
 /*
- * Expectation masks can only express prefixes, so a port range is covered by
- * aligned power-of-two blocks: 61440-61444 is 61440/14 plus 61444/16.
- * Returns the number of blocks, or 0 when more than @max would be needed.
+ * Seconds to jiffies for a pinhole or flow lifetime. Expectation and
+ * conntrack timeouts are 32-bit jiffies compared as signed deltas, so the
+ * sum is taken in 64 bits and clamped well below 2^31 jiffies.
  */
-static unsigned int port_range_blocks(u32 lo, u32 hi, u16 *base, u16 *mask,
-				      unsigned int max)
+unsigned long avaya_lifetime(u64 secs, u64 grace)
 {
-	unsigned int n = 0;
-	u32 cur = lo;
+	u64 j = (secs + grace) * HZ;
 
-	while (cur <= hi) {
-		u32 size = 1;
-
-		while (size < 0x10000 && !(cur & (2 * size - 1)) &&
-		       cur + 2 * size - 1 <= hi)
-			size <<= 1;
-		if (n == max)
-			return 0;
-		base[n] = cur;
-		mask[n] = ~(size - 1) & 0xffff;
-		n++;
-		cur += size;
-	}
-	return n;
+	return min_t(u64, j, AVAYA_MAX_LIFETIME_JIFFIES);
 }
+EXPORT_SYMBOL_GPL(avaya_lifetime);
 
 static int avaya_expect_related(struct sk_buff *skb, struct nf_conn *ct,
 				enum ip_conntrack_info ctinfo,
@@ -409,18 +527,224 @@ static unsigned int avaya_unexpect_all(struct nf_conn *ct)
 	return avaya_unexpect_if(ct, exp_any, NULL);
 }
 
-static bool call_helper_is_ours(const struct nf_conn *ct)
+/* Malformed input is passed untouched: this is tracking, not filtering. */
+static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
+			   enum avaya_counter c, const char *what)
+{
+	avaya_count(nf_ct_net(ct), c);
+	net_dbg_ratelimited("malformed %s passed through\n", what);
+	if (READ_ONCE(strict)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Closing the flows of an ended call                                     */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An ended call's media flows (and, for H.323, its H.245 connection) are
+ * closed, not left to time out. They are found by a walk of the conntrack
+ * table, which cannot run in softirq: the end of a call queues its
+ * signalling conntrack (and for SIP the call's tag), and one worker closes
+ * a whole batch in one walk per netns.
+ */
+#define MEDIA_CLOSE_QUEUE	256
+
+/* Set when the module goes: no new buffers, no new work. */
+static bool avaya_unloading;
+
+struct media_close {
+	struct nf_conn *master;
+	__be16 tag;		/* SIP: the call's Call-ID tag */
+	bool any;		/* H.323: every child and grandchild */
+};
+
+struct media_close_batch {
+	unsigned int n;
+	struct media_close q[MEDIA_CLOSE_QUEUE];
+};
+
+static DEFINE_SPINLOCK(media_close_lock);
+static struct media_close_batch media_close_pending;
+static struct media_close_batch media_close_running;	/* the worker's */
+
+static bool sip_media_helper(const struct nf_conntrack_helper *h)
+{
+	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
+	       h == &avaya_helpers[AVAYA_H_SIPM6];
+}
+
+/* A SIP media flow's call tag, if it is one. */
+static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
 {
 	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
+	const union avaya_master *am;
 
-	if (!help)
+	if (!help || !sip_media_helper(rcu_dereference_raw(help->helper)))
 		return false;
-	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_Q9314] ||
-	       h == &avaya_helpers[AVAYA_H_Q9316] ||
-	       h == &avaya_helpers[AVAYA_H_H2454] ||
-	       h == &avaya_helpers[AVAYA_H_H2456];
+	am = (const union avaya_master *)help->data;
+	*tag = am->media.tag;
+	return am->media.tagged;
+}
+
+static bool media_close_hit(const struct media_close *c, const struct nf_conn *ct)
+{
+	__be16 tag;
+
+	if (c->any)
+		return ct->master == c->master ||
+		       ct->master->master == c->master;
+	return ct->master == c->master && media_flow_tag(ct, &tag) &&
+	       tag == c->tag;
+}
+
+/*
+ * A call's H.245 connection goes with the call: the media pinholes it
+ * opened go with it (the core would drop them too), counted as the call's.
+ */
+static void media_close_pinholes(struct nf_conn *ct)
+{
+	unsigned int n;
+
+	if (!call_helper_is_ours(ct))
+		return;
+	n = avaya_unexpect_all(ct);
+	while (n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+}
+
+static int media_close_match(struct nf_conn *ct, void *data)
+{
+	const struct media_close_batch *b = data;
+	unsigned int i;
+
+	if (!ct->master)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		if (media_close_hit(&b->q[i], ct)) {
+			avaya_count(nf_ct_net(ct), b->q[i].any ?
+				    AVAYA_CTR_CALL_FLOW_CLOSED :
+				    AVAYA_CTR_SIP_MEDIA_CLOSED);
+			media_close_pinholes(ct);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool media_close_net_done(const struct media_close_batch *b,
+				 unsigned int upto)
+{
+	const struct net *net = nf_ct_net(b->q[upto].master);
+	unsigned int i;
+
+	for (i = 0; i < upto; i++)
+		if (net_eq(nf_ct_net(b->q[i].master), net))
+			return true;
+	return false;
+}
+
+static void media_close_work_fn(struct work_struct *work)
+{
+	struct media_close_batch *b = &media_close_running;
+	struct nf_ct_iter_data iter = { .data = b };
+	unsigned int i;
+
+	spin_lock_bh(&media_close_lock);
+	*b = media_close_pending;
+	media_close_pending.n = 0;
+	spin_unlock_bh(&media_close_lock);
+	for (i = 0; i < b->n; i++) {
+		if (media_close_net_done(b, i))
+			continue;
+		iter.net = nf_ct_net(b->q[i].master);
+		nf_ct_iterate_cleanup_net(media_close_match, &iter);
+	}
+	for (i = 0; i < b->n; i++)
+		nf_ct_put(b->q[i].master);
+	b->n = 0;
+}
+
+static DECLARE_WORK(media_close_work, media_close_work_fn);
+
+/* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
+static bool media_close_queued(const struct media_close_batch *p,
+			       const struct nf_conn *ct, __be16 tag, bool any)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->q[i].master == ct && p->q[i].any == any &&
+		    p->q[i].tag == tag)
+			return true;
+	return false;
+}
+
+/* Queue the flows of @ct's ended call for closing (@any: all its children). */
+static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
+{
+	struct media_close_batch *p = &media_close_pending;
+	bool queued = false;
+
+	spin_lock_bh(&media_close_lock);
+	if (media_close_queued(p, ct, tag, any)) {
+		spin_unlock_bh(&media_close_lock);
+		return;
+	}
+	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
+		refcount_inc(&ct->ct_general.use);
+		p->q[p->n].master = ct;
+		p->q[p->n].tag = tag;
+		p->q[p->n].any = any;
+		p->n++;
+		queued = true;
+	}
+	spin_unlock_bh(&media_close_lock);
+	if (queued)
+		schedule_work(&media_close_work);
+	else
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_BUSY);
+}
+
+/* ---------------------------------------------------------------------- */
+/* RAS                                                                    */
+/* ---------------------------------------------------------------------- */
+
+static struct avaya_ras_master *ras_master(const struct nf_conn *ct)
+{
+	union avaya_master *am = nfct_help_data(ct);
+
+	return &am->ras;
+}
+
+/*
+ * Expectation masks can only express prefixes, so a port range is covered by
+ * aligned power-of-two blocks: 61440-61444 is 61440/14 plus 61444/16.
+ * Returns the number of blocks, or 0 when more than @max would be needed.
+ */
+static unsigned int port_range_blocks(u32 lo, u32 hi, u16 *base, u16 *mask,
+				      unsigned int max)
+{
+	unsigned int n = 0;
+	u32 cur = lo;
+
+	while (cur <= hi) {
+		u32 size = 1;
+
+		while (size < 0x10000 && !(cur & (2 * size - 1)) &&
+		       cur + 2 * size - 1 <= hi)
+			size <<= 1;
+		if (n == max)
+			return 0;
+		base[n] = cur;
+		mask[n] = ~(size - 1) & 0xffff;
+		n++;
+		cur += size;
+	}
+	return n;
 }
 
 static bool exp_in_class(const struct nf_conntrack_expect *exp, const void *arg)
@@ -597,19 +921,6 @@ static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		rm->state = AVAYA_RAS_IDLE;
 }
 
-/*
- * Seconds to jiffies for a pinhole or flow lifetime. Expectation and
- * conntrack timeouts are 32-bit jiffies compared as signed deltas, so the
- * sum is taken in 64 bits and clamped well below 2^31 jiffies.
- */
-unsigned long avaya_lifetime(u64 secs, u64 grace)
-{
-	u64 j = (secs + grace) * HZ;
-
-	return min_t(u64, j, AVAYA_MAX_LIFETIME_JIFFIES);
-}
-EXPORT_SYMBOL_GPL(avaya_lifetime);
-
 static unsigned long ras_lifetime(const struct avaya_ras *m)
 {
 	u32 ttl = m->has_ttl ? m->ttl : READ_ONCE(ras_default_ttl);
@@ -680,112 +991,6 @@ static void ras_unregister(struct nf_conn *ct)
 }
 
 #define GCF_EXPECT_LIFETIME	(10 * HZ)
-
-/*
- * Where a gatekeeper may answer a multicast GRQ from: a prefix, or any
- * host when unset. An expectation mask can express exactly a prefix.
- */
-struct gk_discovery_net {
-	struct rcu_head rcu;
-	u8 family;		/* 4 or 6 */
-	u8 plen;
-	union nf_inet_addr addr;
-	union nf_inet_addr mask;
-};
-
-static struct gk_discovery_net __rcu *gk_discovery;
-static DEFINE_MUTEX(gk_discovery_lock);
-
-static void prefix_mask(union nf_inet_addr *mask, unsigned int plen)
-{
-	unsigned int i;
-
-	memset(mask, 0, sizeof(*mask));
-	for (i = 0; i < 4 && plen; i++) {
-		unsigned int bits = min(plen, 32U);
-
-		mask->all[i] = htonl(bits == 32 ? ~0U : ~(~0U >> bits));
-		plen -= bits;
-	}
-}
-
-static int gk_discovery_parse(const char *val, struct gk_discovery_net *n)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash;
-	unsigned int plen, i;
-	const char *end;
-
-	if (strscpy(buf, val, sizeof(buf)) < 0)
-		return -EINVAL;
-	strim(buf);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = 0;
-	if (in4_pton(buf, -1, (u8 *)&n->addr.ip, -1, &end) && !*end) {
-		n->family = 4;
-		plen = 32;
-	} else if (in6_pton(buf, -1, (u8 *)&n->addr.in6, -1, &end) && !*end) {
-		n->family = 6;
-		plen = 128;
-	} else {
-		return -EINVAL;
-	}
-	if (slash && (kstrtouint(slash, 10, &i) || i > plen))
-		return -EINVAL;
-	n->plen = slash ? i : plen;
-	prefix_mask(&n->mask, n->plen);
-	for (i = 0; i < 4; i++)
-		n->addr.all[i] &= n->mask.all[i];
-	return 0;
-}
-
-static int gk_discovery_set(const char *val, const struct kernel_param *kp)
-{
-	struct gk_discovery_net *n = NULL, *old;
-
-	/* "" or a lone newline (what `echo >` writes) clears it. */
-	if (val[0] && val[0] != '\n') {
-		n = kzalloc(sizeof(*n), GFP_KERNEL);
-		if (!n)
-			return -ENOMEM;
-		if (gk_discovery_parse(val, n)) {
-			kfree(n);
-			return -EINVAL;
-		}
-	}
-	mutex_lock(&gk_discovery_lock);
-	old = rcu_replace_pointer(gk_discovery, n,
-				  lockdep_is_held(&gk_discovery_lock));
-	mutex_unlock(&gk_discovery_lock);
-	if (old)
-		kfree_rcu(old, rcu);
-	return 0;
-}
-
-static int gk_discovery_get(char *buf, const struct kernel_param *kp)
-{
-	const struct gk_discovery_net *n;
-	int len = 0;
-
-	rcu_read_lock();
-	n = rcu_dereference(gk_discovery);
-	if (n && n->family == 4)
-		len = sysfs_emit(buf, "%pI4/%u\n", &n->addr.ip, n->plen);
-	else if (n)
-		len = sysfs_emit(buf, "%pI6c/%u\n", &n->addr.in6, n->plen);
-	else
-		len = sysfs_emit(buf, "\n");
-	rcu_read_unlock();
-	return len;
-}
-
-static const struct kernel_param_ops gk_discovery_ops = {
-	.set = gk_discovery_set,
-	.get = gk_discovery_get,
-};
-
-module_param_cb(gk_discovery_src, &gk_discovery_ops, NULL, 0644);
-MODULE_PARM_DESC(gk_discovery_src, "Prefix a gatekeeper may answer a multicast GRQ from, e.g. 10.0.2.0/24 (default: empty, any host; from RAS port ras_port only)");
 
 /*
  * Narrow the GCF pinhole's source to the configured prefix. Once a prefix
@@ -898,19 +1103,6 @@ static int ras_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 	}
 }
 
-/* Malformed input is passed untouched: this is tracking, not filtering. */
-static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
-			   enum avaya_counter c, const char *what)
-{
-	avaya_count(nf_ct_net(ct), c);
-	net_dbg_ratelimited("malformed %s passed through\n", what);
-	if (READ_ONCE(strict)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
-		return NF_DROP;
-	}
-	return NF_ACCEPT;
-}
-
 static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 			  struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
@@ -941,177 +1133,7 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Closing the flows of an ended call                                      */
-/* ---------------------------------------------------------------------- */
-
-/*
- * An ended call's media flows (and, for H.323, its H.245 connection) are
- * closed, not left to time out. They are found by a walk of the conntrack
- * table, which cannot run in softirq: the end of a call queues its
- * signalling conntrack (and for SIP the call's tag), and one worker closes
- * a whole batch in one walk per netns.
- */
-#define MEDIA_CLOSE_QUEUE	256
-
-/* Set when the module goes: no new buffers, no new work. */
-static bool avaya_unloading;
-
-struct media_close {
-	struct nf_conn *master;
-	__be16 tag;		/* SIP: the call's Call-ID tag */
-	bool any;		/* H.323: every child and grandchild */
-};
-
-struct media_close_batch {
-	unsigned int n;
-	struct media_close q[MEDIA_CLOSE_QUEUE];
-};
-
-static DEFINE_SPINLOCK(media_close_lock);
-static struct media_close_batch media_close_pending;
-static struct media_close_batch media_close_running;	/* the worker's */
-
-static bool sip_media_helper(const struct nf_conntrack_helper *h)
-{
-	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
-	       h == &avaya_helpers[AVAYA_H_SIPM6];
-}
-
-/* A SIP media flow's call tag, if it is one. */
-static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
-{
-	const struct nf_conn_help *help = nfct_help(ct);
-	const union avaya_master *am;
-
-	if (!help || !sip_media_helper(rcu_dereference_raw(help->helper)))
-		return false;
-	am = (const union avaya_master *)help->data;
-	*tag = am->media.tag;
-	return am->media.tagged;
-}
-
-static bool media_close_hit(const struct media_close *c, const struct nf_conn *ct)
-{
-	__be16 tag;
-
-	if (c->any)
-		return ct->master == c->master ||
-		       ct->master->master == c->master;
-	return ct->master == c->master && media_flow_tag(ct, &tag) &&
-	       tag == c->tag;
-}
-
-/*
- * A call's H.245 connection goes with the call: the media pinholes it
- * opened go with it (the core would drop them too), counted as the call's.
- */
-static void media_close_pinholes(struct nf_conn *ct)
-{
-	unsigned int n;
-
-	if (!call_helper_is_ours(ct))
-		return;
-	n = avaya_unexpect_all(ct);
-	while (n--)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
-}
-
-static int media_close_match(struct nf_conn *ct, void *data)
-{
-	const struct media_close_batch *b = data;
-	unsigned int i;
-
-	if (!ct->master)
-		return 0;
-	for (i = 0; i < b->n; i++) {
-		if (media_close_hit(&b->q[i], ct)) {
-			avaya_count(nf_ct_net(ct), b->q[i].any ?
-				    AVAYA_CTR_CALL_FLOW_CLOSED :
-				    AVAYA_CTR_SIP_MEDIA_CLOSED);
-			media_close_pinholes(ct);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static bool media_close_net_done(const struct media_close_batch *b,
-				 unsigned int upto)
-{
-	const struct net *net = nf_ct_net(b->q[upto].master);
-	unsigned int i;
-
-	for (i = 0; i < upto; i++)
-		if (net_eq(nf_ct_net(b->q[i].master), net))
-			return true;
-	return false;
-}
-
-static void media_close_work_fn(struct work_struct *work)
-{
-	struct media_close_batch *b = &media_close_running;
-	struct nf_ct_iter_data iter = { .data = b };
-	unsigned int i;
-
-	spin_lock_bh(&media_close_lock);
-	*b = media_close_pending;
-	media_close_pending.n = 0;
-	spin_unlock_bh(&media_close_lock);
-	for (i = 0; i < b->n; i++) {
-		if (media_close_net_done(b, i))
-			continue;
-		iter.net = nf_ct_net(b->q[i].master);
-		nf_ct_iterate_cleanup_net(media_close_match, &iter);
-	}
-	for (i = 0; i < b->n; i++)
-		nf_ct_put(b->q[i].master);
-	b->n = 0;
-}
-
-static DECLARE_WORK(media_close_work, media_close_work_fn);
-
-/* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
-static bool media_close_queued(const struct media_close_batch *p,
-			       const struct nf_conn *ct, __be16 tag, bool any)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->q[i].master == ct && p->q[i].any == any &&
-		    p->q[i].tag == tag)
-			return true;
-	return false;
-}
-
-/* Queue the flows of @ct's ended call for closing (@any: all its children). */
-static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
-{
-	struct media_close_batch *p = &media_close_pending;
-	bool queued = false;
-
-	spin_lock_bh(&media_close_lock);
-	if (media_close_queued(p, ct, tag, any)) {
-		spin_unlock_bh(&media_close_lock);
-		return;
-	}
-	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
-		refcount_inc(&ct->ct_general.use);
-		p->q[p->n].master = ct;
-		p->q[p->n].tag = tag;
-		p->q[p->n].any = any;
-		p->n++;
-		queued = true;
-	}
-	spin_unlock_bh(&media_close_lock);
-	if (queued)
-		schedule_work(&media_close_work);
-	else
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_BUSY);
-}
-
-/* BEGIN call glue (Q.931/H.245 owner) */
-/* ---------------------------------------------------------------------- */
-/* Q.931 and H.245                                                         */
+/* Q.931 and H.245                                                        */
 /* ---------------------------------------------------------------------- */
 
 /*
@@ -1123,19 +1145,6 @@ static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
 #define CALL_MAX_MEDIA_EXPECT	16
 #define CALL_TPKT_MAX		4096	/* longest TPKT we reassemble */
 #define CALL_PEND_MAX		1024	/* reassembly buffers in the system */
-
-static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX] = {
-	[AVAYA_EXP_H245] = {
-		.name		= "h245",
-		.max_expected	= CALL_MAX_H245_EXPECT,
-		.timeout	= 240,
-	},
-	[AVAYA_EXP_MEDIA] = {
-		.name		= "media",
-		.max_expected	= CALL_MAX_MEDIA_EXPECT,
-		.timeout	= 240,
-	},
-};
 
 /* The part of a TPKT received so far, when a segment ended inside it. */
 struct avaya_tpkt_pend {
@@ -1711,45 +1720,12 @@ static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 	return call_help(skb, protoff, ct, ctinfo, h245_on_msg);
 }
 
-/* END call glue */
-
-/* BEGIN sip glue (SIP owner) */
 /* ---------------------------------------------------------------------- */
-/* SIP                                                                     */
+/* SIP                                                                    */
 /* ---------------------------------------------------------------------- */
-
-static unsigned int sip_default_expires __read_mostly = 3600;
-module_param_cb(sip_default_expires, &avaya_secs_ops, &sip_default_expires, 0644);
-MODULE_PARM_DESC(sip_default_expires, "Registration lifetime in seconds when the 2xx to REGISTER names none (default 3600)");
-
-static unsigned int sip_max_expires __read_mostly = 86400;
-module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
-MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
-
-static unsigned int sip_media_timeout __read_mostly = 180;
-module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
-MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
 
 #define SIP_DEFAULT_PORT	5060
 #define SIP_REG_GRACE		10
-
-/*
- * Registrations and media have their own classes, so that offers never
- * evict a registration; media gets as many as the core allows, for trunks,
- * and beyond that an offer is refused (counted), not an older one evicted.
- */
-static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] = {
-	[AVAYA_SIP_EXP_REG] = {
-		.name		= "sip-register",
-		.max_expected	= 2 * AVAYA_SIP_MAX_CONTACT,
-		.timeout	= 3 * 60,
-	},
-	[AVAYA_SIP_EXP_MEDIA] = {
-		.name		= "sip-media",
-		.max_expected	= NF_CT_EXPECT_MAX_CNT,
-		.timeout	= 3 * 60,
-	},
-};
 
 static struct avaya_sip_master *sip_master(const struct nf_conn *ct)
 {
@@ -1765,7 +1741,7 @@ static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The book: per signalling flow, its registration and its calls           */
+/* The book: per signalling flow, its registration and its calls          */
 /* ---------------------------------------------------------------------- */
 
 /*
@@ -3040,10 +3016,8 @@ static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 	return ret;
 }
 
-/* END sip glue */
-
 /* ---------------------------------------------------------------------- */
-/* Unloading                                                               */
+/* Registration                                                           */
 /* ---------------------------------------------------------------------- */
 
 /* avaya-sip over UDP or TCP: its flows hold a book, TCP ones streams. */
@@ -3081,10 +3055,6 @@ static void avaya_free_all_held(void)
 	nf_ct_iterate_destroy(avaya_free_held, NULL);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Registration                                                            */
-/* ---------------------------------------------------------------------- */
-
 static const struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX] = {
 	[AVAYA_EXP_REVERSE] = {
 		.name		= "reverse-q931",
@@ -3095,6 +3065,37 @@ static const struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX]
 		.name		= "gcf",
 		.max_expected	= 4,
 		.timeout	= 10,
+	},
+};
+
+static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX] = {
+	[AVAYA_EXP_H245] = {
+		.name		= "h245",
+		.max_expected	= CALL_MAX_H245_EXPECT,
+		.timeout	= 240,
+	},
+	[AVAYA_EXP_MEDIA] = {
+		.name		= "media",
+		.max_expected	= CALL_MAX_MEDIA_EXPECT,
+		.timeout	= 240,
+	},
+};
+
+/*
+ * Registrations and media have their own classes, so that offers never
+ * evict a registration; media gets as many as the core allows, for trunks,
+ * and beyond that an offer is refused (counted), not an older one evicted.
+ */
+static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] = {
+	[AVAYA_SIP_EXP_REG] = {
+		.name		= "sip-register",
+		.max_expected	= 2 * AVAYA_SIP_MAX_CONTACT,
+		.timeout	= 3 * 60,
+	},
+	[AVAYA_SIP_EXP_MEDIA] = {
+		.name		= "sip-media",
+		.max_expected	= NF_CT_EXPECT_MAX_CNT,
+		.timeout	= 3 * 60,
 	},
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/* NAT for the Avaya H.323 (RAS, Q.931, H.245) and SIP connection tracking helpers. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
@@ -34,7 +35,9 @@ MODULE_ALIAS_NF_NAT_HELPER(NAT_HELPER_NAME);
 static struct nf_conntrack_nat_helper avaya_nat_helper =
 	NF_CT_NAT_HELPER_INIT(NAT_HELPER_NAME);
 
-/* BEGIN h323 nat (H.323 NAT owner) */
+/* ---------------------------------------------------------------------- */
+/* Parameters                                                             */
+/* ---------------------------------------------------------------------- */
 /*
  * H.323 RAS behind SNAT/masquerade, IPv4 only (NAT66 is refused and
  * counted). The phones are on the original side of the RAS flow.
@@ -119,6 +122,10 @@ static const struct kernel_param_ops nat_sig_ports_ops = {
 };
 module_param_cb(nat_sig_ports, &nat_sig_ports_ops, NULL, 0644);
 MODULE_PARM_DESC(nat_sig_ports, "Public call signalling ports for phones whose own port is taken, lo-hi, at most 1024 (default 11720-12743)");
+
+/* ---------------------------------------------------------------------- */
+/* H.323: RAS and calls                                                   */
+/* ---------------------------------------------------------------------- */
 
 static struct avaya_ras_master *nat_ras_master(const struct nf_conn *ct)
 {
@@ -689,9 +696,9 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 	return ret;
 }
 
-/* END h323 nat */
-
-/* BEGIN sip nat (SIP owner) */
+/* ---------------------------------------------------------------------- */
+/* SIP                                                                    */
+/* ---------------------------------------------------------------------- */
 #define SIP_NAT_MAX_EDITS	(3 + 3 * AVAYA_SIP_MAX_VIA + AVAYA_SIP_MAX_CONTACT + \
 				 3 * AVAYA_SIP_MAX_MEDIA + 1)
 #define SIP_DEFAULT_PORT	5060
@@ -1170,20 +1177,18 @@ static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port);
 }
 
-/* END sip nat */
+/* ---------------------------------------------------------------------- */
+/* Registration                                                           */
+/* ---------------------------------------------------------------------- */
 
 static const struct avaya_nat_ops avaya_nat_ops = {
 	.ras	= avaya_nat_ras,
 	.expect	= avaya_nat_expect,
-	/* BEGIN h323 nat ops init (H.323 NAT owner) */
 	.q931	= avaya_nat_q931,
 	.h245	= avaya_nat_h245,
-	/* END h323 nat ops init */
-	/* BEGIN sip nat ops init (SIP owner) */
 	.sip_msg	= avaya_nat_sip_msg,
 	.sip_expect	= avaya_nat_sip_expect,
 	.sip_seqadj	= avaya_nat_sip_seqadj,
-	/* END sip nat ops init */
 };
 
 /* Every expectfn of this module: none may be called once it is gone. */

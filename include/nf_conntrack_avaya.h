@@ -45,7 +45,6 @@ enum avaya_counter {
 	AVAYA_CTR_REFUSED_EXPECT_FAILED,
 	AVAYA_CTR_GCF_PINHOLE_OPENED,
 	AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE,
-	/* BEGIN call counters (Q.931/H.245 owner) */
 	AVAYA_CTR_Q931_MSG,
 	AVAYA_CTR_Q931_MALFORMED,
 	AVAYA_CTR_H245_MSG,
@@ -61,8 +60,6 @@ enum avaya_counter {
 	AVAYA_CTR_CALL_TPKT_LOST,
 	AVAYA_CTR_CALL_ALREADY_OPEN,
 	AVAYA_CTR_CALL_FLOW_CLOSED,
-	/* END call counters */
-	/* BEGIN sip counters (SIP owner) */
 	AVAYA_CTR_SIP_MSG,
 	AVAYA_CTR_SIP_MALFORMED,
 	AVAYA_CTR_SIP_TCP_SKIPPED,
@@ -85,8 +82,6 @@ enum avaya_counter {
 	AVAYA_CTR_SIP_REFUSED_REG_PORT,
 	AVAYA_CTR_SIP_REFUSED_MEDIA_MAX,
 	AVAYA_CTR_SIP_CALL_EVICTED,
-	/* END sip counters */
-	/* BEGIN nat counters (H.323 NAT owner) */
 	AVAYA_CTR_NAT_RAS_REWRITTEN,
 	AVAYA_CTR_NAT_RAS_PROTECTED,
 	AVAYA_CTR_NAT_REFUSED,
@@ -97,7 +92,6 @@ enum avaya_counter {
 	AVAYA_CTR_NAT_CALL_REWRITTEN,
 	AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT,
 	AVAYA_CTR_NAT_CALL_UNMAPPED,
-	/* END nat counters */
 	/* RAS and H.323 call hardening */
 	AVAYA_CTR_REFUSED_RRQ_REPLY_DIR,
 	AVAYA_CTR_CALL_RELEASE_REPEATED,
@@ -139,7 +133,6 @@ struct avaya_ras_master {
 	__be16 nat_port;	/* public csa port under SNAT, set by nf_nat_avaya */
 };
 
-/* BEGIN call master (Q.931/H.245 owner): per-connection state, <= 32 bytes */
 struct avaya_tpkt_pend;
 
 /*
@@ -166,9 +159,6 @@ enum avaya_call_exp_class {
 	AVAYA_EXP_CALL_MAX,
 };
 
-/* END call master */
-
-/* BEGIN sip master (SIP owner): per-connection state, <= 32 bytes */
 struct avaya_sip_msg;
 
 enum avaya_sip_reg_state {
@@ -223,8 +213,6 @@ struct avaya_media_master {
 	u8 tagged;
 };
 
-/* END sip master */
-
 /* What every avaya-* helper keeps in nfct_help_data(). */
 union avaya_master {
 	struct avaya_ras_master ras;
@@ -254,7 +242,6 @@ struct avaya_nat_ops {
 	int (*expect)(struct sk_buff *skb, struct nf_conn *ct,
 		      enum ip_conntrack_info ctinfo,
 		      struct nf_conntrack_expect *exp);
-	/* BEGIN call nat ops (H.323 NAT owner) */
 	/*
 	 * Rewrite what a Q.931 or H.245 message of @len bytes (after the
 	 * TPKT header) announces for its NATed sender: the public address
@@ -271,8 +258,6 @@ struct avaya_nat_ops {
 	int (*h245)(struct sk_buff *skb, struct nf_conn *ct,
 		    enum ip_conntrack_info ctinfo, int msgoff,
 		    unsigned int len, const struct avaya_h245 *m);
-	/* END call nat ops */
-	/* BEGIN sip nat ops (SIP owner) */
 	/*
 	 * Rewrite the SIP message at @msgoff in the payload: Via, Contact,
 	 * Request-URI and SDP addresses as NAT translated them, the m= ports
@@ -302,7 +287,6 @@ struct avaya_nat_ops {
 	void (*sip_seqadj)(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, unsigned int protoff,
 			   int delta);
-	/* END sip nat ops */
 };
 
 extern const struct avaya_nat_ops __rcu *avaya_nat_hook;

@@ -16,6 +16,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/inet.h>
+#include <linux/ctype.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -289,84 +290,13 @@ struct avaya_net {
 
 static unsigned int avaya_net_id __read_mostly;
 
+#define AVAYA_COUNTER(name) \
+	[AVAYA_CTR_##name] = #name,
 static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
-	[AVAYA_CTR_RAS_GRQ] = "ras_grq",
-	[AVAYA_CTR_RAS_GCF] = "ras_gcf",
-	[AVAYA_CTR_RAS_GRJ] = "ras_grj",
-	[AVAYA_CTR_RAS_RRQ] = "ras_rrq",
-	[AVAYA_CTR_RAS_RRQ_KEEPALIVE] = "ras_rrq_keepalive",
-	[AVAYA_CTR_RAS_RCF] = "ras_rcf",
-	[AVAYA_CTR_RAS_RRJ] = "ras_rrj",
-	[AVAYA_CTR_RAS_URQ] = "ras_urq",
-	[AVAYA_CTR_RAS_UCF] = "ras_ucf",
-	[AVAYA_CTR_RAS_URJ] = "ras_urj",
-	[AVAYA_CTR_RAS_OTHER] = "ras_other",
-	[AVAYA_CTR_RAS_MALFORMED] = "ras_malformed",
-	[AVAYA_CTR_DROPPED_STRICT] = "dropped_strict",
-	[AVAYA_CTR_FLOW_CLOSE_BUSY] = "flow_close_queue_full",
-	[AVAYA_CTR_REVERSE_OPENED] = "reverse_pinhole_opened",
-	[AVAYA_CTR_REVERSE_REFRESHED] = "reverse_pinhole_refreshed",
-	[AVAYA_CTR_REVERSE_REMOVED] = "reverse_pinhole_removed",
-	[AVAYA_CTR_REVERSE_SUPERSEDED] = "reverse_pinhole_superseded",
-	[AVAYA_CTR_REFUSED_CSA_NOT_SOURCE] = "refused_csa_not_source",
-	[AVAYA_CTR_REFUSED_RCF_UNMATCHED] = "refused_rcf_unmatched",
-	[AVAYA_CTR_REFUSED_TOO_MANY] = "refused_too_many_pinholes",
-	[AVAYA_CTR_REFUSED_EXPECT_FAILED] = "refused_expect_failed",
-	[AVAYA_CTR_GCF_PINHOLE_OPENED] = "gcf_pinhole_opened",
-	[AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE] = "refused_grq_ras_not_source",
-	[AVAYA_CTR_Q931_MSG] = "q931_messages",
-	[AVAYA_CTR_Q931_MALFORMED] = "q931_malformed",
-	[AVAYA_CTR_H245_MSG] = "h245_messages",
-	[AVAYA_CTR_H245_MALFORMED] = "h245_malformed",
-	[AVAYA_CTR_Q931_RELEASE] = "q931_release_complete",
-	[AVAYA_CTR_CALL_H245_OPENED] = "call_h245_pinhole_opened",
-	[AVAYA_CTR_CALL_MEDIA_OPENED] = "call_media_pinhole_opened",
-	[AVAYA_CTR_CALL_PINHOLE_REMOVED] = "call_pinhole_removed",
-	[AVAYA_CTR_CALL_REFUSED_NOT_PARTY] = "call_refused_not_party",
-	[AVAYA_CTR_CALL_REFUSED_TOO_MANY] = "call_refused_too_many",
-	[AVAYA_CTR_CALL_REFUSED_EXPECT] = "call_refused_expect_failed",
-	[AVAYA_CTR_CALL_TPKT_REASSEMBLED] = "call_tpkt_reassembled",
-	[AVAYA_CTR_CALL_TPKT_LOST] = "call_tpkt_not_reassembled",
-	[AVAYA_CTR_CALL_FLOW_CLOSED] = "call_flow_closed",
-	[AVAYA_CTR_CALL_ALREADY_OPEN] = "call_pinhole_already_expected",
-	[AVAYA_CTR_SIP_MSG] = "sip_messages",
-	[AVAYA_CTR_SIP_MALFORMED] = "sip_malformed",
-	[AVAYA_CTR_SIP_TCP_SKIPPED] = "sip_tcp_split_skipped",
-	[AVAYA_CTR_SIP_TCP_REASSEMBLED] = "sip_tcp_reassembled",
-	[AVAYA_CTR_SIP_TCP_GAP] = "sip_tcp_gap",
-	[AVAYA_CTR_SIP_TCP_RETRANSMIT] = "sip_tcp_retransmit_ignored",
-	[AVAYA_CTR_SIP_REG_OPENED] = "sip_register_pinhole_opened",
-	[AVAYA_CTR_SIP_REG_REFRESHED] = "sip_register_pinhole_refreshed",
-	[AVAYA_CTR_SIP_REG_REMOVED] = "sip_register_pinhole_removed",
-	[AVAYA_CTR_SIP_REFUSED_CONTACT] = "sip_refused_contact_not_source",
-	[AVAYA_CTR_SIP_MEDIA_OPENED] = "sip_media_pinhole_opened",
-	[AVAYA_CTR_SIP_MEDIA_REMOVED] = "sip_media_pinhole_removed",
-	[AVAYA_CTR_SIP_MEDIA_CLOSED] = "sip_media_flow_closed",
-	[AVAYA_CTR_SIP_REFUSED_SDP] = "sip_refused_sdp_not_source",
-	[AVAYA_CTR_SIP_REFUSED_EXPECT] = "sip_refused_expect_failed",
-	[AVAYA_CTR_SIP_NAT_REWRITTEN] = "sip_nat_rewritten",
-	[AVAYA_CTR_SIP_NAT_PORT_CHANGED] = "sip_nat_source_port_changed",
-	[AVAYA_CTR_SIP_NAT_FAILED] = "sip_nat_failed",
-	[AVAYA_CTR_SIP_NAT_SPLIT] = "sip_nat_split_unrewritten",
-	[AVAYA_CTR_SIP_REFUSED_REG_PORT] = "sip_refused_register_port",
-	[AVAYA_CTR_SIP_REFUSED_MEDIA_MAX] = "sip_refused_too_many_media",
-	[AVAYA_CTR_SIP_CALL_EVICTED] = "sip_call_book_evicted",
-	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
-	[AVAYA_CTR_NAT_RAS_PROTECTED] = "nat_ras_protected_untouched",
-	[AVAYA_CTR_NAT_REFUSED] = "nat_refused",
-	[AVAYA_CTR_NAT_REFUSED_IPV6] = "nat_refused_ipv6",
-	[AVAYA_CTR_NAT_REFUSED_NO_PORT] = "nat_refused_no_port",
-	[AVAYA_CTR_NAT_REFUSED_PORT_TAKEN] = "nat_refused_port_taken",
-	[AVAYA_CTR_NAT_EXPECT] = "nat_pinhole_expectations",
-	[AVAYA_CTR_NAT_CALL_REWRITTEN] = "nat_call_rewritten",
-	[AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT] = "nat_call_split_untouched",
-	[AVAYA_CTR_NAT_CALL_UNMAPPED] = "nat_call_address_unmapped",
-	[AVAYA_CTR_REFUSED_RRQ_REPLY_DIR] = "refused_rrq_reply_direction",
-	[AVAYA_CTR_CALL_RELEASE_REPEATED] = "call_release_repeated",
-	[AVAYA_CTR_CALL_KEPT_FOR_H245] = "call_flows_kept_for_h245",
-	[AVAYA_CTR_GCF_REFUSED_NO_PREFIX] = "gcf_refused_no_prefix",
-	[AVAYA_CTR_SIP_BOOK_FULL] = "sip_call_book_full",
+#include "avaya_counters.h"
 };
+
+#undef AVAYA_COUNTER
 
 void avaya_count(const struct net *net, enum avaya_counter c)
 {
@@ -376,9 +306,21 @@ void avaya_count(const struct net *net, enum avaya_counter c)
 }
 EXPORT_SYMBOL_GPL(avaya_count);
 
+/* The /proc name: the enum's name in lower case. */
+static void avaya_counter_name(unsigned int c, char *buf, size_t size)
+{
+	const char *n = avaya_counter_names[c];
+	size_t i;
+
+	for (i = 0; n[i] && i + 1 < size; i++)
+		buf[i] = tolower(n[i]);
+	buf[i] = 0;
+}
+
 static int avaya_counters_show(struct seq_file *s, void *v)
 {
 	struct avaya_net *an = net_generic(seq_file_single_net(s), avaya_net_id);
+	char name[48];
 	unsigned int c;
 	int cpu;
 
@@ -387,8 +329,8 @@ static int avaya_counters_show(struct seq_file *s, void *v)
 
 		for_each_possible_cpu(cpu)
 			sum += per_cpu_ptr(an->ctr, cpu)->c[c];
-		seq_printf(s, "%-32s %llu\n",
-			   avaya_counter_names[c] ? : "unnamed", sum);
+		avaya_counter_name(c, name, sizeof(name));
+		seq_printf(s, "%-32s %llu\n", name, sum);
 	}
 	return 0;
 }
@@ -627,7 +569,7 @@ static int media_close_match(struct nf_conn *ct, void *data)
 		if (media_close_hit(&b->q[i], ct)) {
 			avaya_count(nf_ct_net(ct), b->q[i].any ?
 				    AVAYA_CTR_CALL_FLOW_CLOSED :
-				    AVAYA_CTR_SIP_MEDIA_CLOSED);
+				    AVAYA_CTR_SIP_MEDIA_FLOW_CLOSED);
 			media_close_pinholes(ct);
 			return 1;
 		}
@@ -706,7 +648,7 @@ static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
 	if (queued)
 		schedule_work(&media_close_work);
 	else
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_BUSY);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_QUEUE_FULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -851,7 +793,7 @@ static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
 	nblk = port_range_blocks(ports >> 16, ports & 0xffff, base, mask,
 				 ARRAY_SIZE(base));
 	if (!nblk || nsrc * nblk > RAS_MAX_REVERSE_EXPECT) {
-		avaya_count(net, AVAYA_CTR_REFUSED_TOO_MANY);
+		avaya_count(net, AVAYA_CTR_REFUSED_TOO_MANY_PINHOLES);
 		net_warn_ratelimited("%s: reverse pinhole refused: %u sources x %u port blocks exceed %u\n",
 				     HELPER_RAS, nsrc, nblk, RAS_MAX_REVERSE_EXPECT);
 		return -ENOSPC;
@@ -896,7 +838,7 @@ static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 	 * taking it would let that side also forge the RCF that answers it.
 	 */
 	if (dir != IP_CT_DIR_ORIGINAL) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_RRQ_REPLY_DIR);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_RRQ_REPLY_DIRECTION);
 		return;
 	}
 	rm->rrq_keepalive = m->keep_alive;
@@ -962,8 +904,8 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_DROP;
 	}
 	rm->state = AVAYA_RAS_REGISTERED;
-	avaya_count(net, refresh ? AVAYA_CTR_REVERSE_REFRESHED :
-				   AVAYA_CTR_REVERSE_OPENED);
+	avaya_count(net, refresh ? AVAYA_CTR_REVERSE_PINHOLE_REFRESHED :
+				   AVAYA_CTR_REVERSE_PINHOLE_OPENED);
 	/* The RAS flow itself must outlive the keepalive interval. */
 	avaya_ct_refresh(ct, skb, lifetime);
 	/*
@@ -976,7 +918,7 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 		sup.epid_hash = rm->epid_hash;
 		nf_ct_expect_iterate_net(nf_ct_net(ct), ras_superseded, &sup, 0, 0);
 		if (sup.removed)
-			avaya_count(net, AVAYA_CTR_REVERSE_SUPERSEDED);
+			avaya_count(net, AVAYA_CTR_REVERSE_PINHOLE_SUPERSEDED);
 	}
 	return NF_ACCEPT;
 }
@@ -986,7 +928,7 @@ static void ras_unregister(struct nf_conn *ct)
 	struct avaya_ras_master *rm = ras_master(ct);
 
 	if (ras_remove_expectations(ct, AVAYA_EXP_REVERSE))
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REVERSE_REMOVED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REVERSE_PINHOLE_REMOVED);
 	rm->state = AVAYA_RAS_IDLE;
 }
 
@@ -1027,7 +969,7 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	if (!m->n_ras || !taddr_is(&m->ras[0], ct, phone)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_GRQ_RAS_NOT_SOURCE);
 		return NF_ACCEPT;
 	}
 	taddr_to_inet(&m->ras[0], &ras);
@@ -1311,17 +1253,17 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 		 * Already expected, e.g. one RTCP port serving both channels,
 		 * or by another call: not ours to take over.
 		 */
-		avaya_count(net, AVAYA_CTR_CALL_ALREADY_OPEN);
+		avaya_count(net, AVAYA_CTR_CALL_PINHOLE_ALREADY_EXPECTED);
 		return 0;
 	}
-	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_OPENED :
-						   AVAYA_CTR_CALL_MEDIA_OPENED);
+	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_PINHOLE_OPENED :
+						   AVAYA_CTR_CALL_MEDIA_PINHOLE_OPENED);
 	return 0;
 }
 
 static int call_expect_failed(struct sk_buff *skb, struct nf_conn *ct)
 {
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_EXPECT);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_EXPECT_FAILED);
 	nf_ct_helper_log(skb, ct, "cannot add call expectation");
 	return NF_DROP;
 }
@@ -1412,7 +1354,7 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 	 * until endSession or the end of that connection.
 	 */
 	if (keep_h245 && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_KEPT_FOR_H245);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_FLOWS_KEPT_FOR_H245);
 		return;
 	}
 	call_take_flag(ct, AVAYA_CALL_H245_CONN);
@@ -1448,11 +1390,11 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	unsigned int i;
 	int ret;
 
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MSG);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MESSAGES);
 	ret = q931_decode(msg, len, &m);
 	/* Tearing down is always safe, even after a damaged UUIE. */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE_COMPLETE);
 		call_release(ct, false);
 	}
 	if (ret < 0)
@@ -1490,7 +1432,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	unsigned int i;
 	int ret;
 
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MSG);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MESSAGES);
 	if (h245_decode(msg, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
 	for (i = 0; i < m.n_media; i++) {
@@ -1576,12 +1518,12 @@ static void call_pend_start(struct nf_conn *ct, int dir, const u8 *d,
 	bool done, bad;
 
 	if (n >= AVAYA_TPKT_HDR_LEN && tpkt_total(d) > CALL_TPKT_MAX) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 		return;
 	}
 	p = call_pend_alloc();
 	if (!p) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 		return;
 	}
 	p->have = 0;
@@ -1609,7 +1551,7 @@ static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 		if ((s32)(seq - end) < 0) {
 			*skip = end - seq;
 		} else if (seq != end && *pend) {
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 			call_pend_free(*pend);
 			*pend = NULL;
 		}
@@ -1644,7 +1586,7 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 		off += call_pend_fill(pend, data + off, len - off, &done, &bad);
 		if (bad) {
 			call_pend_free(pend);
-			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_LOST,
+			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED,
 					       "TPKT");
 		}
 		if (!done) {
@@ -1816,7 +1758,7 @@ static struct avaya_sip_book *sip_book(struct nf_conn *ct, bool create)
 		return book;
 	if (atomic_inc_return(&sip_books) > SIP_BOOKS_MAX) {
 		atomic_dec(&sip_books);
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BOOK_FULL);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_FULL);
 		return NULL;
 	}
 	book = kzalloc(sizeof(*book), GFP_ATOMIC);
@@ -1890,13 +1832,13 @@ static bool sip_book_room(const struct nf_conn *ct, struct avaya_sip_book *book)
 	if (book->cap >= SIP_BOOK_MAX) {
 		/* Its pinholes time out; no other call's are touched. */
 		sip_call_drop(book, &book->calls[0]);
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_EVICTED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_EVICTED);
 		return true;
 	}
 	if (atomic_add_return(cap - book->cap, &sip_book_calls) >
 	    SIP_BOOK_CALLS_MAX) {
 		atomic_sub(cap - book->cap, &sip_book_calls);
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BOOK_FULL);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_FULL);
 		return false;
 	}
 	calls = krealloc(book->calls, cap * sizeof(*calls), GFP_ATOMIC);
@@ -2152,7 +2094,7 @@ static void sip_call_ended(struct nf_conn *ct, __be16 slot)
 	if (!slot)
 		return;
 	if (sip_remove(ct, false, slot, NULL, 0))
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_REMOVED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PINHOLE_REMOVED);
 	sip_media_close(ct, slot);
 }
 
@@ -2237,7 +2179,7 @@ static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 	}
 	/* A third-party Contact would make us a door opener for it. */
 	if (foreign)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT_NOT_SOURCE);
 	if ((!own && !star) ||
 	    !sip_book_register(ct, dir, data, m, port, n_port)) {
 		sm->reg_state = AVAYA_SIP_REG_IDLE;
@@ -2333,7 +2275,7 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			continue;
 		port = sip_own_port(ct, side, &c->uri);
 		if (!sip_port_in(port, asked, n_asked)) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_REG_PORT);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_REGISTER_PORT);
 			continue;
 		}
 		if (sip_port_in(port, live, n_live))
@@ -2345,17 +2287,17 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			return NF_DROP;
 		}
 		if (ret) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
 			continue;
 		}
-		avaya_count(net, known ? AVAYA_CTR_SIP_REG_REFRESHED :
-					 AVAYA_CTR_SIP_REG_OPENED);
+		avaya_count(net, known ? AVAYA_CTR_SIP_REGISTER_PINHOLE_REFRESHED :
+					 AVAYA_CTR_SIP_REGISTER_PINHOLE_OPENED);
 		live[n_live++] = port;
 	}
 	if (unreg) {
 		removed = sip_remove(ct, true, 0, live, n_live);
 		if (removed)
-			avaya_count(net, AVAYA_CTR_SIP_REG_REMOVED);
+			avaya_count(net, AVAYA_CTR_SIP_REGISTER_PINHOLE_REMOVED);
 	}
 	return NF_ACCEPT;
 }
@@ -2449,22 +2391,22 @@ static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 			continue;
 		if (!c->family || !sip_span_addr(ct, data, &c->addr, &a) ||
 		    !sip_is_sender(ct, dir, &a)) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE);
 			continue;
 		}
 		ret = sip_expect_media(ct, dir, &ct->tuplehash[dir].tuple.src.u3,
 				       md, slot, &pub);
 		if (ret == -ENOSPC) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_MEDIA_MAX);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_TOO_MANY_MEDIA);
 			net_info_ratelimited("SIP media pinhole refused: too many on one flow\n");
 			continue;
 		}
 		if (ret) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
 			nf_ct_helper_log(skb, ct, "cannot add media expectation");
 			return NF_DROP;
 		}
-		avaya_count(net, AVAYA_CTR_SIP_MEDIA_OPENED);
+		avaya_count(net, AVAYA_CTR_SIP_MEDIA_PINHOLE_OPENED);
 		if (pub != md->port)
 			media_port[i] = pub;
 	}
@@ -2570,7 +2512,7 @@ static int sip_one(struct sk_buff *skb, unsigned int protoff,
 	ret = sip_parse_one(data, avail, stream, m);
 	if (ret < 0)
 		return ret;
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MESSAGES);
 	*used = ret;
 	*newlen = ret;
 	ret = sip_dispatch(skb, ct, ctinfo, data, m, media_port);
@@ -2720,7 +2662,7 @@ static bool sip_stream_advance(const struct nf_conn *ct,
 	*off = 0;
 	if (st->valid && d < 0) {
 		if ((u32)-d >= len) {
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_RETRANSMIT);
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_RETRANSMIT_IGNORED);
 			return false;
 		}
 		*off = -d;
@@ -2764,7 +2706,7 @@ static void sip_hold_give_up(struct nf_conn *ct, struct avaya_sip_stream *st,
 	unsigned int before = seen - len;
 
 	if (!st->replay)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SPLIT_SKIPPED);
 	sip_hold_drop(st);
 	*used = len;
 	if (!m->hdr_done) {
@@ -2786,11 +2728,11 @@ static int sip_on_held(struct sk_buff *skb, struct nf_conn *ct,
 	u16 media_port[AVAYA_SIP_MAX_MEDIA] = { 0 };
 	const struct net *net = nf_ct_net(ct);
 
-	avaya_count(net, AVAYA_CTR_SIP_MSG);
+	avaya_count(net, AVAYA_CTR_SIP_MESSAGES);
 	avaya_count(net, AVAYA_CTR_SIP_TCP_REASSEMBLED);
 	if (ct->status & IPS_NAT_MASK) {
 		/* Its first part has left already, as it was. */
-		avaya_count(net, AVAYA_CTR_SIP_NAT_SPLIT);
+		avaya_count(net, AVAYA_CTR_SIP_NAT_SPLIT_UNREWRITTEN);
 		net_info_ratelimited("SIP message split across TCP segments passed unrewritten\n");
 	}
 	return sip_dispatch(skb, ct, ctinfo, msg, m, media_port);

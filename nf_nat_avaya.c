@@ -317,7 +317,7 @@ static int avaya_nat_ras(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	rewrite = !nat_protected(m);
 	if (!rewrite && (m->has_tokens || m->has_crypto_tokens))
-		avaya_count(net, AVAYA_CTR_NAT_RAS_PROTECTED);
+		avaya_count(net, AVAYA_CTR_NAT_RAS_PROTECTED_UNTOUCHED);
 
 	ras = (struct nat_map){ orig->src.u3.ip, repl->dst.u3.ip,
 				ntohs(orig->src.u.udp.port),
@@ -488,7 +488,7 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	if (ret == -EBUSY && READ_ONCE(nat_mode) != NAT_MODE_PASSIVE)
 		ret = nf_nat_exp_find_port(exp, own) ? 0 : -EBUSY;
 	if (!ret) {
-		avaya_count(net, AVAYA_CTR_NAT_EXPECT);
+		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	} else if (ret == -EBUSY) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
@@ -553,7 +553,7 @@ static int nat_call_patch(struct nat_call_msg *x, const struct avaya_taddr *a,
 	port = nat_call_mapped(x->ct, proto, x->priv, htons(a->port));
 	if (!port) {
 		/* No pinhole of ours (refused, or another's): leave it be. */
-		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_UNMAPPED);
+		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_ADDRESS_UNMAPPED);
 		return NF_ACCEPT;
 	}
 	n = avaya_taddr_rep(a, x->len, (const u8 *)&x->pub, port, rep);
@@ -605,7 +605,7 @@ static bool nat_call_prepare(struct nat_call_msg *x, int msgoff,
 	if (msgoff < 0 ||
 	    payload + msgoff + x->len > x->skb->data + x->skb->len) {
 		/* Reassembled: its first bytes have left already. */
-		avaya_count(net, AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT);
+		avaya_count(net, AVAYA_CTR_NAT_CALL_SPLIT_UNTOUCHED);
 		net_info_ratelimited("call message split across segments passed unrewritten\n");
 		return false;
 	}
@@ -691,7 +691,7 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 				     &exp->tuple.dst.u3.ip, port,
 				     &exp->saved_addr.ip);
 	} else if (!ret) {
-		avaya_count(net, AVAYA_CTR_NAT_EXPECT);
+		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	}
 	return ret;
 }
@@ -978,7 +978,7 @@ static void sip_nat_port_check(struct nf_conn *ct, int dir)
 	if (t->src.u.all == r->dst.u.all)
 		return;
 	/* Never our choice: the NAT core met a clash. Via/Contact follow it. */
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_PORT_CHANGED);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_SOURCE_PORT_CHANGED);
 	net_info_ratelimited("NAT moved SIP source port %u to %u; Via/Contact rewritten to match\n",
 			     ntohs(t->src.u.all), ntohs(r->dst.u.all));
 }

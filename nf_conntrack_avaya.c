@@ -352,35 +352,52 @@ static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, da
 static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX];
 static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX];
 
-static struct nf_conntrack_helper avaya_helpers[12];
-
-/* Index of a helper in avaya_helpers[]: [proto][family]. */
-enum {
-	AVAYA_H_RAS4, AVAYA_H_RAS6,
-	AVAYA_H_Q9314, AVAYA_H_Q9316,
-	AVAYA_H_H2454, AVAYA_H_H2456,
-	AVAYA_H_SIP4, AVAYA_H_SIP6,
-	AVAYA_H_SIPT4, AVAYA_H_SIPT6,
-	AVAYA_H_SIPM4, AVAYA_H_SIPM6,
+/* The helpers, [kind][family]: IPv4 first, then IPv6. */
+enum avaya_helper_kind {
+	AVAYA_HELPER_RAS,
+	AVAYA_HELPER_Q931,
+	AVAYA_HELPER_H245,
+	AVAYA_HELPER_SIP_UDP,
+	AVAYA_HELPER_SIP_TCP,
+	AVAYA_HELPER_SIP_RTP,
+	AVAYA_HELPER_KINDS,
+	AVAYA_HELPER_NONE = AVAYA_HELPER_KINDS,	/* not one of ours */
 };
 
-static struct nf_conntrack_helper *avaya_helper_for(int first, const struct nf_conn *ct)
+static struct nf_conntrack_helper avaya_helpers[AVAYA_HELPER_KINDS][2];
+
+/* Our helper of @kind in the family of @ct. */
+static struct nf_conntrack_helper *avaya_helper_for(enum avaya_helper_kind kind,
+						    const struct nf_conn *ct)
 {
-	return &avaya_helpers[first + (nf_ct_l3num(ct) == NFPROTO_IPV6)];
+	return &avaya_helpers[kind][nf_ct_l3num(ct) == NFPROTO_IPV6];
 }
 
-static bool call_helper_is_ours(const struct nf_conn *ct)
+/* Which of our helpers @h is: one lookup for "is this flow ours". */
+static enum avaya_helper_kind avaya_helper_kind(const struct nf_conntrack_helper *h)
+{
+	const struct nf_conntrack_helper *first = &avaya_helpers[0][0];
+
+	if (h < first || h >= first + AVAYA_HELPER_KINDS * 2)
+		return AVAYA_HELPER_NONE;
+	return (h - first) / 2;
+}
+
+static enum avaya_helper_kind avaya_ct_helper_kind(const struct nf_conn *ct)
 {
 	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
 
 	if (!help)
-		return false;
-	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_Q9314] ||
-	       h == &avaya_helpers[AVAYA_H_Q9316] ||
-	       h == &avaya_helpers[AVAYA_H_H2454] ||
-	       h == &avaya_helpers[AVAYA_H_H2456];
+		return AVAYA_HELPER_NONE;
+	return avaya_helper_kind(rcu_dereference_raw(help->helper));
+}
+
+/* avaya-q931 or avaya-h245: the flow has a struct avaya_call_master. */
+static bool call_helper_is_ours(const struct nf_conn *ct)
+{
+	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
+
+	return kind == AVAYA_HELPER_Q931 || kind == AVAYA_HELPER_H245;
 }
 
 static bool taddr_is(const struct avaya_taddr *a, const struct nf_conn *ct,
@@ -493,31 +510,25 @@ static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
  * signalling conntrack (and for SIP the call's tag), and one worker closes
  * a whole batch in one walk per netns.
  */
-#define MEDIA_CLOSE_QUEUE	256
+#define FLOW_CLOSE_QUEUE	256
 
 /* Set when the module goes: no new buffers, no new work. */
 static bool avaya_unloading;
 
-struct media_close {
+struct flow_close {
 	struct nf_conn *master;
 	__be16 tag;		/* SIP: the call's Call-ID tag */
 	bool any;		/* H.323: every child and grandchild */
 };
 
-struct media_close_batch {
+struct flow_close_batch {
 	unsigned int n;
-	struct media_close q[MEDIA_CLOSE_QUEUE];
+	struct flow_close q[FLOW_CLOSE_QUEUE];
 };
 
-static DEFINE_SPINLOCK(media_close_lock);
-static struct media_close_batch media_close_pending;
-static struct media_close_batch media_close_running;	/* the worker's */
-
-static bool sip_media_helper(const struct nf_conntrack_helper *h)
-{
-	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
-	       h == &avaya_helpers[AVAYA_H_SIPM6];
-}
+static DEFINE_SPINLOCK(flow_close_lock);
+static struct flow_close_batch flow_close_pending;
+static struct flow_close_batch flow_close_running;	/* the worker's */
 
 /* A SIP media flow's call tag, if it is one. */
 static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
@@ -525,14 +536,14 @@ static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
 	const struct nf_conn_help *help = nfct_help(ct);
 	const union avaya_master *am;
 
-	if (!help || !sip_media_helper(rcu_dereference_raw(help->helper)))
+	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_SIP_RTP)
 		return false;
 	am = (const union avaya_master *)help->data;
 	*tag = am->media.tag;
 	return am->media.tagged;
 }
 
-static bool media_close_hit(const struct media_close *c, const struct nf_conn *ct)
+static bool flow_close_hit(const struct flow_close *c, const struct nf_conn *ct)
 {
 	__be16 tag;
 
@@ -547,7 +558,7 @@ static bool media_close_hit(const struct media_close *c, const struct nf_conn *c
  * A call's H.245 connection goes with the call: the media pinholes it
  * opened go with it (the core would drop them too), counted as the call's.
  */
-static void media_close_pinholes(struct nf_conn *ct)
+static void flow_close_pinholes(struct nf_conn *ct)
 {
 	unsigned int n;
 
@@ -558,27 +569,27 @@ static void media_close_pinholes(struct nf_conn *ct)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
 }
 
-static int media_close_match(struct nf_conn *ct, void *data)
+static int flow_close_match(struct nf_conn *ct, void *data)
 {
-	const struct media_close_batch *b = data;
+	const struct flow_close_batch *b = data;
 	unsigned int i;
 
 	if (!ct->master)
 		return 0;
 	for (i = 0; i < b->n; i++) {
-		if (media_close_hit(&b->q[i], ct)) {
+		if (flow_close_hit(&b->q[i], ct)) {
 			avaya_count(nf_ct_net(ct), b->q[i].any ?
 				    AVAYA_CTR_CALL_FLOW_CLOSED :
 				    AVAYA_CTR_SIP_MEDIA_FLOW_CLOSED);
-			media_close_pinholes(ct);
+			flow_close_pinholes(ct);
 			return 1;
 		}
 	}
 	return 0;
 }
 
-static bool media_close_net_done(const struct media_close_batch *b,
-				 unsigned int upto)
+static bool flow_close_net_done(const struct flow_close_batch *b,
+				unsigned int upto)
 {
 	const struct net *net = nf_ct_net(b->q[upto].master);
 	unsigned int i;
@@ -589,32 +600,32 @@ static bool media_close_net_done(const struct media_close_batch *b,
 	return false;
 }
 
-static void media_close_work_fn(struct work_struct *work)
+static void flow_close_work_fn(struct work_struct *work)
 {
-	struct media_close_batch *b = &media_close_running;
+	struct flow_close_batch *b = &flow_close_running;
 	struct nf_ct_iter_data iter = { .data = b };
 	unsigned int i;
 
-	spin_lock_bh(&media_close_lock);
-	*b = media_close_pending;
-	media_close_pending.n = 0;
-	spin_unlock_bh(&media_close_lock);
+	spin_lock_bh(&flow_close_lock);
+	*b = flow_close_pending;
+	flow_close_pending.n = 0;
+	spin_unlock_bh(&flow_close_lock);
 	for (i = 0; i < b->n; i++) {
-		if (media_close_net_done(b, i))
+		if (flow_close_net_done(b, i))
 			continue;
 		iter.net = nf_ct_net(b->q[i].master);
-		nf_ct_iterate_cleanup_net(media_close_match, &iter);
+		nf_ct_iterate_cleanup_net(flow_close_match, &iter);
 	}
 	for (i = 0; i < b->n; i++)
 		nf_ct_put(b->q[i].master);
 	b->n = 0;
 }
 
-static DECLARE_WORK(media_close_work, media_close_work_fn);
+static DECLARE_WORK(flow_close_work, flow_close_work_fn);
 
 /* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
-static bool media_close_queued(const struct media_close_batch *p,
-			       const struct nf_conn *ct, __be16 tag, bool any)
+static bool flow_close_queued(const struct flow_close_batch *p,
+			      const struct nf_conn *ct, __be16 tag, bool any)
 {
 	unsigned int i;
 
@@ -626,17 +637,17 @@ static bool media_close_queued(const struct media_close_batch *p,
 }
 
 /* Queue the flows of @ct's ended call for closing (@any: all its children). */
-static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
+static void flow_close_queue(struct nf_conn *ct, __be16 tag, bool any)
 {
-	struct media_close_batch *p = &media_close_pending;
+	struct flow_close_batch *p = &flow_close_pending;
 	bool queued = false;
 
-	spin_lock_bh(&media_close_lock);
-	if (media_close_queued(p, ct, tag, any)) {
-		spin_unlock_bh(&media_close_lock);
+	spin_lock_bh(&flow_close_lock);
+	if (flow_close_queued(p, ct, tag, any)) {
+		spin_unlock_bh(&flow_close_lock);
 		return;
 	}
-	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
+	if (p->n < FLOW_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
 		refcount_inc(&ct->ct_general.use);
 		p->q[p->n].master = ct;
 		p->q[p->n].tag = tag;
@@ -644,11 +655,23 @@ static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
 		p->n++;
 		queued = true;
 	}
-	spin_unlock_bh(&media_close_lock);
+	spin_unlock_bh(&flow_close_lock);
 	if (queued)
-		schedule_work(&media_close_work);
+		schedule_work(&flow_close_work);
 	else
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_QUEUE_FULL);
+}
+
+/* H.323: every flow the call admitted, its H.245 connection's included. */
+static void flow_close_call(struct nf_conn *ct)
+{
+	flow_close_queue(ct, 0, true);
+}
+
+/* SIP: the media flows of the call in @slot of @ct's book. */
+static void flow_close_sip_call(struct nf_conn *ct, __be16 slot)
+{
+	flow_close_queue(ct, slot, false);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -720,7 +743,6 @@ static const union nf_inet_addr *ras_gatekeeper(const struct nf_conn *ct)
 static bool ras_superseded(struct nf_conntrack_expect *exp, void *data)
 {
 	struct ras_supersede *s = data;
-	const struct nf_conntrack_helper *helper;
 	struct avaya_ras_master *old;
 
 	if (exp->master == s->keep || exp->class != AVAYA_EXP_REVERSE ||
@@ -728,9 +750,7 @@ static bool ras_superseded(struct nf_conntrack_expect *exp, void *data)
 	    !nf_inet_addr_cmp(ras_gatekeeper(exp->master),
 			      ras_gatekeeper(s->keep)))
 		return false;
-	helper = rcu_dereference(nfct_help(exp->master)->helper);
-	if (!helper || strcmp(helper->name, HELPER_RAS) ||
-	    helper->me != THIS_MODULE)
+	if (avaya_ct_helper_kind(exp->master) != AVAYA_HELPER_RAS)
 		return false;
 	old = ras_master(exp->master);
 	if (old->state != AVAYA_RAS_REGISTERED || old->epid_hash != s->epid_hash)
@@ -812,7 +832,7 @@ static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
 			exp->mask.src.u.tcp.port = htons(mask[j]);
 			exp->flags = NF_CT_EXPECT_PERMANENT;
 			rcu_assign_pointer(exp->assign_helper,
-					   avaya_helper_for(AVAYA_H_Q9314, ct));
+					   avaya_helper_for(AVAYA_HELPER_Q931, ct));
 			ret = avaya_expect_related(skb, ct, ctinfo, exp, lifetime);
 			nf_ct_expect_put(exp);
 			if (ret)
@@ -984,7 +1004,7 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_GCF_REFUSED_NO_PREFIX);
 		return NF_ACCEPT;
 	}
-	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_RAS4, ct));
+	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_RAS, ct));
 	ret = avaya_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
 	nf_ct_expect_put(exp);
 	if (ret && ret != -EALREADY) {
@@ -1086,15 +1106,15 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 #define CALL_MAX_H245_EXPECT	4
 #define CALL_MAX_MEDIA_EXPECT	16
 #define CALL_TPKT_MAX		4096	/* longest TPKT we reassemble */
-#define CALL_PEND_MAX		1024	/* reassembly buffers in the system */
+#define CALL_HOLD_MAX		1024	/* reassembly buffers in the system */
 
 /* The part of a TPKT received so far, when a segment ended inside it. */
-struct avaya_tpkt_pend {
+struct avaya_tpkt_hold {
 	u16 have;
 	u8 data[CALL_TPKT_MAX];
 };
 
-static atomic_t call_pend_count = ATOMIC_INIT(0);
+static atomic_t call_hold_count = ATOMIC_INIT(0);
 
 static struct avaya_call_master *call_master(const struct nf_conn *ct)
 {
@@ -1136,26 +1156,26 @@ static void call_set_flag(struct nf_conn *ct, u8 flag)
 	}
 }
 
-static void call_pend_free(struct avaya_tpkt_pend *p)
+static void call_hold_free(struct avaya_tpkt_hold *p)
 {
 	if (!p)
 		return;
 	kfree(p);
-	atomic_dec(&call_pend_count);
+	atomic_dec(&call_hold_count);
 }
 
-static struct avaya_tpkt_pend *call_pend_alloc(void)
+static struct avaya_tpkt_hold *call_hold_alloc(void)
 {
-	struct avaya_tpkt_pend *p;
+	struct avaya_tpkt_hold *p;
 
 	if (READ_ONCE(avaya_unloading) ||
-	    atomic_inc_return(&call_pend_count) > CALL_PEND_MAX) {
-		atomic_dec(&call_pend_count);
+	    atomic_inc_return(&call_hold_count) > CALL_HOLD_MAX) {
+		atomic_dec(&call_hold_count);
 		return NULL;
 	}
 	p = kmalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
-		atomic_dec(&call_pend_count);
+		atomic_dec(&call_hold_count);
 	return p;
 }
 
@@ -1163,24 +1183,24 @@ static struct avaya_tpkt_pend *call_pend_alloc(void)
  * Buffers change hands with xchg(): the two directions, or two CPUs in one
  * direction, never share one, and no lock is needed.
  */
-static void call_pend_put(struct nf_conn *ct, int dir, struct avaya_tpkt_pend *p)
+static void call_hold_put(struct nf_conn *ct, int dir, struct avaya_tpkt_hold *p)
 {
 	struct avaya_call_master *cm = call_master(ct);
 
-	call_pend_free(xchg(&cm->pend[dir], p));
+	call_hold_free(xchg(&cm->hold[dir], p));
 	/*
 	 * .destroy may have run meanwhile on another CPU (the connection was
 	 * deleted while this packet held it), or the module is going: then
 	 * nobody would free the buffer. DYING is set before .destroy runs.
 	 */
 	if (p && (nf_ct_is_dying(ct) || READ_ONCE(avaya_unloading)))
-		call_pend_free(xchg(&cm->pend[dir], NULL));
+		call_hold_free(xchg(&cm->hold[dir], NULL));
 }
 
 static void call_destroy(struct nf_conn *ct)
 {
-	call_pend_put(ct, IP_CT_DIR_ORIGINAL, NULL);
-	call_pend_put(ct, IP_CT_DIR_REPLY, NULL);
+	call_hold_put(ct, IP_CT_DIR_ORIGINAL, NULL);
+	call_hold_put(ct, IP_CT_DIR_REPLY, NULL);
 }
 
 /*
@@ -1242,7 +1262,7 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	exp->expectfn = avaya_call_expected;
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
-				   avaya_helper_for(AVAYA_H_H2454, ct));
+				   avaya_helper_for(AVAYA_HELPER_H245, ct));
 	ret = avaya_expect_related(skb, ct, ctinfo, exp,
 				   call_exp_policy[class].timeout * HZ);
 	nf_ct_expect_put(exp);
@@ -1337,7 +1357,7 @@ static void call_close_media(struct nf_conn *ct, u16 channel)
  * the worker, and only when a pinhole was ever opened: a flood of
  * ReleaseCompletes or connection ends costs one list walk each.
  */
-static void call_release(struct nf_conn *ct, bool keep_h245)
+static void call_drop_pinholes(struct nf_conn *ct)
 {
 	unsigned int n;
 
@@ -1348,15 +1368,10 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 	n = avaya_unexpect_all(ct);
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
-	/*
-	 * H.323 lets the endpoints close the call signalling channel after
-	 * Connect when H.245 runs on its own connection: the call goes on
-	 * until endSession or the end of that connection.
-	 */
-	if (keep_h245 && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_FLOWS_KEPT_FOR_H245);
-		return;
-	}
+}
+
+static void call_close_flows(struct nf_conn *ct)
+{
 	call_take_flag(ct, AVAYA_CALL_H245_CONN);
 	/*
 	 * The netns-wide walk of the worker only for a call that admitted a
@@ -1367,7 +1382,28 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
 		return;
 	}
-	avaya_close_flows(ct, 0, true);
+	flow_close_call(ct);
+}
+
+static void call_release(struct nf_conn *ct)
+{
+	call_drop_pinholes(ct);
+	call_close_flows(ct);
+}
+
+/*
+ * The Q.931 connection ended. H.323 lets the endpoints close it after
+ * Connect when H.245 runs on its own connection: the call goes on until
+ * endSession or the end of that connection.
+ */
+static void call_q931_ended(struct nf_conn *ct)
+{
+	call_drop_pinholes(ct);
+	if (READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_FLOWS_KEPT_FOR_H245);
+		return;
+	}
+	call_close_flows(ct);
 }
 
 /* A logical channel message, standalone or tunnelled. */
@@ -1377,7 +1413,7 @@ static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
 	if (kind == AVAYA_H245_CLC)
 		call_close_media(ct, channel);
 	else if (kind == AVAYA_H245_END_SESSION)
-		call_release(ct, false);
+		call_release(ct);
 	return NF_ACCEPT;
 }
 
@@ -1395,7 +1431,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	/* Tearing down is always safe, even after a damaged UUIE. */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE_COMPLETE);
-		call_release(ct, false);
+		call_release(ct);
 	}
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_Q931_MALFORMED, "Q.931");
@@ -1481,7 +1517,7 @@ static unsigned int tpkt_total(const u8 *hdr)
  * and sets *done once it is whole; a bad header leaves it incomplete
  * with *bad set.
  */
-static unsigned int call_pend_fill(struct avaya_tpkt_pend *p, const u8 *d,
+static unsigned int call_hold_fill(struct avaya_tpkt_hold *p, const u8 *d,
 				   unsigned int n, bool *done, bool *bad)
 {
 	unsigned int want = AVAYA_TPKT_HDR_LEN, take, used = 0;
@@ -1511,24 +1547,24 @@ static unsigned int call_pend_fill(struct avaya_tpkt_pend *p, const u8 *d,
 }
 
 /* Start buffering the unfinished TPKT at the end of a segment. */
-static void call_pend_start(struct nf_conn *ct, int dir, const u8 *d,
+static void call_hold_start(struct nf_conn *ct, int dir, const u8 *d,
 			    unsigned int n)
 {
-	struct avaya_tpkt_pend *p;
+	struct avaya_tpkt_hold *p;
 	bool done, bad;
 
 	if (n >= AVAYA_TPKT_HDR_LEN && tpkt_total(d) > CALL_TPKT_MAX) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 		return;
 	}
-	p = call_pend_alloc();
+	p = call_hold_alloc();
 	if (!p) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 		return;
 	}
 	p->have = 0;
-	call_pend_fill(p, d, n, &done, &bad);
-	call_pend_put(ct, dir, p);
+	call_hold_fill(p, d, n, &done, &bad);
+	call_hold_put(ct, dir, p);
 }
 
 /*
@@ -1538,7 +1574,7 @@ static void call_pend_start(struct nf_conn *ct, int dir, const u8 *d,
  */
 static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 			     unsigned int len, unsigned int *skip,
-			     struct avaya_tpkt_pend **pend)
+			     struct avaya_tpkt_hold **held)
 {
 	struct avaya_call_master *cm = call_master(ct);
 	u32 end = READ_ONCE(cm->end_seq[dir]);
@@ -1550,10 +1586,10 @@ static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 			return false;
 		if ((s32)(seq - end) < 0) {
 			*skip = end - seq;
-		} else if (seq != end && *pend) {
+		} else if (seq != end && *held) {
 			avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
-			call_pend_free(*pend);
-			*pend = NULL;
+			call_hold_free(*held);
+			*held = NULL;
 		}
 	}
 	WRITE_ONCE(cm->end_seq[dir], seq + len);
@@ -1570,33 +1606,33 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 		       unsigned int len, u32 seq, call_msg_fn fn)
 {
 	int dir = CTINFO2DIR(ctinfo);
-	struct avaya_tpkt_pend *pend;
+	struct avaya_tpkt_hold *held;
 	const u8 *data = skb->data + dataoff;
 	unsigned int off;
 	size_t moff, mlen;
 	bool done, bad;
 	int ret = NF_ACCEPT, n;
 
-	pend = xchg(&call_master(ct)->pend[dir], NULL);
-	if (!call_seq_advance(ct, dir, seq, len, &off, &pend)) {
-		call_pend_put(ct, dir, pend);
+	held = xchg(&call_master(ct)->hold[dir], NULL);
+	if (!call_seq_advance(ct, dir, seq, len, &off, &held)) {
+		call_hold_put(ct, dir, held);
 		return NF_ACCEPT;
 	}
-	if (pend) {
-		off += call_pend_fill(pend, data + off, len - off, &done, &bad);
+	if (held) {
+		off += call_hold_fill(held, data + off, len - off, &done, &bad);
 		if (bad) {
-			call_pend_free(pend);
+			call_hold_free(held);
 			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED,
 					       "TPKT");
 		}
 		if (!done) {
-			call_pend_put(ct, dir, pend);
+			call_hold_put(ct, dir, held);
 			return NF_ACCEPT;
 		}
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_REASSEMBLED);
-		ret = call_on_tpkt(skb, ct, ctinfo, pend->data, pend->have,
+		ret = call_on_tpkt(skb, ct, ctinfo, held->data, held->have,
 				   CALL_MSG_REASSEMBLED, fn);
-		call_pend_free(pend);
+		call_hold_free(held);
 	}
 	while (off < len && ret == NF_ACCEPT) {
 		/* NAT may have rewritten the skb: never keep its pointers. */
@@ -1607,7 +1643,7 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 					       AVAYA_CTR_Q931_MALFORMED :
 					       AVAYA_CTR_H245_MALFORMED, "TPKT");
 		if (n == AVAYA_TPKT_INCOMPLETE) {
-			call_pend_start(ct, dir, data + off, len - off);
+			call_hold_start(ct, dir, data + off, len - off);
 			break;
 		}
 		ret = call_on_tpkt(skb, ct, ctinfo, data + off, n, off, fn);
@@ -1642,8 +1678,10 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 		ret = call_stream(skb, ct, ctinfo, dataoff, skb->len - dataoff,
 				  ntohl(th->seq), fn);
 	/* The signalling connection ends: so does everything it opened. */
-	if (ends)
-		call_release(ct, fn == q931_on_msg);
+	if (ends && fn == q931_on_msg)
+		call_q931_ended(ct);
+	else if (ends)
+		call_release(ct);
 	return ret;
 }
 
@@ -1656,7 +1694,7 @@ static int avaya_q931_help(struct sk_buff *skb, unsigned int protoff,
 static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 			   struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	/* The call's H.245 runs on its own connection: see call_release(). */
+	/* The call's H.245 runs on its own connection: see call_q931_ended(). */
 	if (ct->master && call_helper_is_ours(ct->master))
 		call_set_flag(ct->master, AVAYA_CALL_H245_CONN);
 	return call_help(skb, protoff, ct, ctinfo, h245_on_msg);
@@ -2029,15 +2067,21 @@ static bool sip_exp_selected(const struct nf_conntrack_expect *exp,
 	return exp->tuple.src.u.all == sel->slot;
 }
 
-/*
- * Remove this flow's media pinholes of one call (@reg false) or its
- * registration pinholes not in @keep (@reg true).
- */
-static unsigned int sip_remove(struct nf_conn *ct, bool reg, __be16 slot,
-			       const __be16 *keep, unsigned int n_keep)
+/* Remove this flow's media pinholes of the call in @slot. */
+static unsigned int sip_remove_call(struct nf_conn *ct, __be16 slot)
+{
+	const struct sip_remove_sel sel = { .reg = false, .slot = slot };
+
+	return avaya_unexpect_if(ct, sip_exp_selected, &sel);
+}
+
+/* Remove this flow's registration pinholes whose port is not in @keep. */
+static unsigned int sip_remove_reg_except(struct nf_conn *ct,
+					  const __be16 *keep,
+					  unsigned int n_keep)
 {
 	const struct sip_remove_sel sel = {
-		.reg = reg, .slot = slot, .keep = keep, .n_keep = n_keep,
+		.reg = true, .keep = keep, .n_keep = n_keep,
 	};
 
 	return avaya_unexpect_if(ct, sip_exp_selected, &sel);
@@ -2070,7 +2114,8 @@ void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 	struct nf_conn_help *help = nfct_help(ct);
 	union avaya_master *am;
 
-	if (!help || !sip_media_helper(rcu_dereference(help->helper)))
+	if (!help || avaya_helper_kind(rcu_dereference(help->helper)) !=
+		     AVAYA_HELPER_SIP_RTP)
 		return;
 	am = (union avaya_master *)help->data;
 	am->media.tag = exp->tuple.src.u.all;
@@ -2082,7 +2127,7 @@ EXPORT_SYMBOL_GPL(avaya_media_expected);
 static void sip_media_close(struct nf_conn *ct, __be16 slot)
 {
 	if (READ_ONCE(sip_master(ct)->media_flows))
-		avaya_close_flows(ct, slot, false);
+		flow_close_sip_call(ct, slot);
 }
 
 /*
@@ -2093,7 +2138,7 @@ static void sip_call_ended(struct nf_conn *ct, __be16 slot)
 {
 	if (!slot)
 		return;
-	if (sip_remove(ct, false, slot, NULL, 0))
+	if (sip_remove_call(ct, slot))
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PINHOLE_REMOVED);
 	sip_media_close(ct, slot);
 }
@@ -2295,7 +2340,7 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 		live[n_live++] = port;
 	}
 	if (unreg) {
-		removed = sip_remove(ct, true, 0, live, n_live);
+		removed = sip_remove_reg_except(ct, live, n_live);
 		if (removed)
 			avaya_count(net, AVAYA_CTR_SIP_REGISTER_PINHOLE_REMOVED);
 	}
@@ -2332,7 +2377,7 @@ sip_media_exp(struct nf_conn *ct, const union nf_inet_addr *src,
 	nf_ct_expect_init(exp, AVAYA_SIP_EXP_MEDIA, nf_ct_l3num(ct), src, dst,
 			  IPPROTO_UDP, NULL, &p);
 	exp->tuple.src.u.all = slot;
-	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
+	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_SIP_RTP, ct));
 	exp->expectfn = avaya_media_expected;
 	return exp;
 }
@@ -2965,16 +3010,9 @@ static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 /* avaya-sip over UDP or TCP: its flows hold a book, TCP ones streams. */
 static bool sip_helper_is_signalling(const struct nf_conn *ct)
 {
-	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
+	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
 
-	if (!help)
-		return false;
-	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_SIP4] ||
-	       h == &avaya_helpers[AVAYA_H_SIP6] ||
-	       h == &avaya_helpers[AVAYA_H_SIPT4] ||
-	       h == &avaya_helpers[AVAYA_H_SIPT6];
+	return kind == AVAYA_HELPER_SIP_UDP || kind == AVAYA_HELPER_SIP_TCP;
 }
 
 static int avaya_free_held(struct nf_conn *ct, void *data)
@@ -3067,31 +3105,31 @@ static void avaya_helpers_setup(void)
 	int f;
 
 	for (f = 0; f < 2; f++) {
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_RAS4 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_RAS][f], fam[f],
 				   IPPROTO_UDP, HELPER_RAS, ras_port,
 				   ras_exp_policy, AVAYA_EXP_RAS_MAX,
 				   avaya_ras_help);
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_Q9314 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_Q931][f], fam[f],
 				   IPPROTO_TCP, HELPER_Q931, q931_port,
 				   call_exp_policy, AVAYA_EXP_CALL_MAX,
 				   avaya_q931_help);
-		avaya_helpers[AVAYA_H_Q9314 + f].destroy = call_destroy;
+		avaya_helpers[AVAYA_HELPER_Q931][f].destroy = call_destroy;
 		/* H.245 is only ever assigned through expectations. */
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_H2454 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_H245][f], fam[f],
 				   IPPROTO_TCP, HELPER_H245, 0,
 				   call_exp_policy, AVAYA_EXP_CALL_MAX,
 				   avaya_h245_help);
-		avaya_helpers[AVAYA_H_H2454 + f].destroy = call_destroy;
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIP4 + f], fam[f],
+		avaya_helpers[AVAYA_HELPER_H245][f].destroy = call_destroy;
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_UDP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP, sip_port,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
-		avaya_helpers[AVAYA_H_SIP4 + f].destroy = sip_destroy;
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPT4 + f], fam[f],
+		avaya_helpers[AVAYA_HELPER_SIP_UDP][f].destroy = sip_destroy;
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_TCP][f], fam[f],
 				   IPPROTO_TCP, HELPER_SIP, sip_port,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
-		avaya_helpers[AVAYA_H_SIPT4 + f].destroy = sip_destroy;
+		avaya_helpers[AVAYA_HELPER_SIP_TCP][f].destroy = sip_destroy;
 		/* Media flows only ever get it through SIP pinholes. */
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPM4 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_RTP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP_MEDIA, 0,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_media_help);
 	}
@@ -3122,7 +3160,7 @@ static void __net_exit avaya_net_exit(struct net *net)
 	 * wait in the close queue, and the worker counts what it closes. The
 	 * netns has no devices left, so nothing queues more after this.
 	 */
-	flush_work(&media_close_work);
+	flush_work(&flow_close_work);
 	free_percpu(an->ctr);
 }
 
@@ -3137,8 +3175,8 @@ static void __exit nf_conntrack_avaya_fini(void)
 {
 	gk_discovery_set("", NULL);
 	avaya_free_all_held();
-	flush_work(&media_close_work);
-	nf_conntrack_helpers_unregister(avaya_helpers, ARRAY_SIZE(avaya_helpers));
+	flush_work(&flow_close_work);
+	nf_conntrack_helpers_unregister(&avaya_helpers[0][0], AVAYA_HELPER_KINDS * 2);
 	unregister_pernet_subsys(&avaya_net_ops);
 }
 
@@ -3151,7 +3189,8 @@ static int __init nf_conntrack_avaya_init(void)
 	if (ret)
 		return ret;
 	avaya_helpers_setup();
-	ret = nf_conntrack_helpers_register(avaya_helpers, ARRAY_SIZE(avaya_helpers));
+	ret = nf_conntrack_helpers_register(&avaya_helpers[0][0],
+					    AVAYA_HELPER_KINDS * 2);
 	if (ret) {
 		pr_err("failed to register helpers: %d\n", ret);
 		unregister_pernet_subsys(&avaya_net_ops);

@@ -59,7 +59,7 @@ struct avaya_ras_master {
 	__be16 nat_port;	/* public csa port under SNAT, set by nf_nat_avaya */
 };
 
-struct avaya_tpkt_pend;
+struct avaya_tpkt_hold;
 
 /*
  * avaya-q931 and avaya-h245 both read a TPKT stream. A TPKT split across
@@ -67,7 +67,7 @@ struct avaya_tpkt_pend;
  * direction; end_seq lets retransmissions and keep-alives be skipped.
  */
 struct avaya_call_master {
-	struct avaya_tpkt_pend *pend[IP_CT_DIR_MAX];
+	struct avaya_tpkt_hold *hold[IP_CT_DIR_MAX];
 	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
 	u8 seq_valid[IP_CT_DIR_MAX];
 	u8 flags;			/* enum avaya_call_flags */

@@ -427,26 +427,16 @@ unsigned long avaya_lifetime(u64 secs, u64 grace)
 }
 EXPORT_SYMBOL_GPL(avaya_lifetime);
 
-static int avaya_expect_related(struct sk_buff *skb, struct nf_conn *ct,
-				enum ip_conntrack_info ctinfo,
-				struct nf_conntrack_expect *exp,
-				unsigned long lifetime)
+/*
+ * The policy sets a default lifetime; ours follows the registration, the
+ * call or the module parameter.
+ */
+static void avaya_expect_lifetime(struct nf_conntrack_expect *exp,
+				  unsigned long lifetime)
 {
-	const struct avaya_nat_ops *nat;
-	int ret;
-
-	nat = rcu_dereference(avaya_nat_hook);
-	if (nat && ct->status & IPS_NAT_MASK)
-		ret = nat->expect(skb, ct, ctinfo, exp);
-	else
-		ret = nf_ct_expect_related(exp, 0);
-	if (ret)
-		return ret;
-	/* The policy sets a default lifetime; ours follows the registration. */
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
 	spin_unlock_bh(&nf_conntrack_expect_lock);
-	return 0;
 }
 
 /*
@@ -795,6 +785,24 @@ static unsigned int ras_gk_sources(const struct nf_conn *ct,
 	return n;
 }
 
+/* Insert a RAS pinhole, through NAT when the flow is NATed. */
+static int ras_expect_related(struct sk_buff *skb, struct nf_conn *ct,
+			      enum ip_conntrack_info ctinfo,
+			      struct nf_conntrack_expect *exp,
+			      unsigned long lifetime)
+{
+	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
+	int ret;
+
+	if (nat && ct->status & IPS_NAT_MASK)
+		ret = nat->ras_expect(skb, ct, ctinfo, exp);
+	else
+		ret = nf_ct_expect_related(exp, 0);
+	if (!ret)
+		avaya_expect_lifetime(exp, lifetime);
+	return ret;
+}
+
 #define RAS_MAX_REVERSE_EXPECT	32
 
 static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
@@ -833,7 +841,7 @@ static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
 			exp->flags = NF_CT_EXPECT_PERMANENT;
 			rcu_assign_pointer(exp->assign_helper,
 					   avaya_helper_for(AVAYA_HELPER_Q931, ct));
-			ret = avaya_expect_related(skb, ct, ctinfo, exp, lifetime);
+			ret = ras_expect_related(skb, ct, ctinfo, exp, lifetime);
 			nf_ct_expect_put(exp);
 			if (ret)
 				return ret;
@@ -1005,7 +1013,7 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	}
 	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_RAS, ct));
-	ret = avaya_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
+	ret = ras_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
 	nf_ct_expect_put(exp);
 	if (ret && ret != -EALREADY) {
 		nf_ct_helper_log(skb, ct, "cannot add GCF expectation");
@@ -1228,14 +1236,38 @@ void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 EXPORT_SYMBOL_GPL(avaya_call_expected);
 
 /*
+ * Insert a call pinhole, through NAT when the flow is NATed. *@pub is the
+ * port the far side must use: NAT's choice for the sender's own address.
+ */
+static int call_expect_related(struct nf_conn *ct,
+			       enum ip_conntrack_info ctinfo,
+			       struct nf_conntrack_expect *exp,
+			       unsigned long lifetime, u16 *pub)
+{
+	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
+	int ret;
+
+	*pub = ntohs(exp->tuple.dst.u.all);
+	if (nat && ct->status & IPS_NAT_MASK)
+		ret = nat->call_expect(ct, ctinfo, exp, pub);
+	else
+		ret = nf_ct_expect_related(exp, 0);
+	if (!ret)
+		avaya_expect_lifetime(exp, lifetime);
+	return ret;
+}
+
+/*
  * One pinhole from @from to @a. RTP source ports are not signalled, so the
  * source port is wildcarded; its slot in the tuple, ignored by the zero
- * mask, carries the logical channel that CloseLogicalChannel names.
+ * mask, carries the logical channel that CloseLogicalChannel names. *@pub
+ * is its public port, 0 when it was not opened.
  */
 static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, unsigned int class,
 		       const union nf_inet_addr *from,
-		       const struct avaya_taddr *a, u16 port, u16 channel)
+		       const struct avaya_taddr *a, u16 port, u16 channel,
+		       u16 *pub)
 {
 	const struct net *net = nf_ct_net(ct);
 	struct nf_conntrack_expect *exp;
@@ -1244,6 +1276,7 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	u8 proto = class == AVAYA_EXP_H245 ? IPPROTO_TCP : IPPROTO_UDP;
 	int ret;
 
+	*pub = 0;
 	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
 	    call_exp_policy[class].max_expected) {
 		avaya_count(net, AVAYA_CTR_CALL_REFUSED_TOO_MANY);
@@ -1263,9 +1296,11 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
 				   avaya_helper_for(AVAYA_HELPER_H245, ct));
-	ret = avaya_expect_related(skb, ct, ctinfo, exp,
-				   call_exp_policy[class].timeout * HZ);
+	ret = call_expect_related(ct, ctinfo, exp,
+				  call_exp_policy[class].timeout * HZ, pub);
 	nf_ct_expect_put(exp);
+	if (ret)
+		*pub = 0;
 	if (ret == -ENOMEM || ret == -EMFILE)
 		return ret;
 	if (ret) {
@@ -1288,10 +1323,13 @@ static int call_expect_failed(struct sk_buff *skb, struct nf_conn *ct)
 	return NF_DROP;
 }
 
-/* The H.245 connection comes from the other party to the signalled address. */
+/*
+ * The H.245 connection comes from the other party to the signalled address.
+ * *@pub is the pinhole's public port (0: none), for NAT to announce.
+ */
 static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo,
-			  const struct avaya_taddr *a)
+			  const struct avaya_taddr *a, u16 *pub)
 {
 	union nf_inet_addr from;
 
@@ -1299,7 +1337,8 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
 		return NF_ACCEPT;
 	}
-	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0))
+	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0,
+			pub))
 		return call_expect_failed(skb, ct);
 	return NF_ACCEPT;
 }
@@ -1307,13 +1346,15 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 /*
  * A signalled media address is where one party receives: open it for the
  * other party only. RTP on an even port implies RTCP on the next odd one.
+ * *@pub is the public port of the signalled address's own pinhole.
  */
 static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo,
-			   const struct avaya_media *md)
+			   const struct avaya_media *md, u16 *pub)
 {
 	const struct avaya_taddr *a = &md->addr;
 	union nf_inet_addr from;
+	u16 rtcp_pub;
 	int ret;
 
 	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
@@ -1321,10 +1362,10 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	}
 	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
-			  md->channel);
+			  md->channel, pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
 		ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a,
-				  a->port + 1, md->channel);
+				  a->port + 1, md->channel, &rtcp_pub);
 	return ret ? call_expect_failed(skb, ct) : NF_ACCEPT;
 }
 
@@ -1417,10 +1458,31 @@ static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
 	return NF_ACCEPT;
 }
 
+/*
+ * A tunnelled CloseLogicalChannel or endSession removed pinholes this
+ * message announced: NAT finds no public port for those addresses.
+ */
+static void call_forget_closed(const struct avaya_q931 *m,
+			       const struct avaya_q931_h245 *t,
+			       struct avaya_call_ports *pub)
+{
+	unsigned int i;
+
+	if (t->kind == AVAYA_H245_END_SESSION) {
+		memset(pub, 0, sizeof(*pub));
+		return;
+	}
+	for (i = 0; i < m->n_media; i++)
+		if (t->kind == AVAYA_H245_CLC && t->channel &&
+		    m->media[i].channel == t->channel)
+			pub->media[i] = 0;
+}
+
 static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
+	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_q931 m;
 	unsigned int i;
@@ -1438,24 +1500,27 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
 	if (m.h245_addr.family) {
-		ret = call_open_h245(skb, ct, ctinfo, &m.h245_addr);
+		ret = call_open_h245(skb, ct, ctinfo, &m.h245_addr, &pub.h245);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
 	for (i = 0; i < m.n_media; i++) {
-		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
+		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
+				      &pub.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
-	for (i = 0; i < m.n_h245; i++)
+	for (i = 0; i < m.n_h245; i++) {
 		call_on_h245(skb, ct, ctinfo, m.h245[i].kind, m.h245[i].channel);
+		call_forget_closed(&m, &m.h245[i], &pub);
+	}
 	/*
 	 * NAT rewrites last: the party checks above compare the private
 	 * addresses, and the rewrite needs the public ports of the pinholes.
 	 */
 	nat = rcu_dereference(avaya_nat_hook);
 	if (nat && ct->status & IPS_NAT_MASK)
-		return nat->q931(skb, ct, ctinfo, msgoff, len, &m);
+		return nat->q931(skb, ct, ctinfo, msgoff, len, &m, &pub);
 	return NF_ACCEPT;
 }
 
@@ -1463,6 +1528,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
+	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_h245 m;
 	unsigned int i;
@@ -1472,7 +1538,8 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	if (h245_decode(msg, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
 	for (i = 0; i < m.n_media; i++) {
-		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
+		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
+				      &pub.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
@@ -1480,7 +1547,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	/* NAT rewrites last, as in q931_on_msg(). */
 	nat = rcu_dereference(avaya_nat_hook);
 	if (ret == NF_ACCEPT && nat && ct->status & IPS_NAT_MASK)
-		ret = nat->h245(skb, ct, ctinfo, msgoff, len, &m);
+		ret = nat->h245(skb, ct, ctinfo, msgoff, len, &m, &pub);
 	return ret;
 }
 
@@ -1981,14 +2048,6 @@ static bool sip_side_natted(const struct nf_conn *ct, int side)
 	       t->src.u.all != r->dst.u.all;
 }
 
-static void sip_set_timeout(struct nf_conntrack_expect *exp,
-			    unsigned long lifetime)
-{
-	spin_lock_bh(&nf_conntrack_expect_lock);
-	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
-	spin_unlock_bh(&nf_conntrack_expect_lock);
-}
-
 /*
  * Insert @exp (and @rtcp), whose destination is the private address of the
  * host that sends in direction @side; through NAT when that host is NATed.
@@ -2019,9 +2078,9 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 			return ret;
 		*pub = ntohs(exp->tuple.dst.u.all);
 	}
-	sip_set_timeout(exp, lifetime);
+	avaya_expect_lifetime(exp, lifetime);
 	if (rtcp && *rtcp)
-		sip_set_timeout(*rtcp, lifetime);
+		avaya_expect_lifetime(*rtcp, lifetime);
 	return 0;
 }
 

@@ -412,20 +412,14 @@ static u16 nat_public_port(const struct nf_conn *ct,
  * The decoders do not report H.235 tokens of Q.931/H.245, so call
  * signalling is treated as unprotected: nat_mode auto rewrites it, passive
  * never does (then only the private port itself can be the public one).
+ *
+ * The ports chosen here travel forward through the conntrack glue to the
+ * rewrite (struct avaya_call_ports); the list walk below only serves an
+ * address announced again, which keeps its port (its pinhole is refreshed).
+ * It returns the public port of @ct's NATed pinhole to @ip:@port, 0 if none.
  */
-static bool nat_is_call(const struct nf_conn *ct)
-{
-	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
-
-	h = help ? rcu_dereference(help->helper) : NULL;
-	return h && (!strcmp(h->name, "avaya-q931") ||
-		     !strcmp(h->name, "avaya-h245"));
-}
-
-/* The public port of @ct's NATed pinhole to @ip:@port, 0 when none. */
-static u16 nat_call_mapped(struct nf_conn *ct, u8 proto, __be32 ip,
-			   __be16 port)
+static u16 nat_call_existing_port(struct nf_conn *ct, u8 proto, __be32 ip,
+				  __be16 port)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	struct nf_conntrack_expect *exp;
@@ -454,13 +448,13 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 	u8 proto = exp->tuple.dst.protonum;
 	u16 own = ntohs(exp->saved_proto.all), rtp;
 
-	rtp = nat_call_mapped(ct, proto, exp->saved_addr.ip,
-			      exp->saved_proto.all);
+	rtp = nat_call_existing_port(ct, proto, exp->saved_addr.ip,
+				     exp->saved_proto.all);
 	if (rtp)
 		return rtp;
 	if (proto == IPPROTO_UDP && (own & 1)) {
-		rtp = nat_call_mapped(ct, proto, exp->saved_addr.ip,
-				      htons(own - 1));
+		rtp = nat_call_existing_port(ct, proto, exp->saved_addr.ip,
+					     htons(own - 1));
 		if (rtp && rtp < 65535)
 			return rtp + 1;
 	}
@@ -468,7 +462,7 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 }
 
 static int nat_call_expect_public(struct nf_conn *ct, int dir,
-				  struct nf_conntrack_expect *exp)
+				  struct nf_conntrack_expect *exp, u16 *pub)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
 	const struct net *net = nf_ct_net(ct);
@@ -488,6 +482,7 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	if (ret == -EBUSY && READ_ONCE(nat_mode) != NAT_MODE_PASSIVE)
 		ret = nf_nat_exp_find_port(exp, own) ? 0 : -EBUSY;
 	if (!ret) {
+		*pub = ntohs(exp->tuple.dst.u.all);
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	} else if (ret == -EBUSY) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
@@ -498,8 +493,9 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	return ret;
 }
 
-static int nat_call_expect(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
-			   struct nf_conntrack_expect *exp)
+static int avaya_nat_call_expect(struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo,
+				 struct nf_conntrack_expect *exp, u16 *pub)
 {
 	int dir = CTINFO2DIR(ctinfo);
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
@@ -511,7 +507,7 @@ static int nat_call_expect(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		return -ENOSPC;
 	}
 	if (exp->tuple.dst.u3.ip == t->src.u3.ip && t->src.u3.ip != r->dst.u3.ip)
-		return nat_call_expect_public(ct, dir, exp);
+		return nat_call_expect_public(ct, dir, exp, pub);
 	/* Toward the sender: the receiver sends from its own address. */
 	if (exp->tuple.src.u3.ip == t->dst.u3.ip)
 		exp->tuple.src.u3.ip = r->src.u3.ip;
@@ -540,17 +536,18 @@ struct nat_call_msg {
 	unsigned int done;
 };
 
-/* One address of the sender's own, to the public end of its pinhole. */
+/*
+ * One address of the sender's own, to the public end of its pinhole:
+ * @port, which .call_expect chose for it.
+ */
 static int nat_call_patch(struct nat_call_msg *x, const struct avaya_taddr *a,
-			  u8 proto)
+			  u16 port)
 {
 	u8 rep[AVAYA_TADDR_MAX_REP];
-	u16 port;
 	int n;
 
 	if (a->family != 4 || memcmp(a->ip, &x->priv, 4))
 		return NF_ACCEPT;
-	port = nat_call_mapped(x->ct, proto, x->priv, htons(a->port));
 	if (!port) {
 		/* No pinhole of ours (refused, or another's): leave it be. */
 		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_ADDRESS_UNMAPPED);
@@ -569,13 +566,13 @@ static int nat_call_patch(struct nat_call_msg *x, const struct avaya_taddr *a,
 }
 
 static int nat_call_media(struct nat_call_msg *x, const struct avaya_media *md,
-			  unsigned int n)
+			  unsigned int n, const u16 *port)
 {
 	unsigned int i;
 	int ret = NF_ACCEPT;
 
 	for (i = 0; i < n && ret == NF_ACCEPT; i++)
-		ret = nat_call_patch(x, &md[i].addr, IPPROTO_UDP);
+		ret = nat_call_patch(x, &md[i].addr, port[i]);
 	return ret;
 }
 
@@ -621,7 +618,8 @@ static void nat_call_done(const struct nat_call_msg *x)
 
 static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo, int msgoff,
-			  unsigned int len, const struct avaya_q931 *m)
+			  unsigned int len, const struct avaya_q931 *m,
+			  const struct avaya_call_ports *pub)
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
@@ -630,16 +628,17 @@ static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 	if (!nat_call_prepare(&x, msgoff, m->h245_addr.family || m->n_media))
 		return NF_ACCEPT;
 	if (m->h245_addr.family)
-		ret = nat_call_patch(&x, &m->h245_addr, IPPROTO_TCP);
+		ret = nat_call_patch(&x, &m->h245_addr, pub->h245);
 	if (ret == NF_ACCEPT)
-		ret = nat_call_media(&x, m->media, m->n_media);
+		ret = nat_call_media(&x, m->media, m->n_media, pub->media);
 	nat_call_done(&x);
 	return ret;
 }
 
 static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo, int msgoff,
-			  unsigned int len, const struct avaya_h245 *m)
+			  unsigned int len, const struct avaya_h245 *m,
+			  const struct avaya_call_ports *pub)
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
@@ -647,21 +646,19 @@ static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
 
 	if (!nat_call_prepare(&x, msgoff, m->n_media))
 		return NF_ACCEPT;
-	ret = nat_call_media(&x, m->media, m->n_media);
+	ret = nat_call_media(&x, m->media, m->n_media, pub->media);
 	nat_call_done(&x);
 	return ret;
 }
 
-static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
-			    enum ip_conntrack_info ctinfo,
-			    struct nf_conntrack_expect *exp)
+static int avaya_nat_ras_expect(struct sk_buff *skb, struct nf_conn *ct,
+				enum ip_conntrack_info ctinfo,
+				struct nf_conntrack_expect *exp)
 {
 	const struct net *net = nf_ct_net(ct);
 	u16 port;
 	int ret;
 
-	if (nat_is_call(ct))
-		return nat_call_expect(ct, ctinfo, exp);
 	if (!(ct->status & IPS_SRC_NAT) && nf_ct_l3num(ct) == NFPROTO_IPV4)
 		return nf_ct_expect_related(exp, 0);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4) {
@@ -1182,10 +1179,11 @@ static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 /* ---------------------------------------------------------------------- */
 
 static const struct avaya_nat_ops avaya_nat_ops = {
-	.ras	= avaya_nat_ras,
-	.expect	= avaya_nat_expect,
-	.q931	= avaya_nat_q931,
-	.h245	= avaya_nat_h245,
+	.ras		= avaya_nat_ras,
+	.ras_expect	= avaya_nat_ras_expect,
+	.call_expect	= avaya_nat_call_expect,
+	.q931		= avaya_nat_q931,
+	.h245		= avaya_nat_h245,
 	.sip_msg	= avaya_nat_sip_msg,
 	.sip_expect	= avaya_nat_sip_expect,
 	.sip_seqadj	= avaya_nat_sip_seqadj,

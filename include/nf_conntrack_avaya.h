@@ -155,8 +155,24 @@ enum avaya_ras_exp_class {
 };
 
 /*
+ * The public ports .call_expect chose for what one Q.931 or H.245 message
+ * announces, passed on to .q931/.h245 to write into it: h245 for its
+ * h245Address, media[i] for its media[i] (RTP, or the RTCP address itself).
+ * 0 where no pinhole was opened: that address is left alone.
+ */
+struct avaya_call_ports {
+	u16 h245;
+	u16 media[AVAYA_Q931_MAX_MEDIA];
+};
+
+static_assert(AVAYA_H245_MAX_MEDIA <= AVAYA_Q931_MAX_MEDIA);
+
+/*
  * NAT operations, published by nf_nat_avaya. All run with the skb
- * linearised and @data pointing at the UDP/TCP payload.
+ * linearised and @data pointing at the UDP/TCP payload. The two families
+ * share one contract: the conntrack side inserts pinholes through NAT,
+ * which returns the public ports it chose; the conntrack side hands them
+ * forward to the rewrite.
  */
 struct avaya_nat_ops {
 	/* Rewrite a RAS message; may update *data, *len. NF_ACCEPT/NF_DROP. */
@@ -164,26 +180,37 @@ struct avaya_nat_ops {
 		   enum ip_conntrack_info ctinfo, unsigned int protoff,
 		   unsigned char **data, unsigned int *len,
 		   const struct avaya_ras *m);
-	/* Set up an expectation through NAT; returns 0 or -errno. */
-	int (*expect)(struct sk_buff *skb, struct nf_conn *ct,
-		      enum ip_conntrack_info ctinfo,
-		      struct nf_conntrack_expect *exp);
+	/*
+	 * Insert a RAS pinhole (reverse signalling, GCF) to the phone's
+	 * public address and port; returns 0 or -errno.
+	 */
+	int (*ras_expect)(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo,
+			  struct nf_conntrack_expect *exp);
+	/*
+	 * Insert a call pinhole (H.245, media) through NAT; returns 0 or
+	 * -errno. When it leads to an address of the NATed sender's own,
+	 * *@pub is the public port the far side must use.
+	 */
+	int (*call_expect)(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			   struct nf_conntrack_expect *exp, u16 *pub);
 	/*
 	 * Rewrite what a Q.931 or H.245 message of @len bytes (after the
 	 * TPKT header) announces for its NATed sender: the public address
-	 * and the ports of the pinholes already opened through .expect. The
-	 * message starts @msgoff bytes into the TCP payload, or @msgoff is
-	 * negative when it was reassembled from earlier segments (its first
-	 * bytes have left: counted and left alone). Call these after the
-	 * pinholes. NF_ACCEPT or NF_DROP; the caller finds the skb data again
-	 * afterwards.
+	 * and the ports in @pub. The message starts @msgoff bytes into the
+	 * TCP payload, or @msgoff is negative when it was reassembled from
+	 * earlier segments (its first bytes have left: counted and left
+	 * alone). Call these after the pinholes. NF_ACCEPT or NF_DROP; the
+	 * caller finds the skb data again afterwards.
 	 */
 	int (*q931)(struct sk_buff *skb, struct nf_conn *ct,
 		    enum ip_conntrack_info ctinfo, int msgoff,
-		    unsigned int len, const struct avaya_q931 *m);
+		    unsigned int len, const struct avaya_q931 *m,
+		    const struct avaya_call_ports *pub);
 	int (*h245)(struct sk_buff *skb, struct nf_conn *ct,
 		    enum ip_conntrack_info ctinfo, int msgoff,
-		    unsigned int len, const struct avaya_h245 *m);
+		    unsigned int len, const struct avaya_h245 *m,
+		    const struct avaya_call_ports *pub);
 	/*
 	 * Rewrite the SIP message at @msgoff in the payload: Via, Contact,
 	 * Request-URI and SDP addresses as NAT translated them, the m= ports

@@ -15,18 +15,15 @@
 
 #include "avaya_shim.h"
 
-/* Error codes, returned negated; the values follow errno.h. */
-#ifndef AVAYA_EBADMSG
-#define AVAYA_EBADMSG	74	/* malformed or truncated encoding */
-#endif
-#ifndef AVAYA_ERANGE
-#define AVAYA_ERANGE	34	/* a number does not fit its type */
-#endif
-#define AVAYA_SIP_INCOMPLETE	11	/* EAGAIN: more bytes needed */
-#define AVAYA_SIP_ENOTSIP	93	/* EPROTONOSUPPORT: not a SIP start line */
-#define AVAYA_SIP_ETOOLONG	7	/* E2BIG: a header over AVAYA_SIP_MAX_HDR */
-#define AVAYA_SIP_EMSGSIZE	90	/* EMSGSIZE: message over 64 KiB */
-#define AVAYA_SIP_EBADSDP	71	/* EPROTO: headers fine, SDP body malformed */
+/*
+ * sip_parse() errors beyond AVAYA_EBADMSG and AVAYA_ERANGE (avaya_shim.h),
+ * returned negated, as errno names.
+ */
+#define AVAYA_SIP_INCOMPLETE	EAGAIN		/* more bytes needed */
+#define AVAYA_SIP_ENOTSIP	EPROTONOSUPPORT	/* not a SIP start line */
+#define AVAYA_SIP_ETOOLONG	E2BIG		/* a header over AVAYA_SIP_MAX_HDR */
+#define AVAYA_SIP_EMSGSIZE	EMSGSIZE	/* message over 64 KiB */
+#define AVAYA_SIP_EBADSDP	EPROTO		/* headers fine, SDP body malformed */
 
 #define AVAYA_SIP_MAX_HDR	1024
 #define AVAYA_SIP_MAX_MSG	65535
@@ -189,7 +186,8 @@ int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
  * Textual IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1", "::ffff:192.0.2.1",
  * optionally in []) to network-order bytes. Returns 0 and sets @family to
  * AVAYA_SIP_IP4 (the address in ip[0..3]) or AVAYA_SIP_IP6, or
- * -AVAYA_EBADMSG for anything else (host names, zone ids).
+ * -AVAYA_EBADMSG for anything else (host names, zone ids). Partial results:
+ * @family and @ip are meaningful only on 0.
  */
 int sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16]);
 

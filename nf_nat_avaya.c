@@ -716,12 +716,6 @@ enum sip_edit_kind {
 	SIP_ED_CLEN,
 };
 
-struct sip_edit {
-	u16 off;
-	u8 kind;
-	u8 idx;
-};
-
 struct sip_nat_ctx {
 	struct nf_conn *ct;
 	int dir;
@@ -877,30 +871,29 @@ static int sip_nat_edit(const struct sip_nat_ctx *x, const u8 *data,
 
 /* Collect the edits that change something; returns the body's growth. */
 static int sip_nat_collect(const struct sip_nat_ctx *x, const u8 *data,
-			   struct sip_edit *ed, unsigned int *n_ed)
+			   struct avaya_edit *ed, unsigned int *n_ed)
 {
 	static const u8 per_via[] = { SIP_ED_VIA, SIP_ED_RECEIVED, SIP_ED_RPORT };
 	const struct avaya_sip_msg *m = x->m;
-	struct sip_edit cand[SIP_NAT_MAX_EDITS];
+	struct avaya_edit cand[SIP_NAT_MAX_EDITS];
 	unsigned int n = 0, i, k;
-	int delta = 0;
 	char buf[64];
 
 	if (m->is_request)
-		cand[n++] = (struct sip_edit){ .kind = SIP_ED_RURI };
+		cand[n++] = (struct avaya_edit){ .kind = SIP_ED_RURI };
 	for (i = 0; i < m->n_via; i++)
 		for (k = 0; k < ARRAY_SIZE(per_via); k++)
-			cand[n++] = (struct sip_edit){ .kind = per_via[k], .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = per_via[k], .idx = i };
 	for (i = 0; i < m->n_contact; i++)
 		if (!m->contact[i].star)
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_CONTACT, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_CONTACT, .idx = i };
 	if (m->is_sdp && m->hdr_done) {
-		cand[n++] = (struct sip_edit){ .kind = SIP_ED_ORIGIN };
-		cand[n++] = (struct sip_edit){ .kind = SIP_ED_CONN };
+		cand[n++] = (struct avaya_edit){ .kind = SIP_ED_ORIGIN };
+		cand[n++] = (struct avaya_edit){ .kind = SIP_ED_CONN };
 		for (i = 0; i < m->sdp.n_media; i++) {
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_CONN, .idx = i };
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_PORT, .idx = i };
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_RTCP, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_MEDIA_CONN, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_MEDIA_PORT, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_MEDIA_RTCP, .idx = i };
 		}
 	}
 	*n_ed = 0;
@@ -913,25 +906,11 @@ static int sip_nat_collect(const struct sip_nat_ctx *x, const u8 *data,
 		    (len == s.len && !memcmp(buf, data + s.off, len)))
 			continue;
 		cand[i].off = s.off;
+		cand[i].old_len = s.len;
+		cand[i].new_len = len;
 		ed[(*n_ed)++] = cand[i];
-		if (s.off >= m->body_off && m->body_len)
-			delta += len - s.len;
 	}
-	return delta;
-}
-
-/* Apply from the end of the message backwards: earlier offsets stay valid. */
-static void sip_nat_sort(struct sip_edit *ed, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 1; i < n; i++) {
-		struct sip_edit e = ed[i];
-
-		for (j = i; j > 0 && ed[j - 1].off < e.off; j--)
-			ed[j] = ed[j - 1];
-		ed[j] = e;
-	}
+	return m->body_len ? avaya_edits_delta(ed, *n_ed, m->body_off) : 0;
 }
 
 /* TCP: the sequence numbers are adjusted once per segment, see below. */
@@ -990,7 +969,7 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 		.ct = ct, .dir = CTINFO2DIR(ctinfo), .m = m,
 		.media_port = media_port,
 	};
-	struct sip_edit ed[SIP_NAT_MAX_EDITS];
+	struct avaya_edit ed[SIP_NAT_MAX_EDITS];
 	unsigned int n, i;
 	int delta, total = 0;
 	char buf[64];
@@ -1000,10 +979,16 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	if (delta && m->has_clen) {
 		x.clen = m->clen + delta;
-		ed[n++] = (struct sip_edit){ .kind = SIP_ED_CLEN,
-					     .off = m->clen_txt.off };
+		ed[n++] = (struct avaya_edit){ .kind = SIP_ED_CLEN,
+					       .off = m->clen_txt.off,
+					       .old_len = m->clen_txt.len };
 	}
-	sip_nat_sort(ed, n);
+	/* From the end backwards; overlapping spans would corrupt it. */
+	if (avaya_edits_order(ed, n, skb->len - dataoff - msgoff)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_FAILED);
+		nf_ct_helper_log(skb, ct, "overlapping SIP rewrites");
+		return NF_DROP;
+	}
 	for (i = 0; i < n; i++) {
 		const u8 *data = skb->data + dataoff + msgoff;
 		struct avaya_sip_span s = { 0 };

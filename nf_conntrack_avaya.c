@@ -1090,7 +1090,7 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_DROP;
 	data = skb->data + dataoff;
 	len = skb->len - dataoff;
-	if (ras_decode(data, len, &m) < 0)
+	if (avaya_ras_decode(data, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_RAS_MALFORMED, "RAS");
 
 	nat = rcu_dereference(avaya_nat_hook);
@@ -1489,7 +1489,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MESSAGES);
-	ret = q931_decode(msg, len, &m);
+	ret = avaya_q931_decode(msg, len, &m);
 	/* Tearing down is always safe, even after a damaged UUIE. */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE_COMPLETE);
@@ -1535,7 +1535,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MESSAGES);
-	if (h245_decode(msg, len, &m) < 0)
+	if (avaya_h245_decode(msg, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
 	for (i = 0; i < m.n_media; i++) {
 		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
@@ -1600,7 +1600,7 @@ static unsigned int call_hold_fill(struct avaya_tpkt_hold *p, const u8 *d,
 	}
 	if (p->have < AVAYA_TPKT_HDR_LEN)
 		return used;
-	if (tpkt_frame(p->data, AVAYA_TPKT_HDR_LEN, &moff, &mlen) < 0 ||
+	if (avaya_tpkt_frame(p->data, AVAYA_TPKT_HDR_LEN, &moff, &mlen) < 0 ||
 	    tpkt_total(p->data) > CALL_TPKT_MAX) {
 		*bad = true;
 		return used;
@@ -1704,7 +1704,7 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 	while (off < len && ret == NF_ACCEPT) {
 		/* NAT may have rewritten the skb: never keep its pointers. */
 		data = skb->data + dataoff;
-		n = tpkt_frame(data + off, len - off, &moff, &mlen);
+		n = avaya_tpkt_frame(data + off, len - off, &moff, &mlen);
 		if (n < 0)
 			return avaya_bad_input(skb, ct, fn == q931_on_msg ?
 					       AVAYA_CTR_Q931_MALFORMED :
@@ -2023,7 +2023,7 @@ static bool sip_span_addr(const struct nf_conn *ct, const u8 *data,
 	u8 want = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AVAYA_SIP_IP4 : AVAYA_SIP_IP6;
 	u8 family, ip[16];
 
-	if (sip_parse_addr(data + s->off, s->len, &family, ip) || family != want)
+	if (avaya_sip_parse_addr(data + s->off, s->len, &family, ip) || family != want)
 		return false;
 	memset(a, 0, sizeof(*a));
 	memcpy(a, ip, family == AVAYA_SIP_IP4 ? 4 : 16);
@@ -2589,7 +2589,7 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 static int sip_parse_one(const u8 *data, unsigned int avail, bool stream,
 			 struct avaya_sip_msg *m)
 {
-	int ret = sip_parse(data, avail, m);
+	int ret = avaya_sip_parse(data, avail, m);
 
 	if (ret == -AVAYA_SIP_INCOMPLETE && stream)
 		return -EAGAIN;

@@ -739,7 +739,7 @@ static bool sip_nat_parse(const struct nf_conn *ct, const u8 *data,
 	u8 want = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AVAYA_SIP_IP4 : AVAYA_SIP_IP6;
 	u8 family, ip[16];
 
-	if (!s->len || sip_parse_addr(data + s->off, s->len, &family, ip) ||
+	if (!s->len || avaya_sip_parse_addr(data + s->off, s->len, &family, ip) ||
 	    family != want)
 		return false;
 	memset(a, 0, sizeof(*a));

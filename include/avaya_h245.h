@@ -71,7 +71,7 @@ struct avaya_h245 {
  * / -AVAYA_ERANGE. Partial results: @m is zeroed first; after an error it
  * may hold partial values and nothing in it may be acted on.
  */
-int h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m);
+int avaya_h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m);
 
 /*
  * The same over a reader positioned on a MultimediaSystemControlMessage

@@ -14,7 +14,7 @@
 #include "avaya_h225.h"
 #include "avaya_h245.h"
 
-/* tpkt_frame(): not a whole TPKT yet, read on. */
+/* avaya_tpkt_frame(): not a whole TPKT yet, read on. */
 #define AVAYA_TPKT_INCOMPLETE	0
 #define AVAYA_TPKT_HDR_LEN	4
 
@@ -88,7 +88,7 @@ struct avaya_q931 {
  * -AVAYA_EBADMSG for a bad header. Partial results: *@msg_off and
  * *@msg_len are written only on a positive return.
  */
-int tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len);
+int avaya_tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len);
 
 /*
  * Decode a Q.931 message and its User-user IE. Returns 0, or
@@ -99,6 +99,6 @@ int tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len);
  * ReleaseComplete. Everything else may be partial and must not be acted
  * on. On success, elements that did not decode were skipped (@m->n_bad).
  */
-int q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m);
+int avaya_q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m);
 
 #endif /* _AVAYA_Q931_H */

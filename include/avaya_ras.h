@@ -93,6 +93,6 @@ struct avaya_ras {
  * may hold partial values and nothing in it may be acted on (not even
  * @m->type).
  */
-int ras_decode(const u8 *buf, size_t len, struct avaya_ras *m);
+int avaya_ras_decode(const u8 *buf, size_t len, struct avaya_ras *m);
 
 #endif /* _AVAYA_RAS_H */

@@ -16,7 +16,7 @@
 #include "avaya_shim.h"
 
 /*
- * sip_parse() errors beyond AVAYA_EBADMSG and AVAYA_ERANGE (avaya_shim.h),
+ * avaya_sip_parse() errors beyond AVAYA_EBADMSG and AVAYA_ERANGE (avaya_shim.h),
  * returned negated, as errno names.
  */
 #define AVAYA_SIP_INCOMPLETE	EAGAIN		/* more bytes needed */
@@ -31,7 +31,7 @@
 #define AVAYA_SIP_MAX_CONTACT	4
 #define AVAYA_SIP_MAX_MEDIA	4
 
-/* Address families of sip_parse_addr() and the SDP spans. */
+/* Address families of avaya_sip_parse_addr() and the SDP spans. */
 #define AVAYA_SIP_IP4	4
 #define AVAYA_SIP_IP6	6
 
@@ -59,7 +59,7 @@ enum avaya_sip_media_kind {
 	AVAYA_SIP_MEDIA_IMAGE,	/* T.38 fax */
 };
 
-/* Absolute offset and length in the buffer given to sip_parse(). */
+/* Absolute offset and length in the buffer given to avaya_sip_parse(). */
 struct avaya_sip_span {
 	u16 off;
 	u16 len;
@@ -180,7 +180,7 @@ struct avaya_sip_msg {
  * Other negative codes: the message is malformed; @m is partially filled.
  * No span ever points past min(@len, AVAYA_SIP_MAX_MSG).
  */
-int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
+int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
 
 /*
  * Textual IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1", "::ffff:192.0.2.1",
@@ -189,6 +189,6 @@ int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
  * -AVAYA_EBADMSG for anything else (host names, zone ids). Partial results:
  * @family and @ip are meaningful only on 0.
  */
-int sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16]);
+int avaya_sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16]);
 
 #endif /* _AVAYA_SIP_H */

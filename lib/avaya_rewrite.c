@@ -43,8 +43,6 @@ int avaya_taddr_patch(u8 *buf, size_t buflen, const struct avaya_taddr *a,
 	return n;
 }
 
-AVAYA_EXPORT(avaya_taddr_patch);
-
 /*
  * The public signalling port plan for phones behind one address: attempt 0
  * is the phone's own port; attempt k >= 1 is lo + (hash + k - 1) mod the

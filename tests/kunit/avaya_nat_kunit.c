@@ -84,7 +84,7 @@ static void nat_patch_matches_encoding(struct kunit *test)
 	buf = kunit_kmalloc(test, c->priv_len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	memcpy(buf, c->priv, c->priv_len);
-	KUNIT_ASSERT_EQ(test, ras_decode(buf, c->priv_len, &before), 0);
+	KUNIT_ASSERT_EQ(test, avaya_ras_decode(buf, c->priv_len, &before), 0);
 
 	KUNIT_EXPECT_EQ(test, patch_all(test, buf, c->priv_len, before.csa,
 					before.n_csa, c, c->csa_port), 1);
@@ -95,7 +95,7 @@ static void nat_patch_matches_encoding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(buf, c->pub, c->pub_len), 0);
 
 	/* The patched message decodes to the public values, same offsets. */
-	KUNIT_ASSERT_EQ(test, ras_decode(buf, c->priv_len, &after), 0);
+	KUNIT_ASSERT_EQ(test, avaya_ras_decode(buf, c->priv_len, &after), 0);
 	KUNIT_EXPECT_EQ(test, after.type, before.type);
 	KUNIT_EXPECT_EQ(test, after.seq, before.seq);
 	KUNIT_ASSERT_EQ(test, after.n_csa, before.n_csa);
@@ -125,7 +125,7 @@ static void nat_patch_bounds(struct kunit *test)
 	u8 rep[AVAYA_TADDR_MAX_REP];
 
 	memcpy(buf, nat_rrq_priv, sizeof(buf));
-	KUNIT_ASSERT_EQ(test, ras_decode(buf, sizeof(buf), &m), 0);
+	KUNIT_ASSERT_EQ(test, avaya_ras_decode(buf, sizeof(buf), &m), 0);
 	a = m.csa[0];
 	KUNIT_EXPECT_EQ(test, a.off, 14);
 	/* Exactly long enough, then one octet short. */

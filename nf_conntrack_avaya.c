@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/* Connection tracking helpers for Avaya H.323 (RAS, Q.931, H.245) and SIP. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
@@ -15,6 +16,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/inet.h>
+#include <linux/ctype.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -44,6 +46,10 @@ MODULE_ALIAS_NFCT_HELPER(HELPER_H245);
 MODULE_ALIAS_NFCT_HELPER(HELPER_SIP);
 /* nft never asks for a NAT helper module: load ours with the helpers. */
 MODULE_SOFTDEP("post: nf_nat_avaya");
+
+/* ---------------------------------------------------------------------- */
+/* Parameters                                                             */
+/* ---------------------------------------------------------------------- */
 
 static unsigned short ras_port __read_mostly = 1719;
 module_param(ras_port, ushort, 0400);
@@ -151,535 +157,17 @@ static const struct kernel_param_ops gk_src_ports_ops = {
 module_param_cb(gk_src_ports, &gk_src_ports_ops, NULL, 0644);
 MODULE_PARM_DESC(gk_src_ports, "Source ports the gatekeeper may use for the reverse tcp/1720 connection, lo-hi (default 61440-61444; 0-65535 means any)");
 
-const struct avaya_nat_ops __rcu *avaya_nat_hook __read_mostly;
-EXPORT_SYMBOL_GPL(avaya_nat_hook);
+static unsigned int sip_default_expires __read_mostly = 3600;
+module_param_cb(sip_default_expires, &avaya_secs_ops, &sip_default_expires, 0644);
+MODULE_PARM_DESC(sip_default_expires, "Registration lifetime in seconds when the 2xx to REGISTER names none (default 3600)");
 
-/* Per-netns counters: per-CPU, so the fast path never shares a cache line. */
-struct avaya_ctrs {
-	u64 c[AVAYA_CTR_MAX];
-};
+static unsigned int sip_max_expires __read_mostly = 86400;
+module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
+MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
 
-struct avaya_net {
-	struct avaya_ctrs __percpu *ctr;
-};
-
-static unsigned int avaya_net_id __read_mostly;
-
-/* Keys the identifier hashes: a peer cannot compute collisions offline. */
-static u32 avaya_hash_seed __read_mostly;
-
-/* Every avaya-* helper's per-connection state fits the conntrack extension. */
-static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, data));
-
-static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
-	[AVAYA_CTR_RAS_GRQ] = "ras_grq",
-	[AVAYA_CTR_RAS_GCF] = "ras_gcf",
-	[AVAYA_CTR_RAS_GRJ] = "ras_grj",
-	[AVAYA_CTR_RAS_RRQ] = "ras_rrq",
-	[AVAYA_CTR_RAS_RRQ_KEEPALIVE] = "ras_rrq_keepalive",
-	[AVAYA_CTR_RAS_RCF] = "ras_rcf",
-	[AVAYA_CTR_RAS_RRJ] = "ras_rrj",
-	[AVAYA_CTR_RAS_URQ] = "ras_urq",
-	[AVAYA_CTR_RAS_UCF] = "ras_ucf",
-	[AVAYA_CTR_RAS_URJ] = "ras_urj",
-	[AVAYA_CTR_RAS_OTHER] = "ras_other",
-	[AVAYA_CTR_RAS_MALFORMED] = "ras_malformed",
-	[AVAYA_CTR_DROPPED_STRICT] = "dropped_strict",
-	[AVAYA_CTR_FLOW_CLOSE_BUSY] = "flow_close_queue_full",
-	[AVAYA_CTR_REVERSE_OPENED] = "reverse_pinhole_opened",
-	[AVAYA_CTR_REVERSE_REFRESHED] = "reverse_pinhole_refreshed",
-	[AVAYA_CTR_REVERSE_REMOVED] = "reverse_pinhole_removed",
-	[AVAYA_CTR_REVERSE_SUPERSEDED] = "reverse_pinhole_superseded",
-	[AVAYA_CTR_REFUSED_CSA_NOT_SOURCE] = "refused_csa_not_source",
-	[AVAYA_CTR_REFUSED_RCF_UNMATCHED] = "refused_rcf_unmatched",
-	[AVAYA_CTR_REFUSED_TOO_MANY] = "refused_too_many_pinholes",
-	[AVAYA_CTR_REFUSED_EXPECT_FAILED] = "refused_expect_failed",
-	[AVAYA_CTR_GCF_PINHOLE_OPENED] = "gcf_pinhole_opened",
-	[AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE] = "refused_grq_ras_not_source",
-	/* BEGIN call counter names (Q.931/H.245 owner) */
-	[AVAYA_CTR_Q931_MSG] = "q931_messages",
-	[AVAYA_CTR_Q931_MALFORMED] = "q931_malformed",
-	[AVAYA_CTR_H245_MSG] = "h245_messages",
-	[AVAYA_CTR_H245_MALFORMED] = "h245_malformed",
-	[AVAYA_CTR_Q931_RELEASE] = "q931_release_complete",
-	[AVAYA_CTR_CALL_H245_OPENED] = "call_h245_pinhole_opened",
-	[AVAYA_CTR_CALL_MEDIA_OPENED] = "call_media_pinhole_opened",
-	[AVAYA_CTR_CALL_PINHOLE_REMOVED] = "call_pinhole_removed",
-	[AVAYA_CTR_CALL_REFUSED_NOT_PARTY] = "call_refused_not_party",
-	[AVAYA_CTR_CALL_REFUSED_TOO_MANY] = "call_refused_too_many",
-	[AVAYA_CTR_CALL_REFUSED_EXPECT] = "call_refused_expect_failed",
-	[AVAYA_CTR_CALL_TPKT_REASSEMBLED] = "call_tpkt_reassembled",
-	[AVAYA_CTR_CALL_TPKT_LOST] = "call_tpkt_not_reassembled",
-	[AVAYA_CTR_CALL_FLOW_CLOSED] = "call_flow_closed",
-	[AVAYA_CTR_CALL_ALREADY_OPEN] = "call_pinhole_already_expected",
-	/* END call counter names */
-	/* BEGIN sip counter names (SIP owner) */
-	[AVAYA_CTR_SIP_MSG] = "sip_messages",
-	[AVAYA_CTR_SIP_MALFORMED] = "sip_malformed",
-	[AVAYA_CTR_SIP_TCP_SKIPPED] = "sip_tcp_split_skipped",
-	[AVAYA_CTR_SIP_TCP_REASSEMBLED] = "sip_tcp_reassembled",
-	[AVAYA_CTR_SIP_TCP_GAP] = "sip_tcp_gap",
-	[AVAYA_CTR_SIP_TCP_RETRANSMIT] = "sip_tcp_retransmit_ignored",
-	[AVAYA_CTR_SIP_REG_OPENED] = "sip_register_pinhole_opened",
-	[AVAYA_CTR_SIP_REG_REFRESHED] = "sip_register_pinhole_refreshed",
-	[AVAYA_CTR_SIP_REG_REMOVED] = "sip_register_pinhole_removed",
-	[AVAYA_CTR_SIP_REFUSED_CONTACT] = "sip_refused_contact_not_source",
-	[AVAYA_CTR_SIP_MEDIA_OPENED] = "sip_media_pinhole_opened",
-	[AVAYA_CTR_SIP_MEDIA_REMOVED] = "sip_media_pinhole_removed",
-	[AVAYA_CTR_SIP_MEDIA_CLOSED] = "sip_media_flow_closed",
-	[AVAYA_CTR_SIP_REFUSED_SDP] = "sip_refused_sdp_not_source",
-	[AVAYA_CTR_SIP_REFUSED_EXPECT] = "sip_refused_expect_failed",
-	[AVAYA_CTR_SIP_NAT_REWRITTEN] = "sip_nat_rewritten",
-	[AVAYA_CTR_SIP_NAT_PORT_CHANGED] = "sip_nat_source_port_changed",
-	[AVAYA_CTR_SIP_NAT_FAILED] = "sip_nat_failed",
-	[AVAYA_CTR_SIP_NAT_SPLIT] = "sip_nat_split_unrewritten",
-	[AVAYA_CTR_SIP_REFUSED_REG_PORT] = "sip_refused_register_port",
-	[AVAYA_CTR_SIP_REFUSED_MEDIA_MAX] = "sip_refused_too_many_media",
-	[AVAYA_CTR_SIP_CALL_EVICTED] = "sip_call_book_evicted",
-	/* END sip counter names */
-	/* BEGIN nat counter names (H.323 NAT owner) */
-	[AVAYA_CTR_NAT_RAS_REWRITTEN] = "nat_ras_rewritten",
-	[AVAYA_CTR_NAT_RAS_PROTECTED] = "nat_ras_protected_untouched",
-	[AVAYA_CTR_NAT_REFUSED] = "nat_refused",
-	[AVAYA_CTR_NAT_REFUSED_IPV6] = "nat_refused_ipv6",
-	[AVAYA_CTR_NAT_REFUSED_NO_PORT] = "nat_refused_no_port",
-	[AVAYA_CTR_NAT_REFUSED_PORT_TAKEN] = "nat_refused_port_taken",
-	[AVAYA_CTR_NAT_EXPECT] = "nat_pinhole_expectations",
-	[AVAYA_CTR_NAT_CALL_REWRITTEN] = "nat_call_rewritten",
-	[AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT] = "nat_call_split_untouched",
-	[AVAYA_CTR_NAT_CALL_UNMAPPED] = "nat_call_address_unmapped",
-	/* END nat counter names */
-	[AVAYA_CTR_REFUSED_RRQ_REPLY_DIR] = "refused_rrq_reply_direction",
-	[AVAYA_CTR_CALL_RELEASE_REPEATED] = "call_release_repeated",
-	[AVAYA_CTR_CALL_KEPT_FOR_H245] = "call_flows_kept_for_h245",
-	[AVAYA_CTR_GCF_REFUSED_NO_PREFIX] = "gcf_refused_no_prefix",
-	[AVAYA_CTR_SIP_BOOK_FULL] = "sip_call_book_full",
-};
-
-void avaya_count(const struct net *net, enum avaya_counter c)
-{
-	struct avaya_net *an = net_generic(net, avaya_net_id);
-
-	this_cpu_inc(an->ctr->c[c]);
-}
-EXPORT_SYMBOL_GPL(avaya_count);
-
-static int avaya_counters_show(struct seq_file *s, void *v)
-{
-	struct avaya_net *an = net_generic(seq_file_single_net(s), avaya_net_id);
-	unsigned int c;
-	int cpu;
-
-	for (c = 0; c < AVAYA_CTR_MAX; c++) {
-		u64 sum = 0;
-
-		for_each_possible_cpu(cpu)
-			sum += per_cpu_ptr(an->ctr, cpu)->c[c];
-		seq_printf(s, "%-32s %llu\n",
-			   avaya_counter_names[c] ? : "unnamed", sum);
-	}
-	return 0;
-}
-
-static struct nf_conntrack_helper avaya_helpers[12];
-
-/* Index of a helper in avaya_helpers[]: [proto][family]. */
-enum {
-	AVAYA_H_RAS4, AVAYA_H_RAS6,
-	AVAYA_H_Q9314, AVAYA_H_Q9316,
-	AVAYA_H_H2454, AVAYA_H_H2456,
-	AVAYA_H_SIP4, AVAYA_H_SIP6,
-	AVAYA_H_SIPT4, AVAYA_H_SIPT6,
-	AVAYA_H_SIPM4, AVAYA_H_SIPM6,
-};
-
-static struct nf_conntrack_helper *avaya_helper_for(int first, const struct nf_conn *ct)
-{
-	return &avaya_helpers[first + (nf_ct_l3num(ct) == NFPROTO_IPV6)];
-}
-
-static struct avaya_ras_master *ras_master(const struct nf_conn *ct)
-{
-	union avaya_master *am = nfct_help_data(ct);
-
-	return &am->ras;
-}
-
-/* ---------------------------------------------------------------------- */
-/* RAS                                                                     */
-/* ---------------------------------------------------------------------- */
-
-static bool taddr_is(const struct avaya_taddr *a, const struct nf_conn *ct,
-		     const union nf_inet_addr *addr)
-{
-	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
-		return a->family == 4 && !memcmp(a->ip, &addr->ip, 4);
-	return a->family == 6 && !memcmp(a->ip, addr->ip6, 16);
-}
-
-static void taddr_to_inet(const struct avaya_taddr *a, union nf_inet_addr *addr)
-{
-	memset(addr, 0, sizeof(*addr));
-	memcpy(addr, a->ip, a->family == 4 ? 4 : 16);
-}
-
-/*
- * Expectation masks can only express prefixes, so a port range is covered by
- * aligned power-of-two blocks: 61440-61444 is 61440/14 plus 61444/16.
- * Returns the number of blocks, or 0 when more than @max would be needed.
- */
-static unsigned int port_range_blocks(u32 lo, u32 hi, u16 *base, u16 *mask,
-				      unsigned int max)
-{
-	unsigned int n = 0;
-	u32 cur = lo;
-
-	while (cur <= hi) {
-		u32 size = 1;
-
-		while (size < 0x10000 && !(cur & (2 * size - 1)) &&
-		       cur + 2 * size - 1 <= hi)
-			size <<= 1;
-		if (n == max)
-			return 0;
-		base[n] = cur;
-		mask[n] = ~(size - 1) & 0xffff;
-		n++;
-		cur += size;
-	}
-	return n;
-}
-
-static int avaya_expect_related(struct sk_buff *skb, struct nf_conn *ct,
-				enum ip_conntrack_info ctinfo,
-				struct nf_conntrack_expect *exp,
-				unsigned long lifetime)
-{
-	const struct avaya_nat_ops *nat;
-	int ret;
-
-	nat = rcu_dereference(avaya_nat_hook);
-	if (nat && ct->status & IPS_NAT_MASK)
-		ret = nat->expect(skb, ct, ctinfo, exp);
-	else
-		ret = nf_ct_expect_related(exp, 0);
-	if (ret)
-		return ret;
-	/* The policy sets a default lifetime; ours follows the registration. */
-	spin_lock_bh(&nf_conntrack_expect_lock);
-	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
-	spin_unlock_bh(&nf_conntrack_expect_lock);
-	return 0;
-}
-
-/*
- * Unlinks the expectations of master @ct that @match selects and returns how
- * many: every helper here closes pinholes this way (URQ, CLC, BYE, ...).
- */
-static unsigned int avaya_unexpect_if(struct nf_conn *ct,
-				      bool (*match)(const struct nf_conntrack_expect *exp,
-						    const void *arg),
-				      const void *arg)
-{
-	struct nf_conn_help *help = nfct_help(ct);
-	struct nf_conntrack_expect *exp;
-	struct hlist_node *next;
-	unsigned int n = 0;
-
-	if (!help)
-		return 0;
-	spin_lock_bh(&nf_conntrack_expect_lock);
-	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
-		if (match(exp, arg)) {
-			nf_ct_unlink_expect(exp);
-			n++;
-		}
-	}
-	spin_unlock_bh(&nf_conntrack_expect_lock);
-	return n;
-}
-
-static bool exp_any(const struct nf_conntrack_expect *exp, const void *arg)
-{
-	return true;
-}
-
-static unsigned int avaya_unexpect_all(struct nf_conn *ct)
-{
-	return avaya_unexpect_if(ct, exp_any, NULL);
-}
-
-static bool call_helper_is_ours(const struct nf_conn *ct)
-{
-	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
-
-	if (!help)
-		return false;
-	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_Q9314] ||
-	       h == &avaya_helpers[AVAYA_H_Q9316] ||
-	       h == &avaya_helpers[AVAYA_H_H2454] ||
-	       h == &avaya_helpers[AVAYA_H_H2456];
-}
-
-static bool exp_in_class(const struct nf_conntrack_expect *exp, const void *arg)
-{
-	return exp->class == *(const unsigned int *)arg;
-}
-
-/* Removes the master's expectations of one class, e.g. on URQ or a new RCF. */
-static unsigned int ras_remove_expectations(struct nf_conn *ct, unsigned int class)
-{
-	return avaya_unexpect_if(ct, exp_in_class, &class);
-}
-
-struct ras_supersede {
-	const struct nf_conn *keep;
-	u32 epid_hash;
-	unsigned int removed;
-};
-
-/* The gatekeeper a RAS flow registers with, as the phone addresses it. */
-static const union nf_inet_addr *ras_gatekeeper(const struct nf_conn *ct)
-{
-	return &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u3;
-}
-
-/*
- * A phone that registered again from elsewhere loses its old pinholes. An
- * endpointIdentifier is only unique per gatekeeper: two gatekeepers may
- * both hand out "00000001", so the gatekeeper must match too.
- */
-static bool ras_superseded(struct nf_conntrack_expect *exp, void *data)
-{
-	struct ras_supersede *s = data;
-	const struct nf_conntrack_helper *helper;
-	struct avaya_ras_master *old;
-
-	if (exp->master == s->keep || exp->class != AVAYA_EXP_REVERSE ||
-	    nf_ct_l3num(exp->master) != nf_ct_l3num(s->keep) ||
-	    !nf_inet_addr_cmp(ras_gatekeeper(exp->master),
-			      ras_gatekeeper(s->keep)))
-		return false;
-	helper = rcu_dereference(nfct_help(exp->master)->helper);
-	if (!helper || strcmp(helper->name, HELPER_RAS) ||
-	    helper->me != THIS_MODULE)
-		return false;
-	old = ras_master(exp->master);
-	if (old->state != AVAYA_RAS_REGISTERED || old->epid_hash != s->epid_hash)
-		return false;
-	s->removed++;
-	return true;
-}
-
-static u32 ras_epid_hash(const u8 *data, const struct avaya_ras *m)
-{
-	if (!m->has_epid || !m->epid_chars)
-		return 0;
-	return jhash(data + m->epid_off, m->epid_chars * 2, avaya_hash_seed) | 1;
-}
-
-/* The gatekeeper addresses that may open the reverse connection. */
-static unsigned int ras_gk_sources(const struct nf_conn *ct,
-				   const struct avaya_ras *rcf,
-				   const struct avaya_ras_master *rm,
-				   union nf_inet_addr *src, unsigned int max)
-{
-	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
-	unsigned int n = 0, i, j;
-
-	/* The RAS peer, as the phone addressed it. */
-	src[n++] = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u3;
-	for (i = 0; i < rcf->n_csa && n < max; i++) {
-		union nf_inet_addr a;
-
-		if (rcf->csa[i].family != family)
-			continue;
-		taddr_to_inet(&rcf->csa[i], &a);
-		/* Some gatekeepers echo the phone's own address: never a source. */
-		if (nf_inet_addr_cmp(&a, &rm->csa))
-			continue;
-		for (j = 0; j < n; j++)
-			if (nf_inet_addr_cmp(&a, &src[j]))
-				break;
-		if (j == n)
-			src[n++] = a;
-	}
-	return n;
-}
-
-#define RAS_MAX_REVERSE_EXPECT	32
-
-static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
-			    enum ip_conntrack_info ctinfo,
-			    const struct avaya_ras *rcf,
-			    struct avaya_ras_master *rm, unsigned long lifetime)
-{
-	const struct net *net = nf_ct_net(ct);
-	union nf_inet_addr src[1 + RAS_MAX_ADDRS];
-	u16 base[32], mask[32];
-	unsigned int nsrc, nblk, i, j;
-	u32 ports = READ_ONCE(gk_src_ports);
-	int ret;
-
-	nsrc = ras_gk_sources(ct, rcf, rm, src, ARRAY_SIZE(src));
-	nblk = port_range_blocks(ports >> 16, ports & 0xffff, base, mask,
-				 ARRAY_SIZE(base));
-	if (!nblk || nsrc * nblk > RAS_MAX_REVERSE_EXPECT) {
-		avaya_count(net, AVAYA_CTR_REFUSED_TOO_MANY);
-		net_warn_ratelimited("%s: reverse pinhole refused: %u sources x %u port blocks exceed %u\n",
-				     HELPER_RAS, nsrc, nblk, RAS_MAX_REVERSE_EXPECT);
-		return -ENOSPC;
-	}
-	for (i = 0; i < nsrc; i++) {
-		for (j = 0; j < nblk; j++) {
-			struct nf_conntrack_expect *exp;
-			__be16 sport = htons(base[j]);
-
-			exp = nf_ct_expect_alloc(ct);
-			if (!exp)
-				return -ENOMEM;
-			nf_ct_expect_init(exp, AVAYA_EXP_REVERSE, nf_ct_l3num(ct),
-					  &src[i], &rm->csa, IPPROTO_TCP,
-					  &sport, &rm->csa_port);
-			exp->mask.src.u.tcp.port = htons(mask[j]);
-			exp->flags = NF_CT_EXPECT_PERMANENT;
-			rcu_assign_pointer(exp->assign_helper,
-					   avaya_helper_for(AVAYA_H_Q9314, ct));
-			ret = avaya_expect_related(skb, ct, ctinfo, exp, lifetime);
-			nf_ct_expect_put(exp);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
-}
-
-static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
-		       const struct avaya_ras *m)
-{
-	struct avaya_ras_master *rm = ras_master(ct);
-	int dir = CTINFO2DIR(ctinfo);
-	const union nf_inet_addr *phone = &ct->tuplehash[dir].tuple.src.u3;
-	unsigned int i;
-
-	avaya_count(nf_ct_net(ct), m->keep_alive ? AVAYA_CTR_RAS_RRQ_KEEPALIVE :
-						   AVAYA_CTR_RAS_RRQ);
-	/*
-	 * The phone opens the RAS flow. An RRQ in the reply direction comes
-	 * from the gatekeeper's side of a flow the helper should not be on;
-	 * taking it would let that side also forge the RCF that answers it.
-	 */
-	if (dir != IP_CT_DIR_ORIGINAL) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_RRQ_REPLY_DIR);
-		return;
-	}
-	rm->rrq_keepalive = m->keep_alive;
-	/* A lightweight RRQ may omit the addresses: it renews what we have. */
-	if (m->keep_alive && !m->n_csa && rm->state == AVAYA_RAS_REGISTERED) {
-		rm->rrq_seq = m->seq;
-		return;
-	}
-	for (i = 0; i < m->n_csa; i++) {
-		if (taddr_is(&m->csa[i], ct, phone)) {
-			taddr_to_inet(&m->csa[i], &rm->csa);
-			rm->csa_port = htons(m->csa[i].port);
-			rm->rrq_seq = m->seq;
-			if (rm->state != AVAYA_RAS_REGISTERED)
-				rm->state = AVAYA_RAS_RRQ_SEEN;
-			return;
-		}
-	}
-	/* A third-party callSignalAddress would make us a door opener. */
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_CSA_NOT_SOURCE);
-	if (rm->state == AVAYA_RAS_RRQ_SEEN)
-		rm->state = AVAYA_RAS_IDLE;
-}
-
-/*
- * Seconds to jiffies for a pinhole or flow lifetime. Expectation and
- * conntrack timeouts are 32-bit jiffies compared as signed deltas, so the
- * sum is taken in 64 bits and clamped well below 2^31 jiffies.
- */
-unsigned long avaya_lifetime(u64 secs, u64 grace)
-{
-	u64 j = (secs + grace) * HZ;
-
-	return min_t(u64, j, AVAYA_MAX_LIFETIME_JIFFIES);
-}
-EXPORT_SYMBOL_GPL(avaya_lifetime);
-
-static unsigned long ras_lifetime(const struct avaya_ras *m)
-{
-	u32 ttl = m->has_ttl ? m->ttl : READ_ONCE(ras_default_ttl);
-
-	ttl = min(ttl, READ_ONCE(ras_max_ttl));
-	return avaya_lifetime(ttl, READ_ONCE(ras_ttl_grace));
-}
-
-static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
-		      enum ip_conntrack_info ctinfo, const u8 *data,
-		      const struct avaya_ras *m)
-{
-	struct avaya_ras_master *rm = ras_master(ct);
-	const struct net *net = nf_ct_net(ct);
-	unsigned long lifetime = ras_lifetime(m);
-	struct ras_supersede sup = { .keep = ct };
-	bool refresh = rm->state == AVAYA_RAS_REGISTERED;
-	u32 old_epid = rm->epid_hash;
-	int ret;
-
-	avaya_count(net, AVAYA_CTR_RAS_RCF);
-	/* Only the gatekeeper's answer to the phone's own RRQ counts. */
-	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_REPLY ||
-	    rm->state == AVAYA_RAS_IDLE || m->seq != rm->rrq_seq) {
-		avaya_count(net, AVAYA_CTR_REFUSED_RCF_UNMATCHED);
-		return NF_ACCEPT;
-	}
-	if (m->has_epid)
-		rm->epid_hash = ras_epid_hash(data, m);
-	ras_remove_expectations(ct, AVAYA_EXP_REVERSE);
-	ret = ras_open_reverse(skb, ct, ctinfo, m, rm, lifetime);
-	if (ret) {
-		ras_remove_expectations(ct, AVAYA_EXP_REVERSE);
-		rm->state = AVAYA_RAS_IDLE;
-		avaya_count(net, AVAYA_CTR_REFUSED_EXPECT_FAILED);
-		if (ret == -ENOSPC)
-			return NF_ACCEPT;
-		nf_ct_helper_log(skb, ct, "cannot add reverse signalling expectation");
-		return NF_DROP;
-	}
-	rm->state = AVAYA_RAS_REGISTERED;
-	avaya_count(net, refresh ? AVAYA_CTR_REVERSE_REFRESHED :
-				   AVAYA_CTR_REVERSE_OPENED);
-	/* The RAS flow itself must outlive the keepalive interval. */
-	avaya_ct_refresh(ct, skb, lifetime);
-	/*
-	 * The netns-wide walk runs for a full registration, which may follow
-	 * one from elsewhere; keepalive RCFs (one per TTL per phone) of an
-	 * unchanged identity do not pay for it.
-	 */
-	if (rm->epid_hash &&
-	    !(refresh && rm->rrq_keepalive && rm->epid_hash == old_epid)) {
-		sup.epid_hash = rm->epid_hash;
-		nf_ct_expect_iterate_net(nf_ct_net(ct), ras_superseded, &sup, 0, 0);
-		if (sup.removed)
-			avaya_count(net, AVAYA_CTR_REVERSE_SUPERSEDED);
-	}
-	return NF_ACCEPT;
-}
-
-static void ras_unregister(struct nf_conn *ct)
-{
-	struct avaya_ras_master *rm = ras_master(ct);
-
-	if (ras_remove_expectations(ct, AVAYA_EXP_REVERSE))
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REVERSE_REMOVED);
-	rm->state = AVAYA_RAS_IDLE;
-}
-
-#define GCF_EXPECT_LIFETIME	(10 * HZ)
+static unsigned int sip_media_timeout __read_mostly = 180;
+module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
+MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
 
 /*
  * Where a gatekeeper may answer a multicast GRQ from: a prefix, or any
@@ -787,6 +275,693 @@ static const struct kernel_param_ops gk_discovery_ops = {
 module_param_cb(gk_discovery_src, &gk_discovery_ops, NULL, 0644);
 MODULE_PARM_DESC(gk_discovery_src, "Prefix a gatekeeper may answer a multicast GRQ from, e.g. 10.0.2.0/24 (default: empty, any host; from RAS port ras_port only)");
 
+/* ---------------------------------------------------------------------- */
+/* Counters                                                               */
+/* ---------------------------------------------------------------------- */
+
+/* Per-netns counters: per-CPU, so the fast path never shares a cache line. */
+struct avaya_ctrs {
+	u64 c[AVAYA_CTR_MAX];
+};
+
+struct avaya_net {
+	struct avaya_ctrs __percpu *ctr;
+};
+
+static unsigned int avaya_net_id __read_mostly;
+
+#define AVAYA_COUNTER(name) \
+	[AVAYA_CTR_##name] = #name,
+static const char *const avaya_counter_names[AVAYA_CTR_MAX] = {
+#include "avaya_counters.h"
+};
+
+#undef AVAYA_COUNTER
+
+void avaya_count(const struct net *net, enum avaya_counter c)
+{
+	struct avaya_net *an = net_generic(net, avaya_net_id);
+
+	this_cpu_inc(an->ctr->c[c]);
+}
+EXPORT_SYMBOL_GPL(avaya_count);
+
+/* The /proc name: the enum's name in lower case. */
+static void avaya_counter_name(unsigned int c, char *buf, size_t size)
+{
+	const char *n = avaya_counter_names[c];
+	size_t i;
+
+	for (i = 0; n[i] && i + 1 < size; i++)
+		buf[i] = tolower(n[i]);
+	buf[i] = 0;
+}
+
+static int avaya_counters_show(struct seq_file *s, void *v)
+{
+	struct avaya_net *an = net_generic(seq_file_single_net(s), avaya_net_id);
+	char name[48];
+	unsigned int c;
+	int cpu;
+
+	for (c = 0; c < AVAYA_CTR_MAX; c++) {
+		u64 sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(an->ctr, cpu)->c[c];
+		avaya_counter_name(c, name, sizeof(name));
+		seq_printf(s, "%-32s %llu\n", name, sum);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Shared core: expectations, bad input, helper lookup                    */
+/* ---------------------------------------------------------------------- */
+
+const struct avaya_nat_ops __rcu *avaya_nat_hook __read_mostly;
+EXPORT_SYMBOL_GPL(avaya_nat_hook);
+
+/* Keys the identifier hashes: a peer cannot compute collisions offline. */
+static u32 avaya_hash_seed __read_mostly;
+
+/* Every avaya-* helper's per-connection state fits the conntrack extension. */
+static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, data));
+
+/* Defined with the helpers they belong to, under Registration. */
+static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX];
+static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX];
+
+/* The helpers, [kind][family]: IPv4 first, then IPv6. */
+enum avaya_helper_kind {
+	AVAYA_HELPER_RAS,
+	AVAYA_HELPER_Q931,
+	AVAYA_HELPER_H245,
+	AVAYA_HELPER_SIP_UDP,
+	AVAYA_HELPER_SIP_TCP,
+	AVAYA_HELPER_SIP_RTP,
+	AVAYA_HELPER_KINDS,
+	AVAYA_HELPER_NONE = AVAYA_HELPER_KINDS,	/* not one of ours */
+};
+
+static struct nf_conntrack_helper avaya_helpers[AVAYA_HELPER_KINDS][2];
+
+/* Our helper of @kind in the family of @ct. */
+static struct nf_conntrack_helper *avaya_helper_for(enum avaya_helper_kind kind,
+						    const struct nf_conn *ct)
+{
+	return &avaya_helpers[kind][nf_ct_l3num(ct) == NFPROTO_IPV6];
+}
+
+/* Which of our helpers @h is: one lookup for "is this flow ours". */
+static enum avaya_helper_kind avaya_helper_kind(const struct nf_conntrack_helper *h)
+{
+	const struct nf_conntrack_helper *first = &avaya_helpers[0][0];
+
+	if (h < first || h >= first + AVAYA_HELPER_KINDS * 2)
+		return AVAYA_HELPER_NONE;
+	return (h - first) / 2;
+}
+
+static enum avaya_helper_kind avaya_ct_helper_kind(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+
+	if (!help)
+		return AVAYA_HELPER_NONE;
+	return avaya_helper_kind(rcu_dereference_raw(help->helper));
+}
+
+/* avaya-q931 or avaya-h245: the flow has a struct avaya_call_master. */
+static bool call_helper_is_ours(const struct nf_conn *ct)
+{
+	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
+
+	return kind == AVAYA_HELPER_Q931 || kind == AVAYA_HELPER_H245;
+}
+
+static bool taddr_is(const struct avaya_taddr *a, const struct nf_conn *ct,
+		     const union nf_inet_addr *addr)
+{
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
+		return a->family == 4 && !memcmp(a->ip, &addr->ip, 4);
+	return a->family == 6 && !memcmp(a->ip, addr->ip6, 16);
+}
+
+static void taddr_to_inet(const struct avaya_taddr *a, union nf_inet_addr *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr, a->ip, a->family == 4 ? 4 : 16);
+}
+
+/*
+ * Seconds to jiffies for a pinhole or flow lifetime. Expectation and
+ * conntrack timeouts are 32-bit jiffies compared as signed deltas, so the
+ * sum is taken in 64 bits and clamped well below 2^31 jiffies.
+ */
+unsigned long avaya_lifetime(u64 secs, u64 grace)
+{
+	u64 j = (secs + grace) * HZ;
+
+	return min_t(u64, j, AVAYA_MAX_LIFETIME_JIFFIES);
+}
+EXPORT_SYMBOL_GPL(avaya_lifetime);
+
+/*
+ * The policy sets a default lifetime; ours follows the registration, the
+ * call or the module parameter.
+ */
+static void avaya_expect_lifetime(struct nf_conntrack_expect *exp,
+				  unsigned long lifetime)
+{
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+}
+
+/*
+ * Unlinks the expectations of master @ct that @match selects and returns how
+ * many: every helper here closes pinholes this way (URQ, CLC, BYE, ...).
+ */
+static unsigned int avaya_unexpect_if(struct nf_conn *ct,
+				      bool (*match)(const struct nf_conntrack_expect *exp,
+						    const void *arg),
+				      const void *arg)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct nf_conntrack_expect *exp;
+	struct hlist_node *next;
+	unsigned int n = 0;
+
+	if (!help)
+		return 0;
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry_safe(exp, next, &help->expectations, lnode) {
+		if (match(exp, arg)) {
+			nf_ct_unlink_expect(exp);
+			n++;
+		}
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return n;
+}
+
+static bool exp_any(const struct nf_conntrack_expect *exp, const void *arg)
+{
+	return true;
+}
+
+static unsigned int avaya_unexpect_all(struct nf_conn *ct)
+{
+	return avaya_unexpect_if(ct, exp_any, NULL);
+}
+
+/* Malformed input is passed untouched: this is tracking, not filtering. */
+static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
+			   enum avaya_counter c, const char *what)
+{
+	avaya_count(nf_ct_net(ct), c);
+	net_dbg_ratelimited("malformed %s passed through\n", what);
+	if (READ_ONCE(strict)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Closing the flows of an ended call                                     */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An ended call's media flows (and, for H.323, its H.245 connection) are
+ * closed, not left to time out. They are found by a walk of the conntrack
+ * table, which cannot run in softirq: the end of a call queues its
+ * signalling conntrack (and for SIP the call's tag), and one worker closes
+ * a whole batch in one walk per netns.
+ */
+#define FLOW_CLOSE_QUEUE	256
+
+/* Set when the module goes: no new buffers, no new work. */
+static bool avaya_unloading;
+
+struct flow_close {
+	struct nf_conn *master;
+	__be16 tag;		/* SIP: the call's Call-ID tag */
+	bool any;		/* H.323: every child and grandchild */
+};
+
+struct flow_close_batch {
+	unsigned int n;
+	struct flow_close q[FLOW_CLOSE_QUEUE];
+};
+
+static DEFINE_SPINLOCK(flow_close_lock);
+static struct flow_close_batch flow_close_pending;
+static struct flow_close_batch flow_close_running;	/* the worker's */
+
+/* A SIP media flow's call tag, if it is one. */
+static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const union avaya_master *am;
+
+	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_SIP_RTP)
+		return false;
+	am = (const union avaya_master *)help->data;
+	*tag = am->media.tag;
+	return am->media.tagged;
+}
+
+static bool flow_close_hit(const struct flow_close *c, const struct nf_conn *ct)
+{
+	__be16 tag;
+
+	if (c->any)
+		return ct->master == c->master ||
+		       ct->master->master == c->master;
+	return ct->master == c->master && media_flow_tag(ct, &tag) &&
+	       tag == c->tag;
+}
+
+/*
+ * A call's H.245 connection goes with the call: the media pinholes it
+ * opened go with it (the core would drop them too), counted as the call's.
+ */
+static void flow_close_pinholes(struct nf_conn *ct)
+{
+	unsigned int n;
+
+	if (!call_helper_is_ours(ct))
+		return;
+	n = avaya_unexpect_all(ct);
+	while (n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+}
+
+static int flow_close_match(struct nf_conn *ct, void *data)
+{
+	const struct flow_close_batch *b = data;
+	unsigned int i;
+
+	if (!ct->master)
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		if (flow_close_hit(&b->q[i], ct)) {
+			avaya_count(nf_ct_net(ct), b->q[i].any ?
+				    AVAYA_CTR_CALL_FLOW_CLOSED :
+				    AVAYA_CTR_SIP_MEDIA_FLOW_CLOSED);
+			flow_close_pinholes(ct);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static bool flow_close_net_done(const struct flow_close_batch *b,
+				unsigned int upto)
+{
+	const struct net *net = nf_ct_net(b->q[upto].master);
+	unsigned int i;
+
+	for (i = 0; i < upto; i++)
+		if (net_eq(nf_ct_net(b->q[i].master), net))
+			return true;
+	return false;
+}
+
+static void flow_close_work_fn(struct work_struct *work)
+{
+	struct flow_close_batch *b = &flow_close_running;
+	struct nf_ct_iter_data iter = { .data = b };
+	unsigned int i;
+
+	spin_lock_bh(&flow_close_lock);
+	*b = flow_close_pending;
+	flow_close_pending.n = 0;
+	spin_unlock_bh(&flow_close_lock);
+	for (i = 0; i < b->n; i++) {
+		if (flow_close_net_done(b, i))
+			continue;
+		iter.net = nf_ct_net(b->q[i].master);
+		nf_ct_iterate_cleanup_net(flow_close_match, &iter);
+	}
+	for (i = 0; i < b->n; i++)
+		nf_ct_put(b->q[i].master);
+	b->n = 0;
+}
+
+static DECLARE_WORK(flow_close_work, flow_close_work_fn);
+
+/* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
+static bool flow_close_queued(const struct flow_close_batch *p,
+			      const struct nf_conn *ct, __be16 tag, bool any)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->q[i].master == ct && p->q[i].any == any &&
+		    p->q[i].tag == tag)
+			return true;
+	return false;
+}
+
+/* Queue the flows of @ct's ended call for closing (@any: all its children). */
+static void flow_close_queue(struct nf_conn *ct, __be16 tag, bool any)
+{
+	struct flow_close_batch *p = &flow_close_pending;
+	bool queued = false;
+
+	spin_lock_bh(&flow_close_lock);
+	if (flow_close_queued(p, ct, tag, any)) {
+		spin_unlock_bh(&flow_close_lock);
+		return;
+	}
+	if (p->n < FLOW_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
+		refcount_inc(&ct->ct_general.use);
+		p->q[p->n].master = ct;
+		p->q[p->n].tag = tag;
+		p->q[p->n].any = any;
+		p->n++;
+		queued = true;
+	}
+	spin_unlock_bh(&flow_close_lock);
+	if (queued)
+		schedule_work(&flow_close_work);
+	else
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_QUEUE_FULL);
+}
+
+/* H.323: every flow the call admitted, its H.245 connection's included. */
+static void flow_close_call(struct nf_conn *ct)
+{
+	flow_close_queue(ct, 0, true);
+}
+
+/* SIP: the media flows of the call in @slot of @ct's book. */
+static void flow_close_sip_call(struct nf_conn *ct, __be16 slot)
+{
+	flow_close_queue(ct, slot, false);
+}
+
+/* ---------------------------------------------------------------------- */
+/* RAS                                                                    */
+/* ---------------------------------------------------------------------- */
+
+static struct avaya_ras_master *ras_master(const struct nf_conn *ct)
+{
+	union avaya_master *am = nfct_help_data(ct);
+
+	return &am->ras;
+}
+
+/*
+ * Expectation masks can only express prefixes, so a port range is covered by
+ * aligned power-of-two blocks: 61440-61444 is 61440/14 plus 61444/16.
+ * Returns the number of blocks, or 0 when more than @max would be needed.
+ */
+static unsigned int port_range_blocks(u32 lo, u32 hi, u16 *base, u16 *mask,
+				      unsigned int max)
+{
+	unsigned int n = 0;
+	u32 cur = lo;
+
+	while (cur <= hi) {
+		u32 size = 1;
+
+		while (size < 0x10000 && !(cur & (2 * size - 1)) &&
+		       cur + 2 * size - 1 <= hi)
+			size <<= 1;
+		if (n == max)
+			return 0;
+		base[n] = cur;
+		mask[n] = ~(size - 1) & 0xffff;
+		n++;
+		cur += size;
+	}
+	return n;
+}
+
+static bool exp_in_class(const struct nf_conntrack_expect *exp, const void *arg)
+{
+	return exp->class == *(const unsigned int *)arg;
+}
+
+/* Removes the master's expectations of one class, e.g. on URQ or a new RCF. */
+static unsigned int ras_remove_expectations(struct nf_conn *ct, unsigned int class)
+{
+	return avaya_unexpect_if(ct, exp_in_class, &class);
+}
+
+struct ras_supersede {
+	const struct nf_conn *keep;
+	u32 epid_hash;
+	unsigned int removed;
+};
+
+/* The gatekeeper a RAS flow registers with, as the phone addresses it. */
+static const union nf_inet_addr *ras_gatekeeper(const struct nf_conn *ct)
+{
+	return &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u3;
+}
+
+/*
+ * A phone that registered again from elsewhere loses its old pinholes. An
+ * endpointIdentifier is only unique per gatekeeper: two gatekeepers may
+ * both hand out "00000001", so the gatekeeper must match too.
+ */
+static bool ras_superseded(struct nf_conntrack_expect *exp, void *data)
+{
+	struct ras_supersede *s = data;
+	struct avaya_ras_master *old;
+
+	if (exp->master == s->keep || exp->class != AVAYA_EXP_REVERSE ||
+	    nf_ct_l3num(exp->master) != nf_ct_l3num(s->keep) ||
+	    !nf_inet_addr_cmp(ras_gatekeeper(exp->master),
+			      ras_gatekeeper(s->keep)))
+		return false;
+	if (avaya_ct_helper_kind(exp->master) != AVAYA_HELPER_RAS)
+		return false;
+	old = ras_master(exp->master);
+	if (old->state != AVAYA_RAS_REGISTERED || old->epid_hash != s->epid_hash)
+		return false;
+	s->removed++;
+	return true;
+}
+
+static u32 ras_epid_hash(const u8 *data, const struct avaya_ras *m)
+{
+	if (!m->has_epid || !m->epid_chars)
+		return 0;
+	return jhash(data + m->epid_off, m->epid_chars * 2, avaya_hash_seed) | 1;
+}
+
+/* The gatekeeper addresses that may open the reverse connection. */
+static unsigned int ras_gk_sources(const struct nf_conn *ct,
+				   const struct avaya_ras *rcf,
+				   const struct avaya_ras_master *rm,
+				   union nf_inet_addr *src, unsigned int max)
+{
+	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
+	unsigned int n = 0, i, j;
+
+	/* The RAS peer, as the phone addressed it. */
+	src[n++] = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u3;
+	for (i = 0; i < rcf->n_csa && n < max; i++) {
+		union nf_inet_addr a;
+
+		if (rcf->csa[i].family != family)
+			continue;
+		taddr_to_inet(&rcf->csa[i], &a);
+		/* Some gatekeepers echo the phone's own address: never a source. */
+		if (nf_inet_addr_cmp(&a, &rm->csa))
+			continue;
+		for (j = 0; j < n; j++)
+			if (nf_inet_addr_cmp(&a, &src[j]))
+				break;
+		if (j == n)
+			src[n++] = a;
+	}
+	return n;
+}
+
+/* Insert a RAS pinhole, through NAT when the flow is NATed. */
+static int ras_expect_related(struct sk_buff *skb, struct nf_conn *ct,
+			      enum ip_conntrack_info ctinfo,
+			      struct nf_conntrack_expect *exp,
+			      unsigned long lifetime)
+{
+	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
+	int ret;
+
+	if (nat && ct->status & IPS_NAT_MASK)
+		ret = nat->ras_expect(skb, ct, ctinfo, exp);
+	else
+		ret = nf_ct_expect_related(exp, 0);
+	if (!ret)
+		avaya_expect_lifetime(exp, lifetime);
+	return ret;
+}
+
+#define RAS_MAX_REVERSE_EXPECT	32
+
+static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
+			    enum ip_conntrack_info ctinfo,
+			    const struct avaya_ras *rcf,
+			    struct avaya_ras_master *rm, unsigned long lifetime)
+{
+	const struct net *net = nf_ct_net(ct);
+	union nf_inet_addr src[1 + RAS_MAX_ADDRS];
+	u16 base[32], mask[32];
+	unsigned int nsrc, nblk, i, j;
+	u32 ports = READ_ONCE(gk_src_ports);
+	int ret;
+
+	nsrc = ras_gk_sources(ct, rcf, rm, src, ARRAY_SIZE(src));
+	nblk = port_range_blocks(ports >> 16, ports & 0xffff, base, mask,
+				 ARRAY_SIZE(base));
+	if (!nblk || nsrc * nblk > RAS_MAX_REVERSE_EXPECT) {
+		avaya_count(net, AVAYA_CTR_REFUSED_TOO_MANY_PINHOLES);
+		net_warn_ratelimited("%s: reverse pinhole refused: %u sources x %u port blocks exceed %u\n",
+				     HELPER_RAS, nsrc, nblk, RAS_MAX_REVERSE_EXPECT);
+		return -ENOSPC;
+	}
+	for (i = 0; i < nsrc; i++) {
+		for (j = 0; j < nblk; j++) {
+			struct nf_conntrack_expect *exp;
+			__be16 sport = htons(base[j]);
+
+			exp = nf_ct_expect_alloc(ct);
+			if (!exp)
+				return -ENOMEM;
+			nf_ct_expect_init(exp, AVAYA_EXP_REVERSE, nf_ct_l3num(ct),
+					  &src[i], &rm->csa, IPPROTO_TCP,
+					  &sport, &rm->csa_port);
+			exp->mask.src.u.tcp.port = htons(mask[j]);
+			exp->flags = NF_CT_EXPECT_PERMANENT;
+			rcu_assign_pointer(exp->assign_helper,
+					   avaya_helper_for(AVAYA_HELPER_Q931, ct));
+			ret = ras_expect_related(skb, ct, ctinfo, exp, lifetime);
+			nf_ct_expect_put(exp);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+		       const struct avaya_ras *m)
+{
+	struct avaya_ras_master *rm = ras_master(ct);
+	int dir = CTINFO2DIR(ctinfo);
+	const union nf_inet_addr *phone = &ct->tuplehash[dir].tuple.src.u3;
+	unsigned int i;
+
+	avaya_count(nf_ct_net(ct), m->keep_alive ? AVAYA_CTR_RAS_RRQ_KEEPALIVE :
+						   AVAYA_CTR_RAS_RRQ);
+	/*
+	 * The phone opens the RAS flow. An RRQ in the reply direction comes
+	 * from the gatekeeper's side of a flow the helper should not be on;
+	 * taking it would let that side also forge the RCF that answers it.
+	 */
+	if (dir != IP_CT_DIR_ORIGINAL) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_RRQ_REPLY_DIRECTION);
+		return;
+	}
+	rm->rrq_keepalive = m->keep_alive;
+	/* A lightweight RRQ may omit the addresses: it renews what we have. */
+	if (m->keep_alive && !m->n_csa && rm->state == AVAYA_RAS_REGISTERED) {
+		rm->rrq_seq = m->seq;
+		return;
+	}
+	for (i = 0; i < m->n_csa; i++) {
+		if (taddr_is(&m->csa[i], ct, phone)) {
+			taddr_to_inet(&m->csa[i], &rm->csa);
+			rm->csa_port = htons(m->csa[i].port);
+			rm->rrq_seq = m->seq;
+			if (rm->state != AVAYA_RAS_REGISTERED)
+				rm->state = AVAYA_RAS_RRQ_SEEN;
+			return;
+		}
+	}
+	/* A third-party callSignalAddress would make us a door opener. */
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_CSA_NOT_SOURCE);
+	if (rm->state == AVAYA_RAS_RRQ_SEEN)
+		rm->state = AVAYA_RAS_IDLE;
+}
+
+static unsigned long ras_lifetime(const struct avaya_ras *m)
+{
+	u32 ttl = m->has_ttl ? m->ttl : READ_ONCE(ras_default_ttl);
+
+	ttl = min(ttl, READ_ONCE(ras_max_ttl));
+	return avaya_lifetime(ttl, READ_ONCE(ras_ttl_grace));
+}
+
+static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
+		      enum ip_conntrack_info ctinfo, const u8 *data,
+		      const struct avaya_ras *m)
+{
+	struct avaya_ras_master *rm = ras_master(ct);
+	const struct net *net = nf_ct_net(ct);
+	unsigned long lifetime = ras_lifetime(m);
+	struct ras_supersede sup = { .keep = ct };
+	bool refresh = rm->state == AVAYA_RAS_REGISTERED;
+	u32 old_epid = rm->epid_hash;
+	int ret;
+
+	avaya_count(net, AVAYA_CTR_RAS_RCF);
+	/* Only the gatekeeper's answer to the phone's own RRQ counts. */
+	if (CTINFO2DIR(ctinfo) != IP_CT_DIR_REPLY ||
+	    rm->state == AVAYA_RAS_IDLE || m->seq != rm->rrq_seq) {
+		avaya_count(net, AVAYA_CTR_REFUSED_RCF_UNMATCHED);
+		return NF_ACCEPT;
+	}
+	if (m->has_epid)
+		rm->epid_hash = ras_epid_hash(data, m);
+	ras_remove_expectations(ct, AVAYA_EXP_REVERSE);
+	ret = ras_open_reverse(skb, ct, ctinfo, m, rm, lifetime);
+	if (ret) {
+		ras_remove_expectations(ct, AVAYA_EXP_REVERSE);
+		rm->state = AVAYA_RAS_IDLE;
+		avaya_count(net, AVAYA_CTR_REFUSED_EXPECT_FAILED);
+		if (ret == -ENOSPC)
+			return NF_ACCEPT;
+		nf_ct_helper_log(skb, ct, "cannot add reverse signalling expectation");
+		return NF_DROP;
+	}
+	rm->state = AVAYA_RAS_REGISTERED;
+	avaya_count(net, refresh ? AVAYA_CTR_REVERSE_PINHOLE_REFRESHED :
+				   AVAYA_CTR_REVERSE_PINHOLE_OPENED);
+	/* The RAS flow itself must outlive the keepalive interval. */
+	avaya_ct_refresh(ct, skb, lifetime);
+	/*
+	 * The netns-wide walk runs for a full registration, which may follow
+	 * one from elsewhere; keepalive RCFs (one per TTL per phone) of an
+	 * unchanged identity do not pay for it.
+	 */
+	if (rm->epid_hash &&
+	    !(refresh && rm->rrq_keepalive && rm->epid_hash == old_epid)) {
+		sup.epid_hash = rm->epid_hash;
+		nf_ct_expect_iterate_net(nf_ct_net(ct), ras_superseded, &sup, 0, 0);
+		if (sup.removed)
+			avaya_count(net, AVAYA_CTR_REVERSE_PINHOLE_SUPERSEDED);
+	}
+	return NF_ACCEPT;
+}
+
+static void ras_unregister(struct nf_conn *ct)
+{
+	struct avaya_ras_master *rm = ras_master(ct);
+
+	if (ras_remove_expectations(ct, AVAYA_EXP_REVERSE))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REVERSE_PINHOLE_REMOVED);
+	rm->state = AVAYA_RAS_IDLE;
+}
+
+#define GCF_EXPECT_LIFETIME	(10 * HZ)
+
 /*
  * Narrow the GCF pinhole's source to the configured prefix. Once a prefix
  * is set, discovery in the other address family finds no gatekeeper:
@@ -822,7 +997,7 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	if (!m->n_ras || !taddr_is(&m->ras[0], ct, phone)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_GRQ_RAS_NOT_SOURCE);
 		return NF_ACCEPT;
 	}
 	taddr_to_inet(&m->ras[0], &ras);
@@ -837,8 +1012,8 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_GCF_REFUSED_NO_PREFIX);
 		return NF_ACCEPT;
 	}
-	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_RAS4, ct));
-	ret = avaya_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
+	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_RAS, ct));
+	ret = ras_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
 	nf_ct_expect_put(exp);
 	if (ret && ret != -EALREADY) {
 		nf_ct_helper_log(skb, ct, "cannot add GCF expectation");
@@ -898,19 +1073,6 @@ static int ras_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 	}
 }
 
-/* Malformed input is passed untouched: this is tracking, not filtering. */
-static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
-			   enum avaya_counter c, const char *what)
-{
-	avaya_count(nf_ct_net(ct), c);
-	net_dbg_ratelimited("malformed %s passed through\n", what);
-	if (READ_ONCE(strict)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
-		return NF_DROP;
-	}
-	return NF_ACCEPT;
-}
-
 static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 			  struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
@@ -928,7 +1090,7 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_DROP;
 	data = skb->data + dataoff;
 	len = skb->len - dataoff;
-	if (ras_decode(data, len, &m) < 0)
+	if (avaya_ras_decode(data, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_RAS_MALFORMED, "RAS");
 
 	nat = rcu_dereference(avaya_nat_hook);
@@ -941,177 +1103,7 @@ static int avaya_ras_help(struct sk_buff *skb, unsigned int protoff,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Closing the flows of an ended call                                      */
-/* ---------------------------------------------------------------------- */
-
-/*
- * An ended call's media flows (and, for H.323, its H.245 connection) are
- * closed, not left to time out. They are found by a walk of the conntrack
- * table, which cannot run in softirq: the end of a call queues its
- * signalling conntrack (and for SIP the call's tag), and one worker closes
- * a whole batch in one walk per netns.
- */
-#define MEDIA_CLOSE_QUEUE	256
-
-/* Set when the module goes: no new buffers, no new work. */
-static bool avaya_unloading;
-
-struct media_close {
-	struct nf_conn *master;
-	__be16 tag;		/* SIP: the call's Call-ID tag */
-	bool any;		/* H.323: every child and grandchild */
-};
-
-struct media_close_batch {
-	unsigned int n;
-	struct media_close q[MEDIA_CLOSE_QUEUE];
-};
-
-static DEFINE_SPINLOCK(media_close_lock);
-static struct media_close_batch media_close_pending;
-static struct media_close_batch media_close_running;	/* the worker's */
-
-static bool sip_media_helper(const struct nf_conntrack_helper *h)
-{
-	return h == &avaya_helpers[AVAYA_H_SIPM4] ||
-	       h == &avaya_helpers[AVAYA_H_SIPM6];
-}
-
-/* A SIP media flow's call tag, if it is one. */
-static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
-{
-	const struct nf_conn_help *help = nfct_help(ct);
-	const union avaya_master *am;
-
-	if (!help || !sip_media_helper(rcu_dereference_raw(help->helper)))
-		return false;
-	am = (const union avaya_master *)help->data;
-	*tag = am->media.tag;
-	return am->media.tagged;
-}
-
-static bool media_close_hit(const struct media_close *c, const struct nf_conn *ct)
-{
-	__be16 tag;
-
-	if (c->any)
-		return ct->master == c->master ||
-		       ct->master->master == c->master;
-	return ct->master == c->master && media_flow_tag(ct, &tag) &&
-	       tag == c->tag;
-}
-
-/*
- * A call's H.245 connection goes with the call: the media pinholes it
- * opened go with it (the core would drop them too), counted as the call's.
- */
-static void media_close_pinholes(struct nf_conn *ct)
-{
-	unsigned int n;
-
-	if (!call_helper_is_ours(ct))
-		return;
-	n = avaya_unexpect_all(ct);
-	while (n--)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
-}
-
-static int media_close_match(struct nf_conn *ct, void *data)
-{
-	const struct media_close_batch *b = data;
-	unsigned int i;
-
-	if (!ct->master)
-		return 0;
-	for (i = 0; i < b->n; i++) {
-		if (media_close_hit(&b->q[i], ct)) {
-			avaya_count(nf_ct_net(ct), b->q[i].any ?
-				    AVAYA_CTR_CALL_FLOW_CLOSED :
-				    AVAYA_CTR_SIP_MEDIA_CLOSED);
-			media_close_pinholes(ct);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static bool media_close_net_done(const struct media_close_batch *b,
-				 unsigned int upto)
-{
-	const struct net *net = nf_ct_net(b->q[upto].master);
-	unsigned int i;
-
-	for (i = 0; i < upto; i++)
-		if (net_eq(nf_ct_net(b->q[i].master), net))
-			return true;
-	return false;
-}
-
-static void media_close_work_fn(struct work_struct *work)
-{
-	struct media_close_batch *b = &media_close_running;
-	struct nf_ct_iter_data iter = { .data = b };
-	unsigned int i;
-
-	spin_lock_bh(&media_close_lock);
-	*b = media_close_pending;
-	media_close_pending.n = 0;
-	spin_unlock_bh(&media_close_lock);
-	for (i = 0; i < b->n; i++) {
-		if (media_close_net_done(b, i))
-			continue;
-		iter.net = nf_ct_net(b->q[i].master);
-		nf_ct_iterate_cleanup_net(media_close_match, &iter);
-	}
-	for (i = 0; i < b->n; i++)
-		nf_ct_put(b->q[i].master);
-	b->n = 0;
-}
-
-static DECLARE_WORK(media_close_work, media_close_work_fn);
-
-/* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
-static bool media_close_queued(const struct media_close_batch *p,
-			       const struct nf_conn *ct, __be16 tag, bool any)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->q[i].master == ct && p->q[i].any == any &&
-		    p->q[i].tag == tag)
-			return true;
-	return false;
-}
-
-/* Queue the flows of @ct's ended call for closing (@any: all its children). */
-static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
-{
-	struct media_close_batch *p = &media_close_pending;
-	bool queued = false;
-
-	spin_lock_bh(&media_close_lock);
-	if (media_close_queued(p, ct, tag, any)) {
-		spin_unlock_bh(&media_close_lock);
-		return;
-	}
-	if (p->n < MEDIA_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
-		refcount_inc(&ct->ct_general.use);
-		p->q[p->n].master = ct;
-		p->q[p->n].tag = tag;
-		p->q[p->n].any = any;
-		p->n++;
-		queued = true;
-	}
-	spin_unlock_bh(&media_close_lock);
-	if (queued)
-		schedule_work(&media_close_work);
-	else
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_FLOW_CLOSE_BUSY);
-}
-
-/* BEGIN call glue (Q.931/H.245 owner) */
-/* ---------------------------------------------------------------------- */
-/* Q.931 and H.245                                                         */
+/* Calls: Q.931 and H.245                                                 */
 /* ---------------------------------------------------------------------- */
 
 /*
@@ -1122,28 +1114,15 @@ static void avaya_close_flows(struct nf_conn *ct, __be16 tag, bool any)
 #define CALL_MAX_H245_EXPECT	4
 #define CALL_MAX_MEDIA_EXPECT	16
 #define CALL_TPKT_MAX		4096	/* longest TPKT we reassemble */
-#define CALL_PEND_MAX		1024	/* reassembly buffers in the system */
-
-static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX] = {
-	[AVAYA_EXP_H245] = {
-		.name		= "h245",
-		.max_expected	= CALL_MAX_H245_EXPECT,
-		.timeout	= 240,
-	},
-	[AVAYA_EXP_MEDIA] = {
-		.name		= "media",
-		.max_expected	= CALL_MAX_MEDIA_EXPECT,
-		.timeout	= 240,
-	},
-};
+#define CALL_HOLD_MAX		1024	/* reassembly buffers in the system */
 
 /* The part of a TPKT received so far, when a segment ended inside it. */
-struct avaya_tpkt_pend {
+struct avaya_tpkt_hold {
 	u16 have;
 	u8 data[CALL_TPKT_MAX];
 };
 
-static atomic_t call_pend_count = ATOMIC_INIT(0);
+static atomic_t call_hold_count = ATOMIC_INIT(0);
 
 static struct avaya_call_master *call_master(const struct nf_conn *ct)
 {
@@ -1185,26 +1164,26 @@ static void call_set_flag(struct nf_conn *ct, u8 flag)
 	}
 }
 
-static void call_pend_free(struct avaya_tpkt_pend *p)
+static void call_hold_free(struct avaya_tpkt_hold *p)
 {
 	if (!p)
 		return;
 	kfree(p);
-	atomic_dec(&call_pend_count);
+	atomic_dec(&call_hold_count);
 }
 
-static struct avaya_tpkt_pend *call_pend_alloc(void)
+static struct avaya_tpkt_hold *call_hold_alloc(void)
 {
-	struct avaya_tpkt_pend *p;
+	struct avaya_tpkt_hold *p;
 
 	if (READ_ONCE(avaya_unloading) ||
-	    atomic_inc_return(&call_pend_count) > CALL_PEND_MAX) {
-		atomic_dec(&call_pend_count);
+	    atomic_inc_return(&call_hold_count) > CALL_HOLD_MAX) {
+		atomic_dec(&call_hold_count);
 		return NULL;
 	}
 	p = kmalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
-		atomic_dec(&call_pend_count);
+		atomic_dec(&call_hold_count);
 	return p;
 }
 
@@ -1212,24 +1191,24 @@ static struct avaya_tpkt_pend *call_pend_alloc(void)
  * Buffers change hands with xchg(): the two directions, or two CPUs in one
  * direction, never share one, and no lock is needed.
  */
-static void call_pend_put(struct nf_conn *ct, int dir, struct avaya_tpkt_pend *p)
+static void call_hold_put(struct nf_conn *ct, int dir, struct avaya_tpkt_hold *p)
 {
 	struct avaya_call_master *cm = call_master(ct);
 
-	call_pend_free(xchg(&cm->pend[dir], p));
+	call_hold_free(xchg(&cm->hold[dir], p));
 	/*
 	 * .destroy may have run meanwhile on another CPU (the connection was
 	 * deleted while this packet held it), or the module is going: then
 	 * nobody would free the buffer. DYING is set before .destroy runs.
 	 */
 	if (p && (nf_ct_is_dying(ct) || READ_ONCE(avaya_unloading)))
-		call_pend_free(xchg(&cm->pend[dir], NULL));
+		call_hold_free(xchg(&cm->hold[dir], NULL));
 }
 
 static void call_destroy(struct nf_conn *ct)
 {
-	call_pend_put(ct, IP_CT_DIR_ORIGINAL, NULL);
-	call_pend_put(ct, IP_CT_DIR_REPLY, NULL);
+	call_hold_put(ct, IP_CT_DIR_ORIGINAL, NULL);
+	call_hold_put(ct, IP_CT_DIR_REPLY, NULL);
 }
 
 /*
@@ -1257,14 +1236,38 @@ void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 EXPORT_SYMBOL_GPL(avaya_call_expected);
 
 /*
+ * Insert a call pinhole, through NAT when the flow is NATed. *@pub is the
+ * port the far side must use: NAT's choice for the sender's own address.
+ */
+static int call_expect_related(struct nf_conn *ct,
+			       enum ip_conntrack_info ctinfo,
+			       struct nf_conntrack_expect *exp,
+			       unsigned long lifetime, u16 *pub)
+{
+	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
+	int ret;
+
+	*pub = ntohs(exp->tuple.dst.u.all);
+	if (nat && ct->status & IPS_NAT_MASK)
+		ret = nat->call_expect(ct, ctinfo, exp, pub);
+	else
+		ret = nf_ct_expect_related(exp, 0);
+	if (!ret)
+		avaya_expect_lifetime(exp, lifetime);
+	return ret;
+}
+
+/*
  * One pinhole from @from to @a. RTP source ports are not signalled, so the
  * source port is wildcarded; its slot in the tuple, ignored by the zero
- * mask, carries the logical channel that CloseLogicalChannel names.
+ * mask, carries the logical channel that CloseLogicalChannel names. *@pub
+ * is its public port, 0 when it was not opened.
  */
 static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, unsigned int class,
 		       const union nf_inet_addr *from,
-		       const struct avaya_taddr *a, u16 port, u16 channel)
+		       const struct avaya_taddr *a, u16 port, u16 channel,
+		       u16 *pub)
 {
 	const struct net *net = nf_ct_net(ct);
 	struct nf_conntrack_expect *exp;
@@ -1273,6 +1276,7 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	u8 proto = class == AVAYA_EXP_H245 ? IPPROTO_TCP : IPPROTO_UDP;
 	int ret;
 
+	*pub = 0;
 	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
 	    call_exp_policy[class].max_expected) {
 		avaya_count(net, AVAYA_CTR_CALL_REFUSED_TOO_MANY);
@@ -1291,10 +1295,12 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	exp->expectfn = avaya_call_expected;
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
-				   avaya_helper_for(AVAYA_H_H2454, ct));
-	ret = avaya_expect_related(skb, ct, ctinfo, exp,
-				   call_exp_policy[class].timeout * HZ);
+				   avaya_helper_for(AVAYA_HELPER_H245, ct));
+	ret = call_expect_related(ct, ctinfo, exp,
+				  call_exp_policy[class].timeout * HZ, pub);
 	nf_ct_expect_put(exp);
+	if (ret)
+		*pub = 0;
 	if (ret == -ENOMEM || ret == -EMFILE)
 		return ret;
 	if (ret) {
@@ -1302,25 +1308,28 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 		 * Already expected, e.g. one RTCP port serving both channels,
 		 * or by another call: not ours to take over.
 		 */
-		avaya_count(net, AVAYA_CTR_CALL_ALREADY_OPEN);
+		avaya_count(net, AVAYA_CTR_CALL_PINHOLE_ALREADY_EXPECTED);
 		return 0;
 	}
-	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_OPENED :
-						   AVAYA_CTR_CALL_MEDIA_OPENED);
+	avaya_count(net, class == AVAYA_EXP_H245 ? AVAYA_CTR_CALL_H245_PINHOLE_OPENED :
+						   AVAYA_CTR_CALL_MEDIA_PINHOLE_OPENED);
 	return 0;
 }
 
 static int call_expect_failed(struct sk_buff *skb, struct nf_conn *ct)
 {
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_EXPECT);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_EXPECT_FAILED);
 	nf_ct_helper_log(skb, ct, "cannot add call expectation");
 	return NF_DROP;
 }
 
-/* The H.245 connection comes from the other party to the signalled address. */
+/*
+ * The H.245 connection comes from the other party to the signalled address.
+ * *@pub is the pinhole's public port (0: none), for NAT to announce.
+ */
 static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo,
-			  const struct avaya_taddr *a)
+			  const struct avaya_taddr *a, u16 *pub)
 {
 	union nf_inet_addr from;
 
@@ -1328,7 +1337,8 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
 		return NF_ACCEPT;
 	}
-	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0))
+	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0,
+			pub))
 		return call_expect_failed(skb, ct);
 	return NF_ACCEPT;
 }
@@ -1336,13 +1346,15 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 /*
  * A signalled media address is where one party receives: open it for the
  * other party only. RTP on an even port implies RTCP on the next odd one.
+ * *@pub is the public port of the signalled address's own pinhole.
  */
 static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo,
-			   const struct avaya_media *md)
+			   const struct avaya_media *md, u16 *pub)
 {
 	const struct avaya_taddr *a = &md->addr;
 	union nf_inet_addr from;
+	u16 rtcp_pub;
 	int ret;
 
 	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
@@ -1350,10 +1362,10 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	}
 	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
-			  md->channel);
+			  md->channel, pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
 		ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a,
-				  a->port + 1, md->channel);
+				  a->port + 1, md->channel, &rtcp_pub);
 	return ret ? call_expect_failed(skb, ct) : NF_ACCEPT;
 }
 
@@ -1386,7 +1398,7 @@ static void call_close_media(struct nf_conn *ct, u16 channel)
  * the worker, and only when a pinhole was ever opened: a flood of
  * ReleaseCompletes or connection ends costs one list walk each.
  */
-static void call_release(struct nf_conn *ct, bool keep_h245)
+static void call_drop_pinholes(struct nf_conn *ct)
 {
 	unsigned int n;
 
@@ -1397,15 +1409,10 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 	n = avaya_unexpect_all(ct);
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
-	/*
-	 * H.323 lets the endpoints close the call signalling channel after
-	 * Connect when H.245 runs on its own connection: the call goes on
-	 * until endSession or the end of that connection.
-	 */
-	if (keep_h245 && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_KEPT_FOR_H245);
-		return;
-	}
+}
+
+static void call_close_flows(struct nf_conn *ct)
+{
 	call_take_flag(ct, AVAYA_CALL_H245_CONN);
 	/*
 	 * The netns-wide walk of the worker only for a call that admitted a
@@ -1416,7 +1423,28 @@ static void call_release(struct nf_conn *ct, bool keep_h245)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
 		return;
 	}
-	avaya_close_flows(ct, 0, true);
+	flow_close_call(ct);
+}
+
+static void call_release(struct nf_conn *ct)
+{
+	call_drop_pinholes(ct);
+	call_close_flows(ct);
+}
+
+/*
+ * The Q.931 connection ended. H.323 lets the endpoints close it after
+ * Connect when H.245 runs on its own connection: the call goes on until
+ * endSession or the end of that connection.
+ */
+static void call_q931_ended(struct nf_conn *ct)
+{
+	call_drop_pinholes(ct);
+	if (READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_H245_CONN) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_FLOWS_KEPT_FOR_H245);
+		return;
+	}
+	call_close_flows(ct);
 }
 
 /* A logical channel message, standalone or tunnelled. */
@@ -1426,49 +1454,73 @@ static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
 	if (kind == AVAYA_H245_CLC)
 		call_close_media(ct, channel);
 	else if (kind == AVAYA_H245_END_SESSION)
-		call_release(ct, false);
+		call_release(ct);
 	return NF_ACCEPT;
+}
+
+/*
+ * A tunnelled CloseLogicalChannel or endSession removed pinholes this
+ * message announced: NAT finds no public port for those addresses.
+ */
+static void call_forget_closed(const struct avaya_q931 *m,
+			       const struct avaya_q931_h245 *t,
+			       struct avaya_call_ports *pub)
+{
+	unsigned int i;
+
+	if (t->kind == AVAYA_H245_END_SESSION) {
+		memset(pub, 0, sizeof(*pub));
+		return;
+	}
+	for (i = 0; i < m->n_media; i++)
+		if (t->kind == AVAYA_H245_CLC && t->channel &&
+		    m->media[i].channel == t->channel)
+			pub->media[i] = 0;
 }
 
 static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
+	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_q931 m;
 	unsigned int i;
 	int ret;
 
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MSG);
-	ret = q931_decode(msg, len, &m);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MESSAGES);
+	ret = avaya_q931_decode(msg, len, &m);
 	/* Tearing down is always safe, even after a damaged UUIE. */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE);
-		call_release(ct, false);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE_COMPLETE);
+		call_release(ct);
 	}
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_Q931_MALFORMED, "Q.931");
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
 	if (m.h245_addr.family) {
-		ret = call_open_h245(skb, ct, ctinfo, &m.h245_addr);
+		ret = call_open_h245(skb, ct, ctinfo, &m.h245_addr, &pub.h245);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
 	for (i = 0; i < m.n_media; i++) {
-		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
+		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
+				      &pub.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
-	for (i = 0; i < m.n_h245; i++)
+	for (i = 0; i < m.n_h245; i++) {
 		call_on_h245(skb, ct, ctinfo, m.h245[i].kind, m.h245[i].channel);
+		call_forget_closed(&m, &m.h245[i], &pub);
+	}
 	/*
 	 * NAT rewrites last: the party checks above compare the private
 	 * addresses, and the rewrite needs the public ports of the pinholes.
 	 */
 	nat = rcu_dereference(avaya_nat_hook);
 	if (nat && ct->status & IPS_NAT_MASK)
-		return nat->q931(skb, ct, ctinfo, msgoff, len, &m);
+		return nat->q931(skb, ct, ctinfo, msgoff, len, &m, &pub);
 	return NF_ACCEPT;
 }
 
@@ -1476,16 +1528,18 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
+	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_h245 m;
 	unsigned int i;
 	int ret;
 
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MSG);
-	if (h245_decode(msg, len, &m) < 0)
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MESSAGES);
+	if (avaya_h245_decode(msg, len, &m) < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
 	for (i = 0; i < m.n_media; i++) {
-		ret = call_open_media(skb, ct, ctinfo, &m.media[i]);
+		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
+				      &pub.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
@@ -1493,7 +1547,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	/* NAT rewrites last, as in q931_on_msg(). */
 	nat = rcu_dereference(avaya_nat_hook);
 	if (ret == NF_ACCEPT && nat && ct->status & IPS_NAT_MASK)
-		ret = nat->h245(skb, ct, ctinfo, msgoff, len, &m);
+		ret = nat->h245(skb, ct, ctinfo, msgoff, len, &m, &pub);
 	return ret;
 }
 
@@ -1530,7 +1584,7 @@ static unsigned int tpkt_total(const u8 *hdr)
  * and sets *done once it is whole; a bad header leaves it incomplete
  * with *bad set.
  */
-static unsigned int call_pend_fill(struct avaya_tpkt_pend *p, const u8 *d,
+static unsigned int call_hold_fill(struct avaya_tpkt_hold *p, const u8 *d,
 				   unsigned int n, bool *done, bool *bad)
 {
 	unsigned int want = AVAYA_TPKT_HDR_LEN, take, used = 0;
@@ -1546,7 +1600,7 @@ static unsigned int call_pend_fill(struct avaya_tpkt_pend *p, const u8 *d,
 	}
 	if (p->have < AVAYA_TPKT_HDR_LEN)
 		return used;
-	if (tpkt_frame(p->data, AVAYA_TPKT_HDR_LEN, &moff, &mlen) < 0 ||
+	if (avaya_tpkt_frame(p->data, AVAYA_TPKT_HDR_LEN, &moff, &mlen) < 0 ||
 	    tpkt_total(p->data) > CALL_TPKT_MAX) {
 		*bad = true;
 		return used;
@@ -1560,24 +1614,24 @@ static unsigned int call_pend_fill(struct avaya_tpkt_pend *p, const u8 *d,
 }
 
 /* Start buffering the unfinished TPKT at the end of a segment. */
-static void call_pend_start(struct nf_conn *ct, int dir, const u8 *d,
+static void call_hold_start(struct nf_conn *ct, int dir, const u8 *d,
 			    unsigned int n)
 {
-	struct avaya_tpkt_pend *p;
+	struct avaya_tpkt_hold *p;
 	bool done, bad;
 
 	if (n >= AVAYA_TPKT_HDR_LEN && tpkt_total(d) > CALL_TPKT_MAX) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 		return;
 	}
-	p = call_pend_alloc();
+	p = call_hold_alloc();
 	if (!p) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
 		return;
 	}
 	p->have = 0;
-	call_pend_fill(p, d, n, &done, &bad);
-	call_pend_put(ct, dir, p);
+	call_hold_fill(p, d, n, &done, &bad);
+	call_hold_put(ct, dir, p);
 }
 
 /*
@@ -1587,7 +1641,7 @@ static void call_pend_start(struct nf_conn *ct, int dir, const u8 *d,
  */
 static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 			     unsigned int len, unsigned int *skip,
-			     struct avaya_tpkt_pend **pend)
+			     struct avaya_tpkt_hold **held)
 {
 	struct avaya_call_master *cm = call_master(ct);
 	u32 end = READ_ONCE(cm->end_seq[dir]);
@@ -1599,10 +1653,10 @@ static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 			return false;
 		if ((s32)(seq - end) < 0) {
 			*skip = end - seq;
-		} else if (seq != end && *pend) {
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_LOST);
-			call_pend_free(*pend);
-			*pend = NULL;
+		} else if (seq != end && *held) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED);
+			call_hold_free(*held);
+			*held = NULL;
 		}
 	}
 	WRITE_ONCE(cm->end_seq[dir], seq + len);
@@ -1619,44 +1673,44 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 		       unsigned int len, u32 seq, call_msg_fn fn)
 {
 	int dir = CTINFO2DIR(ctinfo);
-	struct avaya_tpkt_pend *pend;
+	struct avaya_tpkt_hold *held;
 	const u8 *data = skb->data + dataoff;
 	unsigned int off;
 	size_t moff, mlen;
 	bool done, bad;
 	int ret = NF_ACCEPT, n;
 
-	pend = xchg(&call_master(ct)->pend[dir], NULL);
-	if (!call_seq_advance(ct, dir, seq, len, &off, &pend)) {
-		call_pend_put(ct, dir, pend);
+	held = xchg(&call_master(ct)->hold[dir], NULL);
+	if (!call_seq_advance(ct, dir, seq, len, &off, &held)) {
+		call_hold_put(ct, dir, held);
 		return NF_ACCEPT;
 	}
-	if (pend) {
-		off += call_pend_fill(pend, data + off, len - off, &done, &bad);
+	if (held) {
+		off += call_hold_fill(held, data + off, len - off, &done, &bad);
 		if (bad) {
-			call_pend_free(pend);
-			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_LOST,
+			call_hold_free(held);
+			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED,
 					       "TPKT");
 		}
 		if (!done) {
-			call_pend_put(ct, dir, pend);
+			call_hold_put(ct, dir, held);
 			return NF_ACCEPT;
 		}
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_TPKT_REASSEMBLED);
-		ret = call_on_tpkt(skb, ct, ctinfo, pend->data, pend->have,
+		ret = call_on_tpkt(skb, ct, ctinfo, held->data, held->have,
 				   CALL_MSG_REASSEMBLED, fn);
-		call_pend_free(pend);
+		call_hold_free(held);
 	}
 	while (off < len && ret == NF_ACCEPT) {
 		/* NAT may have rewritten the skb: never keep its pointers. */
 		data = skb->data + dataoff;
-		n = tpkt_frame(data + off, len - off, &moff, &mlen);
+		n = avaya_tpkt_frame(data + off, len - off, &moff, &mlen);
 		if (n < 0)
 			return avaya_bad_input(skb, ct, fn == q931_on_msg ?
 					       AVAYA_CTR_Q931_MALFORMED :
 					       AVAYA_CTR_H245_MALFORMED, "TPKT");
 		if (n == AVAYA_TPKT_INCOMPLETE) {
-			call_pend_start(ct, dir, data + off, len - off);
+			call_hold_start(ct, dir, data + off, len - off);
 			break;
 		}
 		ret = call_on_tpkt(skb, ct, ctinfo, data + off, n, off, fn);
@@ -1691,8 +1745,10 @@ static int call_help(struct sk_buff *skb, unsigned int protoff,
 		ret = call_stream(skb, ct, ctinfo, dataoff, skb->len - dataoff,
 				  ntohl(th->seq), fn);
 	/* The signalling connection ends: so does everything it opened. */
-	if (ends)
-		call_release(ct, fn == q931_on_msg);
+	if (ends && fn == q931_on_msg)
+		call_q931_ended(ct);
+	else if (ends)
+		call_release(ct);
 	return ret;
 }
 
@@ -1705,51 +1761,18 @@ static int avaya_q931_help(struct sk_buff *skb, unsigned int protoff,
 static int avaya_h245_help(struct sk_buff *skb, unsigned int protoff,
 			   struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	/* The call's H.245 runs on its own connection: see call_release(). */
+	/* The call's H.245 runs on its own connection: see call_q931_ended(). */
 	if (ct->master && call_helper_is_ours(ct->master))
 		call_set_flag(ct->master, AVAYA_CALL_H245_CONN);
 	return call_help(skb, protoff, ct, ctinfo, h245_on_msg);
 }
 
-/* END call glue */
-
-/* BEGIN sip glue (SIP owner) */
 /* ---------------------------------------------------------------------- */
-/* SIP                                                                     */
+/* SIP                                                                    */
 /* ---------------------------------------------------------------------- */
-
-static unsigned int sip_default_expires __read_mostly = 3600;
-module_param_cb(sip_default_expires, &avaya_secs_ops, &sip_default_expires, 0644);
-MODULE_PARM_DESC(sip_default_expires, "Registration lifetime in seconds when the 2xx to REGISTER names none (default 3600)");
-
-static unsigned int sip_max_expires __read_mostly = 86400;
-module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
-MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
-
-static unsigned int sip_media_timeout __read_mostly = 180;
-module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
-MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
 
 #define SIP_DEFAULT_PORT	5060
 #define SIP_REG_GRACE		10
-
-/*
- * Registrations and media have their own classes, so that offers never
- * evict a registration; media gets as many as the core allows, for trunks,
- * and beyond that an offer is refused (counted), not an older one evicted.
- */
-static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] = {
-	[AVAYA_SIP_EXP_REG] = {
-		.name		= "sip-register",
-		.max_expected	= 2 * AVAYA_SIP_MAX_CONTACT,
-		.timeout	= 3 * 60,
-	},
-	[AVAYA_SIP_EXP_MEDIA] = {
-		.name		= "sip-media",
-		.max_expected	= NF_CT_EXPECT_MAX_CNT,
-		.timeout	= 3 * 60,
-	},
-};
 
 static struct avaya_sip_master *sip_master(const struct nf_conn *ct)
 {
@@ -1765,7 +1788,7 @@ static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The book: per signalling flow, its registration and its calls           */
+/* The book: per signalling flow, its registration and its calls          */
 /* ---------------------------------------------------------------------- */
 
 /*
@@ -1840,7 +1863,7 @@ static struct avaya_sip_book *sip_book(struct nf_conn *ct, bool create)
 		return book;
 	if (atomic_inc_return(&sip_books) > SIP_BOOKS_MAX) {
 		atomic_dec(&sip_books);
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BOOK_FULL);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_FULL);
 		return NULL;
 	}
 	book = kzalloc(sizeof(*book), GFP_ATOMIC);
@@ -1914,13 +1937,13 @@ static bool sip_book_room(const struct nf_conn *ct, struct avaya_sip_book *book)
 	if (book->cap >= SIP_BOOK_MAX) {
 		/* Its pinholes time out; no other call's are touched. */
 		sip_call_drop(book, &book->calls[0]);
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_EVICTED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_EVICTED);
 		return true;
 	}
 	if (atomic_add_return(cap - book->cap, &sip_book_calls) >
 	    SIP_BOOK_CALLS_MAX) {
 		atomic_sub(cap - book->cap, &sip_book_calls);
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BOOK_FULL);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_FULL);
 		return false;
 	}
 	calls = krealloc(book->calls, cap * sizeof(*calls), GFP_ATOMIC);
@@ -2000,7 +2023,7 @@ static bool sip_span_addr(const struct nf_conn *ct, const u8 *data,
 	u8 want = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AVAYA_SIP_IP4 : AVAYA_SIP_IP6;
 	u8 family, ip[16];
 
-	if (sip_parse_addr(data + s->off, s->len, &family, ip) || family != want)
+	if (avaya_sip_parse_addr(data + s->off, s->len, &family, ip) || family != want)
 		return false;
 	memset(a, 0, sizeof(*a));
 	memcpy(a, ip, family == AVAYA_SIP_IP4 ? 4 : 16);
@@ -2023,14 +2046,6 @@ static bool sip_side_natted(const struct nf_conn *ct, int side)
 
 	return !nf_inet_addr_cmp(&t->src.u3, &r->dst.u3) ||
 	       t->src.u.all != r->dst.u.all;
-}
-
-static void sip_set_timeout(struct nf_conntrack_expect *exp,
-			    unsigned long lifetime)
-{
-	spin_lock_bh(&nf_conntrack_expect_lock);
-	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
-	spin_unlock_bh(&nf_conntrack_expect_lock);
 }
 
 /*
@@ -2063,9 +2078,9 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 			return ret;
 		*pub = ntohs(exp->tuple.dst.u.all);
 	}
-	sip_set_timeout(exp, lifetime);
+	avaya_expect_lifetime(exp, lifetime);
 	if (rtcp && *rtcp)
-		sip_set_timeout(*rtcp, lifetime);
+		avaya_expect_lifetime(*rtcp, lifetime);
 	return 0;
 }
 
@@ -2111,15 +2126,21 @@ static bool sip_exp_selected(const struct nf_conntrack_expect *exp,
 	return exp->tuple.src.u.all == sel->slot;
 }
 
-/*
- * Remove this flow's media pinholes of one call (@reg false) or its
- * registration pinholes not in @keep (@reg true).
- */
-static unsigned int sip_remove(struct nf_conn *ct, bool reg, __be16 slot,
-			       const __be16 *keep, unsigned int n_keep)
+/* Remove this flow's media pinholes of the call in @slot. */
+static unsigned int sip_remove_call(struct nf_conn *ct, __be16 slot)
+{
+	const struct sip_remove_sel sel = { .reg = false, .slot = slot };
+
+	return avaya_unexpect_if(ct, sip_exp_selected, &sel);
+}
+
+/* Remove this flow's registration pinholes whose port is not in @keep. */
+static unsigned int sip_remove_reg_except(struct nf_conn *ct,
+					  const __be16 *keep,
+					  unsigned int n_keep)
 {
 	const struct sip_remove_sel sel = {
-		.reg = reg, .slot = slot, .keep = keep, .n_keep = n_keep,
+		.reg = true, .keep = keep, .n_keep = n_keep,
 	};
 
 	return avaya_unexpect_if(ct, sip_exp_selected, &sel);
@@ -2152,7 +2173,8 @@ void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 	struct nf_conn_help *help = nfct_help(ct);
 	union avaya_master *am;
 
-	if (!help || !sip_media_helper(rcu_dereference(help->helper)))
+	if (!help || avaya_helper_kind(rcu_dereference(help->helper)) !=
+		     AVAYA_HELPER_SIP_RTP)
 		return;
 	am = (union avaya_master *)help->data;
 	am->media.tag = exp->tuple.src.u.all;
@@ -2164,7 +2186,7 @@ EXPORT_SYMBOL_GPL(avaya_media_expected);
 static void sip_media_close(struct nf_conn *ct, __be16 slot)
 {
 	if (READ_ONCE(sip_master(ct)->media_flows))
-		avaya_close_flows(ct, slot, false);
+		flow_close_sip_call(ct, slot);
 }
 
 /*
@@ -2175,8 +2197,8 @@ static void sip_call_ended(struct nf_conn *ct, __be16 slot)
 {
 	if (!slot)
 		return;
-	if (sip_remove(ct, false, slot, NULL, 0))
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_REMOVED);
+	if (sip_remove_call(ct, slot))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PINHOLE_REMOVED);
 	sip_media_close(ct, slot);
 }
 
@@ -2261,7 +2283,7 @@ static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 	}
 	/* A third-party Contact would make us a door opener for it. */
 	if (foreign)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT_NOT_SOURCE);
 	if ((!own && !star) ||
 	    !sip_book_register(ct, dir, data, m, port, n_port)) {
 		sm->reg_state = AVAYA_SIP_REG_IDLE;
@@ -2357,7 +2379,7 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			continue;
 		port = sip_own_port(ct, side, &c->uri);
 		if (!sip_port_in(port, asked, n_asked)) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_REG_PORT);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_REGISTER_PORT);
 			continue;
 		}
 		if (sip_port_in(port, live, n_live))
@@ -2369,17 +2391,17 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			return NF_DROP;
 		}
 		if (ret) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
 			continue;
 		}
-		avaya_count(net, known ? AVAYA_CTR_SIP_REG_REFRESHED :
-					 AVAYA_CTR_SIP_REG_OPENED);
+		avaya_count(net, known ? AVAYA_CTR_SIP_REGISTER_PINHOLE_REFRESHED :
+					 AVAYA_CTR_SIP_REGISTER_PINHOLE_OPENED);
 		live[n_live++] = port;
 	}
 	if (unreg) {
-		removed = sip_remove(ct, true, 0, live, n_live);
+		removed = sip_remove_reg_except(ct, live, n_live);
 		if (removed)
-			avaya_count(net, AVAYA_CTR_SIP_REG_REMOVED);
+			avaya_count(net, AVAYA_CTR_SIP_REGISTER_PINHOLE_REMOVED);
 	}
 	return NF_ACCEPT;
 }
@@ -2414,7 +2436,7 @@ sip_media_exp(struct nf_conn *ct, const union nf_inet_addr *src,
 	nf_ct_expect_init(exp, AVAYA_SIP_EXP_MEDIA, nf_ct_l3num(ct), src, dst,
 			  IPPROTO_UDP, NULL, &p);
 	exp->tuple.src.u.all = slot;
-	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_H_SIPM4, ct));
+	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_SIP_RTP, ct));
 	exp->expectfn = avaya_media_expected;
 	return exp;
 }
@@ -2473,22 +2495,22 @@ static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 			continue;
 		if (!c->family || !sip_span_addr(ct, data, &c->addr, &a) ||
 		    !sip_is_sender(ct, dir, &a)) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE);
 			continue;
 		}
 		ret = sip_expect_media(ct, dir, &ct->tuplehash[dir].tuple.src.u3,
 				       md, slot, &pub);
 		if (ret == -ENOSPC) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_MEDIA_MAX);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_TOO_MANY_MEDIA);
 			net_info_ratelimited("SIP media pinhole refused: too many on one flow\n");
 			continue;
 		}
 		if (ret) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT);
+			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
 			nf_ct_helper_log(skb, ct, "cannot add media expectation");
 			return NF_DROP;
 		}
-		avaya_count(net, AVAYA_CTR_SIP_MEDIA_OPENED);
+		avaya_count(net, AVAYA_CTR_SIP_MEDIA_PINHOLE_OPENED);
 		if (pub != md->port)
 			media_port[i] = pub;
 	}
@@ -2567,7 +2589,7 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 static int sip_parse_one(const u8 *data, unsigned int avail, bool stream,
 			 struct avaya_sip_msg *m)
 {
-	int ret = sip_parse(data, avail, m);
+	int ret = avaya_sip_parse(data, avail, m);
 
 	if (ret == -AVAYA_SIP_INCOMPLETE && stream)
 		return -EAGAIN;
@@ -2618,7 +2640,7 @@ static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 		      false, &m, &used, &newlen);
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED, "SIP");
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MESSAGES);
 	return ret;
 }
 
@@ -2744,7 +2766,7 @@ static bool sip_stream_advance(const struct nf_conn *ct,
 	*off = 0;
 	if (st->valid && d < 0) {
 		if ((u32)-d >= len) {
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_RETRANSMIT);
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_RETRANSMIT_IGNORED);
 			return false;
 		}
 		*off = -d;
@@ -2788,7 +2810,7 @@ static void sip_hold_give_up(struct nf_conn *ct, struct avaya_sip_stream *st,
 	unsigned int before = seen - len;
 
 	if (!st->replay)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SKIPPED);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_TCP_SPLIT_SKIPPED);
 	sip_hold_drop(st);
 	*used = len;
 	if (!m->hdr_done) {
@@ -2810,11 +2832,11 @@ static int sip_on_held(struct sk_buff *skb, struct nf_conn *ct,
 	u16 media_port[AVAYA_SIP_MAX_MEDIA] = { 0 };
 	const struct net *net = nf_ct_net(ct);
 
-	avaya_count(net, AVAYA_CTR_SIP_MSG);
+	avaya_count(net, AVAYA_CTR_SIP_MESSAGES);
 	avaya_count(net, AVAYA_CTR_SIP_TCP_REASSEMBLED);
 	if (ct->status & IPS_NAT_MASK) {
 		/* Its first part has left already, as it was. */
-		avaya_count(net, AVAYA_CTR_SIP_NAT_SPLIT);
+		avaya_count(net, AVAYA_CTR_SIP_NAT_SPLIT_UNREWRITTEN);
 		net_info_ratelimited("SIP message split across TCP segments passed unrewritten\n");
 	}
 	return sip_dispatch(skb, ct, ctinfo, msg, m, media_port);
@@ -2913,7 +2935,7 @@ static int sip_tcp_messages(struct sk_buff *skb, unsigned int protoff,
 		}
 		/* A retransmission read again for NAT is no new message. */
 		if (!st->replay)
-			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MSG);
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MESSAGES);
 		st->state = AVAYA_SIP_TCP_SYNC;
 		*delta += (int)newlen - (int)used;
 		off += newlen;
@@ -3043,25 +3065,16 @@ static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 	return ret;
 }
 
-/* END sip glue */
-
 /* ---------------------------------------------------------------------- */
-/* Unloading                                                               */
+/* Registration                                                           */
 /* ---------------------------------------------------------------------- */
 
 /* avaya-sip over UDP or TCP: its flows hold a book, TCP ones streams. */
 static bool sip_helper_is_signalling(const struct nf_conn *ct)
 {
-	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
+	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
 
-	if (!help)
-		return false;
-	h = rcu_dereference_raw(help->helper);
-	return h == &avaya_helpers[AVAYA_H_SIP4] ||
-	       h == &avaya_helpers[AVAYA_H_SIP6] ||
-	       h == &avaya_helpers[AVAYA_H_SIPT4] ||
-	       h == &avaya_helpers[AVAYA_H_SIPT6];
+	return kind == AVAYA_HELPER_SIP_UDP || kind == AVAYA_HELPER_SIP_TCP;
 }
 
 static int avaya_free_held(struct nf_conn *ct, void *data)
@@ -3084,10 +3097,6 @@ static void avaya_free_all_held(void)
 	nf_ct_iterate_destroy(avaya_free_held, NULL);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Registration                                                            */
-/* ---------------------------------------------------------------------- */
-
 static const struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX] = {
 	[AVAYA_EXP_REVERSE] = {
 		.name		= "reverse-q931",
@@ -3098,6 +3107,37 @@ static const struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX]
 		.name		= "gcf",
 		.max_expected	= 4,
 		.timeout	= 10,
+	},
+};
+
+static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX] = {
+	[AVAYA_EXP_H245] = {
+		.name		= "h245",
+		.max_expected	= CALL_MAX_H245_EXPECT,
+		.timeout	= 240,
+	},
+	[AVAYA_EXP_MEDIA] = {
+		.name		= "media",
+		.max_expected	= CALL_MAX_MEDIA_EXPECT,
+		.timeout	= 240,
+	},
+};
+
+/*
+ * Registrations and media have their own classes, so that offers never
+ * evict a registration; media gets as many as the core allows, for trunks,
+ * and beyond that an offer is refused (counted), not an older one evicted.
+ */
+static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] = {
+	[AVAYA_SIP_EXP_REG] = {
+		.name		= "sip-register",
+		.max_expected	= 2 * AVAYA_SIP_MAX_CONTACT,
+		.timeout	= 3 * 60,
+	},
+	[AVAYA_SIP_EXP_MEDIA] = {
+		.name		= "sip-media",
+		.max_expected	= NF_CT_EXPECT_MAX_CNT,
+		.timeout	= 3 * 60,
 	},
 };
 
@@ -3127,31 +3167,31 @@ static void avaya_helpers_setup(void)
 	int f;
 
 	for (f = 0; f < 2; f++) {
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_RAS4 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_RAS][f], fam[f],
 				   IPPROTO_UDP, HELPER_RAS, ras_port,
 				   ras_exp_policy, AVAYA_EXP_RAS_MAX,
 				   avaya_ras_help);
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_Q9314 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_Q931][f], fam[f],
 				   IPPROTO_TCP, HELPER_Q931, q931_port,
 				   call_exp_policy, AVAYA_EXP_CALL_MAX,
 				   avaya_q931_help);
-		avaya_helpers[AVAYA_H_Q9314 + f].destroy = call_destroy;
+		avaya_helpers[AVAYA_HELPER_Q931][f].destroy = call_destroy;
 		/* H.245 is only ever assigned through expectations. */
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_H2454 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_H245][f], fam[f],
 				   IPPROTO_TCP, HELPER_H245, 0,
 				   call_exp_policy, AVAYA_EXP_CALL_MAX,
 				   avaya_h245_help);
-		avaya_helpers[AVAYA_H_H2454 + f].destroy = call_destroy;
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIP4 + f], fam[f],
+		avaya_helpers[AVAYA_HELPER_H245][f].destroy = call_destroy;
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_UDP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP, sip_port,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
-		avaya_helpers[AVAYA_H_SIP4 + f].destroy = sip_destroy;
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPT4 + f], fam[f],
+		avaya_helpers[AVAYA_HELPER_SIP_UDP][f].destroy = sip_destroy;
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_TCP][f], fam[f],
 				   IPPROTO_TCP, HELPER_SIP, sip_port,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
-		avaya_helpers[AVAYA_H_SIPT4 + f].destroy = sip_destroy;
+		avaya_helpers[AVAYA_HELPER_SIP_TCP][f].destroy = sip_destroy;
 		/* Media flows only ever get it through SIP pinholes. */
-		avaya_helper_setup(&avaya_helpers[AVAYA_H_SIPM4 + f], fam[f],
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_RTP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP_MEDIA, 0,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_media_help);
 	}
@@ -3182,7 +3222,7 @@ static void __net_exit avaya_net_exit(struct net *net)
 	 * wait in the close queue, and the worker counts what it closes. The
 	 * netns has no devices left, so nothing queues more after this.
 	 */
-	flush_work(&media_close_work);
+	flush_work(&flow_close_work);
 	free_percpu(an->ctr);
 }
 
@@ -3197,8 +3237,8 @@ static void __exit nf_conntrack_avaya_fini(void)
 {
 	gk_discovery_set("", NULL);
 	avaya_free_all_held();
-	flush_work(&media_close_work);
-	nf_conntrack_helpers_unregister(avaya_helpers, ARRAY_SIZE(avaya_helpers));
+	flush_work(&flow_close_work);
+	nf_conntrack_helpers_unregister(&avaya_helpers[0][0], AVAYA_HELPER_KINDS * 2);
 	unregister_pernet_subsys(&avaya_net_ops);
 }
 
@@ -3211,7 +3251,8 @@ static int __init nf_conntrack_avaya_init(void)
 	if (ret)
 		return ret;
 	avaya_helpers_setup();
-	ret = nf_conntrack_helpers_register(avaya_helpers, ARRAY_SIZE(avaya_helpers));
+	ret = nf_conntrack_helpers_register(&avaya_helpers[0][0],
+					    AVAYA_HELPER_KINDS * 2);
 	if (ret) {
 		pr_err("failed to register helpers: %d\n", ret);
 		unregister_pernet_subsys(&avaya_net_ops);

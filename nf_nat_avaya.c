@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
+/* NAT for the Avaya H.323 (RAS, Q.931, H.245) and SIP connection tracking helpers. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
@@ -34,7 +35,9 @@ MODULE_ALIAS_NF_NAT_HELPER(NAT_HELPER_NAME);
 static struct nf_conntrack_nat_helper avaya_nat_helper =
 	NF_CT_NAT_HELPER_INIT(NAT_HELPER_NAME);
 
-/* BEGIN h323 nat (H.323 NAT owner) */
+/* ---------------------------------------------------------------------- */
+/* Parameters                                                             */
+/* ---------------------------------------------------------------------- */
 /*
  * H.323 RAS behind SNAT/masquerade, IPv4 only (NAT66 is refused and
  * counted). The phones are on the original side of the RAS flow.
@@ -119,6 +122,10 @@ static const struct kernel_param_ops nat_sig_ports_ops = {
 };
 module_param_cb(nat_sig_ports, &nat_sig_ports_ops, NULL, 0644);
 MODULE_PARM_DESC(nat_sig_ports, "Public call signalling ports for phones whose own port is taken, lo-hi, at most 1024 (default 11720-12743)");
+
+/* ---------------------------------------------------------------------- */
+/* H.323: RAS and calls                                                   */
+/* ---------------------------------------------------------------------- */
 
 static struct avaya_ras_master *nat_ras_master(const struct nf_conn *ct)
 {
@@ -310,7 +317,7 @@ static int avaya_nat_ras(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	rewrite = !nat_protected(m);
 	if (!rewrite && (m->has_tokens || m->has_crypto_tokens))
-		avaya_count(net, AVAYA_CTR_NAT_RAS_PROTECTED);
+		avaya_count(net, AVAYA_CTR_NAT_RAS_PROTECTED_UNTOUCHED);
 
 	ras = (struct nat_map){ orig->src.u3.ip, repl->dst.u3.ip,
 				ntohs(orig->src.u.udp.port),
@@ -405,20 +412,14 @@ static u16 nat_public_port(const struct nf_conn *ct,
  * The decoders do not report H.235 tokens of Q.931/H.245, so call
  * signalling is treated as unprotected: nat_mode auto rewrites it, passive
  * never does (then only the private port itself can be the public one).
+ *
+ * The ports chosen here travel forward through the conntrack glue to the
+ * rewrite (struct avaya_call_ports); the list walk below only serves an
+ * address announced again, which keeps its port (its pinhole is refreshed).
+ * It returns the public port of @ct's NATed pinhole to @ip:@port, 0 if none.
  */
-static bool nat_is_call(const struct nf_conn *ct)
-{
-	const struct nf_conn_help *help = nfct_help(ct);
-	const struct nf_conntrack_helper *h;
-
-	h = help ? rcu_dereference(help->helper) : NULL;
-	return h && (!strcmp(h->name, "avaya-q931") ||
-		     !strcmp(h->name, "avaya-h245"));
-}
-
-/* The public port of @ct's NATed pinhole to @ip:@port, 0 when none. */
-static u16 nat_call_mapped(struct nf_conn *ct, u8 proto, __be32 ip,
-			   __be16 port)
+static u16 nat_call_existing_port(struct nf_conn *ct, u8 proto, __be32 ip,
+				  __be16 port)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	struct nf_conntrack_expect *exp;
@@ -447,13 +448,13 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 	u8 proto = exp->tuple.dst.protonum;
 	u16 own = ntohs(exp->saved_proto.all), rtp;
 
-	rtp = nat_call_mapped(ct, proto, exp->saved_addr.ip,
-			      exp->saved_proto.all);
+	rtp = nat_call_existing_port(ct, proto, exp->saved_addr.ip,
+				     exp->saved_proto.all);
 	if (rtp)
 		return rtp;
 	if (proto == IPPROTO_UDP && (own & 1)) {
-		rtp = nat_call_mapped(ct, proto, exp->saved_addr.ip,
-				      htons(own - 1));
+		rtp = nat_call_existing_port(ct, proto, exp->saved_addr.ip,
+					     htons(own - 1));
 		if (rtp && rtp < 65535)
 			return rtp + 1;
 	}
@@ -461,7 +462,7 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 }
 
 static int nat_call_expect_public(struct nf_conn *ct, int dir,
-				  struct nf_conntrack_expect *exp)
+				  struct nf_conntrack_expect *exp, u16 *pub)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
 	const struct net *net = nf_ct_net(ct);
@@ -481,7 +482,8 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	if (ret == -EBUSY && READ_ONCE(nat_mode) != NAT_MODE_PASSIVE)
 		ret = nf_nat_exp_find_port(exp, own) ? 0 : -EBUSY;
 	if (!ret) {
-		avaya_count(net, AVAYA_CTR_NAT_EXPECT);
+		*pub = ntohs(exp->tuple.dst.u.all);
+		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	} else if (ret == -EBUSY) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
@@ -491,8 +493,9 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	return ret;
 }
 
-static int nat_call_expect(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
-			   struct nf_conntrack_expect *exp)
+static int avaya_nat_call_expect(struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo,
+				 struct nf_conntrack_expect *exp, u16 *pub)
 {
 	int dir = CTINFO2DIR(ctinfo);
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
@@ -504,7 +507,7 @@ static int nat_call_expect(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		return -ENOSPC;
 	}
 	if (exp->tuple.dst.u3.ip == t->src.u3.ip && t->src.u3.ip != r->dst.u3.ip)
-		return nat_call_expect_public(ct, dir, exp);
+		return nat_call_expect_public(ct, dir, exp, pub);
 	/* Toward the sender: the receiver sends from its own address. */
 	if (exp->tuple.src.u3.ip == t->dst.u3.ip)
 		exp->tuple.src.u3.ip = r->src.u3.ip;
@@ -533,20 +536,21 @@ struct nat_call_msg {
 	unsigned int done;
 };
 
-/* One address of the sender's own, to the public end of its pinhole. */
+/*
+ * One address of the sender's own, to the public end of its pinhole:
+ * @port, which .call_expect chose for it.
+ */
 static int nat_call_patch(struct nat_call_msg *x, const struct avaya_taddr *a,
-			  u8 proto)
+			  u16 port)
 {
 	u8 rep[AVAYA_TADDR_MAX_REP];
-	u16 port;
 	int n;
 
 	if (a->family != 4 || memcmp(a->ip, &x->priv, 4))
 		return NF_ACCEPT;
-	port = nat_call_mapped(x->ct, proto, x->priv, htons(a->port));
 	if (!port) {
 		/* No pinhole of ours (refused, or another's): leave it be. */
-		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_UNMAPPED);
+		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_ADDRESS_UNMAPPED);
 		return NF_ACCEPT;
 	}
 	n = avaya_taddr_rep(a, x->len, (const u8 *)&x->pub, port, rep);
@@ -562,13 +566,13 @@ static int nat_call_patch(struct nat_call_msg *x, const struct avaya_taddr *a,
 }
 
 static int nat_call_media(struct nat_call_msg *x, const struct avaya_media *md,
-			  unsigned int n)
+			  unsigned int n, const u16 *port)
 {
 	unsigned int i;
 	int ret = NF_ACCEPT;
 
 	for (i = 0; i < n && ret == NF_ACCEPT; i++)
-		ret = nat_call_patch(x, &md[i].addr, IPPROTO_UDP);
+		ret = nat_call_patch(x, &md[i].addr, port[i]);
 	return ret;
 }
 
@@ -598,7 +602,7 @@ static bool nat_call_prepare(struct nat_call_msg *x, int msgoff,
 	if (msgoff < 0 ||
 	    payload + msgoff + x->len > x->skb->data + x->skb->len) {
 		/* Reassembled: its first bytes have left already. */
-		avaya_count(net, AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT);
+		avaya_count(net, AVAYA_CTR_NAT_CALL_SPLIT_UNTOUCHED);
 		net_info_ratelimited("call message split across segments passed unrewritten\n");
 		return false;
 	}
@@ -614,7 +618,8 @@ static void nat_call_done(const struct nat_call_msg *x)
 
 static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo, int msgoff,
-			  unsigned int len, const struct avaya_q931 *m)
+			  unsigned int len, const struct avaya_q931 *m,
+			  const struct avaya_call_ports *pub)
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
@@ -623,16 +628,17 @@ static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 	if (!nat_call_prepare(&x, msgoff, m->h245_addr.family || m->n_media))
 		return NF_ACCEPT;
 	if (m->h245_addr.family)
-		ret = nat_call_patch(&x, &m->h245_addr, IPPROTO_TCP);
+		ret = nat_call_patch(&x, &m->h245_addr, pub->h245);
 	if (ret == NF_ACCEPT)
-		ret = nat_call_media(&x, m->media, m->n_media);
+		ret = nat_call_media(&x, m->media, m->n_media, pub->media);
 	nat_call_done(&x);
 	return ret;
 }
 
 static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo, int msgoff,
-			  unsigned int len, const struct avaya_h245 *m)
+			  unsigned int len, const struct avaya_h245 *m,
+			  const struct avaya_call_ports *pub)
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
@@ -640,21 +646,19 @@ static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
 
 	if (!nat_call_prepare(&x, msgoff, m->n_media))
 		return NF_ACCEPT;
-	ret = nat_call_media(&x, m->media, m->n_media);
+	ret = nat_call_media(&x, m->media, m->n_media, pub->media);
 	nat_call_done(&x);
 	return ret;
 }
 
-static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
-			    enum ip_conntrack_info ctinfo,
-			    struct nf_conntrack_expect *exp)
+static int avaya_nat_ras_expect(struct sk_buff *skb, struct nf_conn *ct,
+				enum ip_conntrack_info ctinfo,
+				struct nf_conntrack_expect *exp)
 {
 	const struct net *net = nf_ct_net(ct);
 	u16 port;
 	int ret;
 
-	if (nat_is_call(ct))
-		return nat_call_expect(ct, ctinfo, exp);
 	if (!(ct->status & IPS_SRC_NAT) && nf_ct_l3num(ct) == NFPROTO_IPV4)
 		return nf_ct_expect_related(exp, 0);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4) {
@@ -684,14 +688,14 @@ static int avaya_nat_expect(struct sk_buff *skb, struct nf_conn *ct,
 				     &exp->tuple.dst.u3.ip, port,
 				     &exp->saved_addr.ip);
 	} else if (!ret) {
-		avaya_count(net, AVAYA_CTR_NAT_EXPECT);
+		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	}
 	return ret;
 }
 
-/* END h323 nat */
-
-/* BEGIN sip nat (SIP owner) */
+/* ---------------------------------------------------------------------- */
+/* SIP                                                                    */
+/* ---------------------------------------------------------------------- */
 #define SIP_NAT_MAX_EDITS	(3 + 3 * AVAYA_SIP_MAX_VIA + AVAYA_SIP_MAX_CONTACT + \
 				 3 * AVAYA_SIP_MAX_MEDIA + 1)
 #define SIP_DEFAULT_PORT	5060
@@ -710,12 +714,6 @@ enum sip_edit_kind {
 	SIP_ED_MEDIA_PORT,
 	SIP_ED_MEDIA_RTCP,
 	SIP_ED_CLEN,
-};
-
-struct sip_edit {
-	u16 off;
-	u8 kind;
-	u8 idx;
 };
 
 struct sip_nat_ctx {
@@ -741,7 +739,7 @@ static bool sip_nat_parse(const struct nf_conn *ct, const u8 *data,
 	u8 want = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AVAYA_SIP_IP4 : AVAYA_SIP_IP6;
 	u8 family, ip[16];
 
-	if (!s->len || sip_parse_addr(data + s->off, s->len, &family, ip) ||
+	if (!s->len || avaya_sip_parse_addr(data + s->off, s->len, &family, ip) ||
 	    family != want)
 		return false;
 	memset(a, 0, sizeof(*a));
@@ -873,30 +871,29 @@ static int sip_nat_edit(const struct sip_nat_ctx *x, const u8 *data,
 
 /* Collect the edits that change something; returns the body's growth. */
 static int sip_nat_collect(const struct sip_nat_ctx *x, const u8 *data,
-			   struct sip_edit *ed, unsigned int *n_ed)
+			   struct avaya_edit *ed, unsigned int *n_ed)
 {
 	static const u8 per_via[] = { SIP_ED_VIA, SIP_ED_RECEIVED, SIP_ED_RPORT };
 	const struct avaya_sip_msg *m = x->m;
-	struct sip_edit cand[SIP_NAT_MAX_EDITS];
+	struct avaya_edit cand[SIP_NAT_MAX_EDITS];
 	unsigned int n = 0, i, k;
-	int delta = 0;
 	char buf[64];
 
 	if (m->is_request)
-		cand[n++] = (struct sip_edit){ .kind = SIP_ED_RURI };
+		cand[n++] = (struct avaya_edit){ .kind = SIP_ED_RURI };
 	for (i = 0; i < m->n_via; i++)
 		for (k = 0; k < ARRAY_SIZE(per_via); k++)
-			cand[n++] = (struct sip_edit){ .kind = per_via[k], .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = per_via[k], .idx = i };
 	for (i = 0; i < m->n_contact; i++)
 		if (!m->contact[i].star)
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_CONTACT, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_CONTACT, .idx = i };
 	if (m->is_sdp && m->hdr_done) {
-		cand[n++] = (struct sip_edit){ .kind = SIP_ED_ORIGIN };
-		cand[n++] = (struct sip_edit){ .kind = SIP_ED_CONN };
+		cand[n++] = (struct avaya_edit){ .kind = SIP_ED_ORIGIN };
+		cand[n++] = (struct avaya_edit){ .kind = SIP_ED_CONN };
 		for (i = 0; i < m->sdp.n_media; i++) {
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_CONN, .idx = i };
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_PORT, .idx = i };
-			cand[n++] = (struct sip_edit){ .kind = SIP_ED_MEDIA_RTCP, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_MEDIA_CONN, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_MEDIA_PORT, .idx = i };
+			cand[n++] = (struct avaya_edit){ .kind = SIP_ED_MEDIA_RTCP, .idx = i };
 		}
 	}
 	*n_ed = 0;
@@ -909,25 +906,11 @@ static int sip_nat_collect(const struct sip_nat_ctx *x, const u8 *data,
 		    (len == s.len && !memcmp(buf, data + s.off, len)))
 			continue;
 		cand[i].off = s.off;
+		cand[i].old_len = s.len;
+		cand[i].new_len = len;
 		ed[(*n_ed)++] = cand[i];
-		if (s.off >= m->body_off && m->body_len)
-			delta += len - s.len;
 	}
-	return delta;
-}
-
-/* Apply from the end of the message backwards: earlier offsets stay valid. */
-static void sip_nat_sort(struct sip_edit *ed, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 1; i < n; i++) {
-		struct sip_edit e = ed[i];
-
-		for (j = i; j > 0 && ed[j - 1].off < e.off; j--)
-			ed[j] = ed[j - 1];
-		ed[j] = e;
-	}
+	return m->body_len ? avaya_edits_delta(ed, *n_ed, m->body_off) : 0;
 }
 
 /* TCP: the sequence numbers are adjusted once per segment, see below. */
@@ -971,7 +954,7 @@ static void sip_nat_port_check(struct nf_conn *ct, int dir)
 	if (t->src.u.all == r->dst.u.all)
 		return;
 	/* Never our choice: the NAT core met a clash. Via/Contact follow it. */
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_PORT_CHANGED);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_SOURCE_PORT_CHANGED);
 	net_info_ratelimited("NAT moved SIP source port %u to %u; Via/Contact rewritten to match\n",
 			     ntohs(t->src.u.all), ntohs(r->dst.u.all));
 }
@@ -986,7 +969,7 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 		.ct = ct, .dir = CTINFO2DIR(ctinfo), .m = m,
 		.media_port = media_port,
 	};
-	struct sip_edit ed[SIP_NAT_MAX_EDITS];
+	struct avaya_edit ed[SIP_NAT_MAX_EDITS];
 	unsigned int n, i;
 	int delta, total = 0;
 	char buf[64];
@@ -996,10 +979,16 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	if (delta && m->has_clen) {
 		x.clen = m->clen + delta;
-		ed[n++] = (struct sip_edit){ .kind = SIP_ED_CLEN,
-					     .off = m->clen_txt.off };
+		ed[n++] = (struct avaya_edit){ .kind = SIP_ED_CLEN,
+					       .off = m->clen_txt.off,
+					       .old_len = m->clen_txt.len };
 	}
-	sip_nat_sort(ed, n);
+	/* From the end backwards; overlapping spans would corrupt it. */
+	if (avaya_edits_order(ed, n, skb->len - dataoff - msgoff)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_FAILED);
+		nf_ct_helper_log(skb, ct, "overlapping SIP rewrites");
+		return NF_DROP;
+	}
 	for (i = 0; i < n; i++) {
 		const u8 *data = skb->data + dataoff + msgoff;
 		struct avaya_sip_span s = { 0 };
@@ -1170,20 +1159,19 @@ static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port);
 }
 
-/* END sip nat */
+/* ---------------------------------------------------------------------- */
+/* Registration                                                           */
+/* ---------------------------------------------------------------------- */
 
 static const struct avaya_nat_ops avaya_nat_ops = {
-	.ras	= avaya_nat_ras,
-	.expect	= avaya_nat_expect,
-	/* BEGIN h323 nat ops init (H.323 NAT owner) */
-	.q931	= avaya_nat_q931,
-	.h245	= avaya_nat_h245,
-	/* END h323 nat ops init */
-	/* BEGIN sip nat ops init (SIP owner) */
+	.ras		= avaya_nat_ras,
+	.ras_expect	= avaya_nat_ras_expect,
+	.call_expect	= avaya_nat_call_expect,
+	.q931		= avaya_nat_q931,
+	.h245		= avaya_nat_h245,
 	.sip_msg	= avaya_nat_sip_msg,
 	.sip_expect	= avaya_nat_sip_expect,
 	.sip_seqadj	= avaya_nat_sip_seqadj,
-	/* END sip nat ops init */
 };
 
 /* Every expectfn of this module: none may be called once it is gone. */

@@ -13,14 +13,6 @@
 #include "avaya_shim.h"
 #include "avaya_per.h"
 
-/* Error codes, returned negated; the values follow errno.h. */
-#ifndef AVAYA_EBADMSG
-#define AVAYA_EBADMSG	74	/* malformed or truncated encoding */
-#endif
-#ifndef AVAYA_ERANGE
-#define AVAYA_ERANGE	34	/* an offset does not fit the result */
-#endif
-
 /* TransportAddress CHOICE indices (root alternatives). */
 enum h225_taddr_choice {
 	H225_TA_IP = 0,
@@ -78,6 +70,11 @@ static __always_inline u32 h225_choice_fast(struct avaya_per *r, u32 nroot,
 	return per_failed(r) ? 0 : nroot + idx;
 }
 
+/*
+ * Read a TransportAddress. Returns 0, or a negative error (the reader's
+ * error flag is set then). Partial results: @out is zeroed first; after an
+ * error it may hold a partial address and must not be acted on.
+ */
 int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out);
 int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 			       unsigned int max, u8 *count, u8 *overflow);

@@ -67,12 +67,18 @@ struct avaya_h245 {
 #define AVAYA_H245_RSP_OLC_ACK		5
 #define AVAYA_H245_CMD_END_SESSION	5
 
-int h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m);
+/*
+ * Decode one MultimediaSystemControlMessage. Returns 0, or -AVAYA_EBADMSG
+ * / -AVAYA_ERANGE. Partial results: @m is zeroed first; after an error it
+ * may hold partial values and nothing in it may be acted on.
+ */
+int avaya_h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m);
 
 /*
  * The same over a reader positioned on a MultimediaSystemControlMessage
  * (an h245Control element), or on a bare OpenLogicalChannel (a fastStart
- * element): offsets come out absolute through @r->base.
+ * element): offsets come out absolute through @r->base. Same contract; the
+ * reader's sticky error flag is set too.
  */
 int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m);
 int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m);

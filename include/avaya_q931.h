@@ -14,7 +14,7 @@
 #include "avaya_h225.h"
 #include "avaya_h245.h"
 
-/* tpkt_frame(): not a whole TPKT yet, read on. */
+/* avaya_tpkt_frame(): not a whole TPKT yet, read on. */
 #define AVAYA_TPKT_INCOMPLETE	0
 #define AVAYA_TPKT_HDR_LEN	4
 
@@ -82,7 +82,24 @@ struct avaya_q931 {
 	struct avaya_q931_h245 h245[AVAYA_Q931_MAX_H245];
 };
 
-int tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len);
-int q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m);
+/*
+ * Frame the TPKT at @buf. Returns its total length (header included) when
+ * all of it is in @buf, AVAYA_TPKT_INCOMPLETE while what is there is a
+ * valid start (fewer than 4 bytes, or fewer than the length says), or
+ * -AVAYA_EBADMSG for a bad header. Partial results: *@msg_off and
+ * *@msg_len are written only on a positive return.
+ */
+int avaya_tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len);
+
+/*
+ * Decode a Q.931 message and its User-user IE. Returns 0, or
+ * -AVAYA_EBADMSG / -AVAYA_ERANGE. Partial results: @m is zeroed first.
+ * After an error, @m->msg_type and @m->call_ref stay valid once the
+ * message header was read (@m->msg_type is 0 otherwise): a caller may act
+ * on the message type, e.g. tear a call down on a damaged
+ * ReleaseComplete. Everything else may be partial and must not be acted
+ * on. On success, elements that did not decode were skipped (@m->n_bad).
+ */
+int avaya_q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m);
 
 #endif /* _AVAYA_Q931_H */

@@ -88,6 +88,12 @@ struct avaya_ras {
 	u16 gkid_off;
 };
 
-int ras_decode(const u8 *buf, size_t len, struct avaya_ras *m);
+/*
+ * Decode one RasMessage. Returns 0 with @m filled, or -AVAYA_EBADMSG /
+ * -AVAYA_ERANGE. Partial results: @m is zeroed first; after an error it
+ * may hold partial values and nothing in it may be acted on (not even
+ * @m->type).
+ */
+int avaya_ras_decode(const u8 *buf, size_t len, struct avaya_ras *m);
 
 #endif /* _AVAYA_RAS_H */

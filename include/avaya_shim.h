@@ -9,12 +9,14 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/module.h>
 
 #define AVAYA_EXPORT EXPORT_SYMBOL_GPL
 #else
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -40,5 +42,12 @@ typedef int s32;
 #define min_t(type, a, b) ({ type __a = (a); type __b = (b); __a < __b ? __a : __b; })
 #endif
 #endif /* __KERNEL__ */
+
+/*
+ * Error codes every decoder returns, negated: the platform's own errno
+ * values (copied numbers would be wrong on alpha, mips and parisc).
+ */
+#define AVAYA_EBADMSG	EBADMSG	/* malformed or truncated encoding */
+#define AVAYA_ERANGE	ERANGE	/* a number or an offset does not fit */
 
 #endif /* _AVAYA_SHIM_H */

@@ -15,18 +15,15 @@
 
 #include "avaya_shim.h"
 
-/* Error codes, returned negated; the values follow errno.h. */
-#ifndef AVAYA_EBADMSG
-#define AVAYA_EBADMSG	74	/* malformed or truncated encoding */
-#endif
-#ifndef AVAYA_ERANGE
-#define AVAYA_ERANGE	34	/* a number does not fit its type */
-#endif
-#define AVAYA_SIP_INCOMPLETE	11	/* EAGAIN: more bytes needed */
-#define AVAYA_SIP_ENOTSIP	93	/* EPROTONOSUPPORT: not a SIP start line */
-#define AVAYA_SIP_ETOOLONG	7	/* E2BIG: a header over AVAYA_SIP_MAX_HDR */
-#define AVAYA_SIP_EMSGSIZE	90	/* EMSGSIZE: message over 64 KiB */
-#define AVAYA_SIP_EBADSDP	71	/* EPROTO: headers fine, SDP body malformed */
+/*
+ * avaya_sip_parse() errors beyond AVAYA_EBADMSG and AVAYA_ERANGE (avaya_shim.h),
+ * returned negated, as errno names.
+ */
+#define AVAYA_SIP_INCOMPLETE	EAGAIN		/* more bytes needed */
+#define AVAYA_SIP_ENOTSIP	EPROTONOSUPPORT	/* not a SIP start line */
+#define AVAYA_SIP_ETOOLONG	E2BIG		/* a header over AVAYA_SIP_MAX_HDR */
+#define AVAYA_SIP_EMSGSIZE	EMSGSIZE	/* message over 64 KiB */
+#define AVAYA_SIP_EBADSDP	EPROTO		/* headers fine, SDP body malformed */
 
 #define AVAYA_SIP_MAX_HDR	1024
 #define AVAYA_SIP_MAX_MSG	65535
@@ -34,7 +31,7 @@
 #define AVAYA_SIP_MAX_CONTACT	4
 #define AVAYA_SIP_MAX_MEDIA	4
 
-/* Address families of sip_parse_addr() and the SDP spans. */
+/* Address families of avaya_sip_parse_addr() and the SDP spans. */
 #define AVAYA_SIP_IP4	4
 #define AVAYA_SIP_IP6	6
 
@@ -62,7 +59,7 @@ enum avaya_sip_media_kind {
 	AVAYA_SIP_MEDIA_IMAGE,	/* T.38 fax */
 };
 
-/* Absolute offset and length in the buffer given to sip_parse(). */
+/* Absolute offset and length in the buffer given to avaya_sip_parse(). */
 struct avaya_sip_span {
 	u16 off;
 	u16 len;
@@ -183,14 +180,15 @@ struct avaya_sip_msg {
  * Other negative codes: the message is malformed; @m is partially filled.
  * No span ever points past min(@len, AVAYA_SIP_MAX_MSG).
  */
-int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
+int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
 
 /*
  * Textual IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1", "::ffff:192.0.2.1",
  * optionally in []) to network-order bytes. Returns 0 and sets @family to
  * AVAYA_SIP_IP4 (the address in ip[0..3]) or AVAYA_SIP_IP6, or
- * -AVAYA_EBADMSG for anything else (host names, zone ids).
+ * -AVAYA_EBADMSG for anything else (host names, zone ids). Partial results:
+ * @family and @ip are meaningful only on 0.
  */
-int sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16]);
+int avaya_sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16]);
 
 #endif /* _AVAYA_SIP_H */

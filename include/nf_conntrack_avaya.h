@@ -16,96 +16,16 @@
 #include "avaya_q931.h"
 
 /*
- * Counters an admin reads in /proc/net/nf_conntrack_avaya, per netns. Their
- * names (avaya_counter_names[] in nf_conntrack_avaya.c) are ABI for scripts:
- * append, never rename.
+ * Counters an admin reads in /proc/net/nf_conntrack_avaya, per netns:
+ * AVAYA_CTR_RAS_GRQ prints as "ras_grq". The list is avaya_counters.h.
  */
+#define AVAYA_COUNTER(name)	AVAYA_CTR_##name,
 enum avaya_counter {
-	AVAYA_CTR_RAS_GRQ,
-	AVAYA_CTR_RAS_GCF,
-	AVAYA_CTR_RAS_GRJ,
-	AVAYA_CTR_RAS_RRQ,
-	AVAYA_CTR_RAS_RRQ_KEEPALIVE,
-	AVAYA_CTR_RAS_RCF,
-	AVAYA_CTR_RAS_RRJ,
-	AVAYA_CTR_RAS_URQ,
-	AVAYA_CTR_RAS_UCF,
-	AVAYA_CTR_RAS_URJ,
-	AVAYA_CTR_RAS_OTHER,
-	AVAYA_CTR_RAS_MALFORMED,
-	AVAYA_CTR_DROPPED_STRICT,
-	AVAYA_CTR_FLOW_CLOSE_BUSY,
-	AVAYA_CTR_REVERSE_OPENED,
-	AVAYA_CTR_REVERSE_REFRESHED,
-	AVAYA_CTR_REVERSE_REMOVED,
-	AVAYA_CTR_REVERSE_SUPERSEDED,
-	AVAYA_CTR_REFUSED_CSA_NOT_SOURCE,
-	AVAYA_CTR_REFUSED_RCF_UNMATCHED,
-	AVAYA_CTR_REFUSED_TOO_MANY,
-	AVAYA_CTR_REFUSED_EXPECT_FAILED,
-	AVAYA_CTR_GCF_PINHOLE_OPENED,
-	AVAYA_CTR_REFUSED_GRQ_NOT_SOURCE,
-	/* BEGIN call counters (Q.931/H.245 owner) */
-	AVAYA_CTR_Q931_MSG,
-	AVAYA_CTR_Q931_MALFORMED,
-	AVAYA_CTR_H245_MSG,
-	AVAYA_CTR_H245_MALFORMED,
-	AVAYA_CTR_Q931_RELEASE,
-	AVAYA_CTR_CALL_H245_OPENED,
-	AVAYA_CTR_CALL_MEDIA_OPENED,
-	AVAYA_CTR_CALL_PINHOLE_REMOVED,
-	AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
-	AVAYA_CTR_CALL_REFUSED_TOO_MANY,
-	AVAYA_CTR_CALL_REFUSED_EXPECT,
-	AVAYA_CTR_CALL_TPKT_REASSEMBLED,
-	AVAYA_CTR_CALL_TPKT_LOST,
-	AVAYA_CTR_CALL_ALREADY_OPEN,
-	AVAYA_CTR_CALL_FLOW_CLOSED,
-	/* END call counters */
-	/* BEGIN sip counters (SIP owner) */
-	AVAYA_CTR_SIP_MSG,
-	AVAYA_CTR_SIP_MALFORMED,
-	AVAYA_CTR_SIP_TCP_SKIPPED,
-	AVAYA_CTR_SIP_TCP_REASSEMBLED,
-	AVAYA_CTR_SIP_TCP_GAP,
-	AVAYA_CTR_SIP_TCP_RETRANSMIT,
-	AVAYA_CTR_SIP_REG_OPENED,
-	AVAYA_CTR_SIP_REG_REFRESHED,
-	AVAYA_CTR_SIP_REG_REMOVED,
-	AVAYA_CTR_SIP_REFUSED_CONTACT,
-	AVAYA_CTR_SIP_MEDIA_OPENED,
-	AVAYA_CTR_SIP_MEDIA_REMOVED,
-	AVAYA_CTR_SIP_MEDIA_CLOSED,
-	AVAYA_CTR_SIP_REFUSED_SDP,
-	AVAYA_CTR_SIP_REFUSED_EXPECT,
-	AVAYA_CTR_SIP_NAT_REWRITTEN,
-	AVAYA_CTR_SIP_NAT_PORT_CHANGED,
-	AVAYA_CTR_SIP_NAT_FAILED,
-	AVAYA_CTR_SIP_NAT_SPLIT,
-	AVAYA_CTR_SIP_REFUSED_REG_PORT,
-	AVAYA_CTR_SIP_REFUSED_MEDIA_MAX,
-	AVAYA_CTR_SIP_CALL_EVICTED,
-	/* END sip counters */
-	/* BEGIN nat counters (H.323 NAT owner) */
-	AVAYA_CTR_NAT_RAS_REWRITTEN,
-	AVAYA_CTR_NAT_RAS_PROTECTED,
-	AVAYA_CTR_NAT_REFUSED,
-	AVAYA_CTR_NAT_REFUSED_IPV6,
-	AVAYA_CTR_NAT_REFUSED_NO_PORT,
-	AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
-	AVAYA_CTR_NAT_EXPECT,
-	AVAYA_CTR_NAT_CALL_REWRITTEN,
-	AVAYA_CTR_NAT_CALL_UNTOUCHED_SPLIT,
-	AVAYA_CTR_NAT_CALL_UNMAPPED,
-	/* END nat counters */
-	/* RAS and H.323 call hardening */
-	AVAYA_CTR_REFUSED_RRQ_REPLY_DIR,
-	AVAYA_CTR_CALL_RELEASE_REPEATED,
-	AVAYA_CTR_CALL_KEPT_FOR_H245,
-	AVAYA_CTR_GCF_REFUSED_NO_PREFIX,
-	AVAYA_CTR_SIP_BOOK_FULL,
+#include "avaya_counters.h"
 	AVAYA_CTR_MAX
 };
+
+#undef AVAYA_COUNTER
 
 void avaya_count(const struct net *net, enum avaya_counter c);
 
@@ -139,8 +59,7 @@ struct avaya_ras_master {
 	__be16 nat_port;	/* public csa port under SNAT, set by nf_nat_avaya */
 };
 
-/* BEGIN call master (Q.931/H.245 owner): per-connection state, <= 32 bytes */
-struct avaya_tpkt_pend;
+struct avaya_tpkt_hold;
 
 /*
  * avaya-q931 and avaya-h245 both read a TPKT stream. A TPKT split across
@@ -148,7 +67,7 @@ struct avaya_tpkt_pend;
  * direction; end_seq lets retransmissions and keep-alives be skipped.
  */
 struct avaya_call_master {
-	struct avaya_tpkt_pend *pend[IP_CT_DIR_MAX];
+	struct avaya_tpkt_hold *hold[IP_CT_DIR_MAX];
 	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
 	u8 seq_valid[IP_CT_DIR_MAX];
 	u8 flags;			/* enum avaya_call_flags */
@@ -166,9 +85,6 @@ enum avaya_call_exp_class {
 	AVAYA_EXP_CALL_MAX,
 };
 
-/* END call master */
-
-/* BEGIN sip master (SIP owner): per-connection state, <= 32 bytes */
 struct avaya_sip_msg;
 
 enum avaya_sip_reg_state {
@@ -223,8 +139,6 @@ struct avaya_media_master {
 	u8 tagged;
 };
 
-/* END sip master */
-
 /* What every avaya-* helper keeps in nfct_help_data(). */
 union avaya_master {
 	struct avaya_ras_master ras;
@@ -241,8 +155,24 @@ enum avaya_ras_exp_class {
 };
 
 /*
+ * The public ports .call_expect chose for what one Q.931 or H.245 message
+ * announces, passed on to .q931/.h245 to write into it: h245 for its
+ * h245Address, media[i] for its media[i] (RTP, or the RTCP address itself).
+ * 0 where no pinhole was opened: that address is left alone.
+ */
+struct avaya_call_ports {
+	u16 h245;
+	u16 media[AVAYA_Q931_MAX_MEDIA];
+};
+
+static_assert(AVAYA_H245_MAX_MEDIA <= AVAYA_Q931_MAX_MEDIA);
+
+/*
  * NAT operations, published by nf_nat_avaya. All run with the skb
- * linearised and @data pointing at the UDP/TCP payload.
+ * linearised and @data pointing at the UDP/TCP payload. The two families
+ * share one contract: the conntrack side inserts pinholes through NAT,
+ * which returns the public ports it chose; the conntrack side hands them
+ * forward to the rewrite.
  */
 struct avaya_nat_ops {
 	/* Rewrite a RAS message; may update *data, *len. NF_ACCEPT/NF_DROP. */
@@ -250,29 +180,37 @@ struct avaya_nat_ops {
 		   enum ip_conntrack_info ctinfo, unsigned int protoff,
 		   unsigned char **data, unsigned int *len,
 		   const struct avaya_ras *m);
-	/* Set up an expectation through NAT; returns 0 or -errno. */
-	int (*expect)(struct sk_buff *skb, struct nf_conn *ct,
-		      enum ip_conntrack_info ctinfo,
-		      struct nf_conntrack_expect *exp);
-	/* BEGIN call nat ops (H.323 NAT owner) */
+	/*
+	 * Insert a RAS pinhole (reverse signalling, GCF) to the phone's
+	 * public address and port; returns 0 or -errno.
+	 */
+	int (*ras_expect)(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo,
+			  struct nf_conntrack_expect *exp);
+	/*
+	 * Insert a call pinhole (H.245, media) through NAT; returns 0 or
+	 * -errno. When it leads to an address of the NATed sender's own,
+	 * *@pub is the public port the far side must use.
+	 */
+	int (*call_expect)(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			   struct nf_conntrack_expect *exp, u16 *pub);
 	/*
 	 * Rewrite what a Q.931 or H.245 message of @len bytes (after the
 	 * TPKT header) announces for its NATed sender: the public address
-	 * and the ports of the pinholes already opened through .expect. The
-	 * message starts @msgoff bytes into the TCP payload, or @msgoff is
-	 * negative when it was reassembled from earlier segments (its first
-	 * bytes have left: counted and left alone). Call these after the
-	 * pinholes. NF_ACCEPT or NF_DROP; the caller finds the skb data again
-	 * afterwards.
+	 * and the ports in @pub. The message starts @msgoff bytes into the
+	 * TCP payload, or @msgoff is negative when it was reassembled from
+	 * earlier segments (its first bytes have left: counted and left
+	 * alone). Call these after the pinholes. NF_ACCEPT or NF_DROP; the
+	 * caller finds the skb data again afterwards.
 	 */
 	int (*q931)(struct sk_buff *skb, struct nf_conn *ct,
 		    enum ip_conntrack_info ctinfo, int msgoff,
-		    unsigned int len, const struct avaya_q931 *m);
+		    unsigned int len, const struct avaya_q931 *m,
+		    const struct avaya_call_ports *pub);
 	int (*h245)(struct sk_buff *skb, struct nf_conn *ct,
 		    enum ip_conntrack_info ctinfo, int msgoff,
-		    unsigned int len, const struct avaya_h245 *m);
-	/* END call nat ops */
-	/* BEGIN sip nat ops (SIP owner) */
+		    unsigned int len, const struct avaya_h245 *m,
+		    const struct avaya_call_ports *pub);
 	/*
 	 * Rewrite the SIP message at @msgoff in the payload: Via, Contact,
 	 * Request-URI and SDP addresses as NAT translated them, the m= ports
@@ -302,7 +240,6 @@ struct avaya_nat_ops {
 	void (*sip_seqadj)(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, unsigned int protoff,
 			   int delta);
-	/* END sip nat ops */
 };
 
 extern const struct avaya_nat_ops __rcu *avaya_nat_hook;

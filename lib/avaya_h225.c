@@ -21,8 +21,6 @@ u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
 	return h225_choice_fast(r, nroot, ext);
 }
 
-AVAYA_EXPORT(h225_choice);
-
 /*
  * Read the presence bitmap of a SEQUENCE's extension additions, up to 32
  * bits a read. We keep the first 64 bits, which is more than any H.225.0
@@ -47,8 +45,6 @@ void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
 			x->beyond += hweight32(bits);
 	}
 }
-
-AVAYA_EXPORT(h225_ext_begin);
 
 /*
  * Step to the next present extension addition: its index in @idx and its
@@ -78,8 +74,6 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 	return false;
 }
 
-AVAYA_EXPORT(h225_ext_next);
-
 /* After an extension bit of 1: skip every addition by its length. */
 void h225_skip_extensions(struct avaya_per *r)
 {
@@ -91,8 +85,6 @@ void h225_skip_extensions(struct avaya_per *r)
 	while (h225_ext_next_of(r, &x, 0, &idx, &sub))
 		;
 }
-
-AVAYA_EXPORT(h225_skip_extensions);
 
 static void skip_extensions_if(struct avaya_per *r, bool extended)
 {
@@ -109,8 +101,6 @@ void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r))
 		skip(r);
 }
 
-AVAYA_EXPORT(h225_skip_seqof);
-
 /*
  * BMPString (SIZE (@lb..@ub)), @ub > 1 so always octet-aligned. Returns the
  * local octet offset of the characters and their number in @nchars.
@@ -124,14 +114,10 @@ size_t h225_bmp_string(struct avaya_per *r, u32 lb, u32 ub, u32 *nchars)
 	return per_failed(r) ? 0 : off;
 }
 
-AVAYA_EXPORT(h225_bmp_string);
-
 void h225_skip_octet_string(struct avaya_per *r)
 {
 	per_take_octets(r, per_length(r));
 }
-
-AVAYA_EXPORT(h225_skip_octet_string);
 
 /* Unconstrained BIT STRING: the length counts bits. */
 void h225_skip_bit_string(struct avaya_per *r)
@@ -139,15 +125,11 @@ void h225_skip_bit_string(struct avaya_per *r)
 	per_skip_string(r, per_length(r), 1);
 }
 
-AVAYA_EXPORT(h225_skip_bit_string);
-
 /* OBJECT IDENTIFIER: a length in octets, then the contents. */
 void h225_skip_oid(struct avaya_per *r)
 {
 	per_take_octets(r, per_length(r));
 }
-
-AVAYA_EXPORT(h225_skip_oid);
 
 /* H221NonStandard: country code, extension, manufacturer code. */
 void h225_skip_h221_nonstandard(struct avaya_per *r)
@@ -158,8 +140,6 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 	per_take_octets(r, 4);
 	skip_extensions_if(r, extended);
 }
-
-AVAYA_EXPORT(h225_skip_h221_nonstandard);
 
 /* NonStandardParameter: identifier CHOICE {object, h221NonStandard}, data. */
 void h225_skip_nonstandard_parameter(struct avaya_per *r)
@@ -178,8 +158,6 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
 	}
 	h225_skip_octet_string(r);
 }
-
-AVAYA_EXPORT(h225_skip_nonstandard_parameter);
 
 /*
  * AliasAddress: dialledDigits are 4-bit characters from "0123456789#*,",
@@ -204,8 +182,6 @@ void h225_skip_alias_address(struct avaya_per *r)
 	}
 }
 
-AVAYA_EXPORT(h225_skip_alias_address);
-
 /* VendorIdentifier: vendor, productId and versionId OCTET STRING (1..256). */
 void h225_skip_vendor_identifier(struct avaya_per *r)
 {
@@ -219,8 +195,6 @@ void h225_skip_vendor_identifier(struct avaya_per *r)
 		per_take_octets(r, per_uint(r, 1, 256));
 	skip_extensions_if(r, extended);
 }
-
-AVAYA_EXPORT(h225_skip_vendor_identifier);
 
 /*
  * GatekeeperInfo, TerminalInfo, McuInfo and the H310Caps..T120OnlyCaps
@@ -281,8 +255,6 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 	per_bits(r, 2);				/* mc, undefinedNode */
 	skip_extensions_if(r, extended);
 }
-
-AVAYA_EXPORT(h225_skip_endpoint_type);
 
 /* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
 static __always_inline int read_ip_port(struct avaya_per *r,
@@ -377,8 +349,6 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 	return per_failed(r) ? -AVAYA_EBADMSG : 0;
 }
 
-AVAYA_EXPORT(h225_transport_address);
-
 void h225_skip_transport_address(struct avaya_per *r)
 {
 	struct avaya_taddr ta;
@@ -386,8 +356,6 @@ void h225_skip_transport_address(struct avaya_per *r)
 	if (h225_transport_address(r, &ta))
 		per_fail(r);
 }
-
-AVAYA_EXPORT(h225_skip_transport_address);
 
 /*
  * SEQUENCE OF TransportAddress into @out[0..@max-1]. Addresses that do not
@@ -417,8 +385,6 @@ int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 	}
 	return per_failed(r) ? -AVAYA_EBADMSG : 0;
 }
-
-AVAYA_EXPORT(h225_transport_address_seq);
 
 /* H.235 Params: ranInt INTEGER, iv8 OCTET STRING (SIZE (8)), additions. */
 static void skip_h235_params(struct avaya_per *r)
@@ -506,8 +472,6 @@ void h225_skip_clear_token(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
-AVAYA_EXPORT(h225_skip_clear_token);
-
 /* H.235 CryptoToken, the nestedcryptoToken alternative. */
 static void skip_crypto_token(struct avaya_per *r)
 {
@@ -567,5 +531,3 @@ void h225_skip_crypto_h323_token(struct avaya_per *r)
 		break;
 	}
 }
-
-AVAYA_EXPORT(h225_skip_crypto_h323_token);

@@ -703,8 +703,6 @@ int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 	return 0;
 }
 
-AVAYA_EXPORT(h245_decode_per);
-
 int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 {
 	clear_result(m);
@@ -718,9 +716,7 @@ int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 	return 0;
 }
 
-AVAYA_EXPORT(h245_decode_olc_per);
-
-int h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
+int avaya_h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
 {
 	struct avaya_per r;
 
@@ -733,4 +729,4 @@ int h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
 	return h245_decode_per(&r, m);
 }
 
-AVAYA_EXPORT(h245_decode);
+AVAYA_EXPORT(avaya_h245_decode);

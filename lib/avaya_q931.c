@@ -32,7 +32,7 @@
  * TPKT (RFC 1006): version 3, a reserved octet, and a 16-bit length that
  * includes the 4-octet header. An empty TPKT is a keep-alive.
  */
-int tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len)
+int avaya_tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len)
 {
 	size_t total;
 
@@ -52,7 +52,7 @@ int tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len)
 	return total;
 }
 
-AVAYA_EXPORT(tpkt_frame);
+AVAYA_EXPORT(avaya_tpkt_frame);
 
 static u8 inc_sat(u8 v)
 {
@@ -505,7 +505,7 @@ static int find_user_user(const u8 *buf, size_t len, size_t pos,
 	return 0;
 }
 
-int q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m)
+int avaya_q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m)
 {
 	size_t crlen, pos, i;
 
@@ -531,4 +531,4 @@ int q931_decode(const u8 *buf, size_t len, struct avaya_q931 *m)
 	return find_user_user(buf, len, pos, m);
 }
 
-AVAYA_EXPORT(q931_decode);
+AVAYA_EXPORT(avaya_q931_decode);

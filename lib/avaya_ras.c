@@ -512,7 +512,7 @@ static void clear_result(struct avaya_ras *m)
  * Decode a RasMessage from @buf. Returns 0 with @m filled, or a negative
  * error. On error @m may hold partial values and must not be acted on.
  */
-int ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
+int avaya_ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
 {
 	struct avaya_per r, ext;
 	u32 idx;
@@ -533,4 +533,4 @@ int ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
 	return decode_message(&ext, m);
 }
 
-AVAYA_EXPORT(ras_decode);
+AVAYA_EXPORT(avaya_ras_decode);

@@ -1048,7 +1048,7 @@ static int parse_sdp(const u8 *buf, size_t off, size_t end,
 	return 0;
 }
 
-int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
+int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
 {
 	size_t lim = min_t(size_t, len, AVAYA_SIP_MAX_MSG);
 	size_t pos = 0, eol, next, body, total;
@@ -1090,7 +1090,7 @@ int sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
 	return total;
 }
 
-AVAYA_EXPORT(sip_parse);
+AVAYA_EXPORT(avaya_sip_parse);
 
 static int parse_ip4(const u8 *s, size_t n, u8 ip[4])
 {
@@ -1180,7 +1180,7 @@ static int parse_ip6(const u8 *s, size_t n, u8 ip[16])
 	return 0;
 }
 
-int sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16])
+int avaya_sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16])
 {
 	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
 		s++;
@@ -1201,4 +1201,4 @@ int sip_parse_addr(const u8 *s, size_t n, u8 *family, u8 ip[16])
 	return 0;
 }
 
-AVAYA_EXPORT(sip_parse_addr);
+AVAYA_EXPORT(avaya_sip_parse_addr);

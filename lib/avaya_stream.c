@@ -44,7 +44,7 @@ static u32 min_u32(u32 a, u32 b)
 static enum frame_res frame_tpkt(const u8 *b, u32 n, u32 *total)
 {
 	size_t moff, mlen;
-	int r = tpkt_frame(b, n, &moff, &mlen);
+	int r = avaya_tpkt_frame(b, n, &moff, &mlen);
 
 	if (r < 0)
 		return FR_BAD;
@@ -74,7 +74,7 @@ static enum frame_res frame_sip(const u8 *b, u32 n, u32 *total)
 		*total = i;
 		return FR_FILLER;
 	}
-	r = sip_parse(b, n, &m);
+	r = avaya_sip_parse(b, n, &m);
 	if (r == -AVAYA_SIP_INCOMPLETE) {
 		*total = m.hdr_done && m.has_clen ? m.msg_len : 0;
 		return FR_NEED;

@@ -72,10 +72,10 @@ static int decode_ours(int kind, const u8 *buf, size_t len)
 	struct avaya_h245 h;
 
 	if (kind == 0)
-		return ras_decode(buf, len, &r);
+		return avaya_ras_decode(buf, len, &r);
 	if (kind == 1)
-		return q931_decode(buf, len, &q);
-	return h245_decode(buf, len, &h);
+		return avaya_q931_decode(buf, len, &q);
+	return avaya_h245_decode(buf, len, &h);
 }
 
 /* The stock decoder writes into big structs: static, as in the kernel. */

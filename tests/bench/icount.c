@@ -8,14 +8,14 @@
  * Each message is decoded once before it is counted, so lazy symbol binding
  * and first-touch work never land in a count.
  *
- * Ours: what the glue runs on a message: tpkt_frame() + q931_decode() or
- * h245_decode(), ras_decode(), sip_parse() + sip_parse_addr() of the
+ * Ours: what the glue runs on a message: avaya_tpkt_frame() + avaya_q931_decode() or
+ * avaya_h245_decode(), avaya_ras_decode(), avaya_sip_parse() + avaya_sip_parse_addr() of the
  * addresses the glue compares (Contacts of REGISTER/2xx, SDP c=).
  * Stock: DecodeRasMessage(), DecodeQ931() (it decodes tunnelled H.245
  * too), DecodeMultimediaSystemControlMessage(), and nf_conntrack_sip.c's
  * process_sip_msg() with its expectation calls stubbed (stock_sip.c). The
  * stock H.323 helper's TPKT check (get_tpkt_data) needs an skb and is not
- * counted: our rows pay for tpkt_frame(), stock rows get theirs free.
+ * counted: our rows pay for avaya_tpkt_frame(), stock rows get theirs free.
  *
  * Without callgrind (plain run) every message is decoded by both sides and
  * a failure of either is reported: the cheap mode make check runs.
@@ -99,14 +99,14 @@ static int sip_addr(const u8 *buf, const struct avaya_sip_span *s)
 {
 	u8 family, ip[16];
 
-	return s->len ? sip_parse_addr(buf + s->off, s->len, &family, ip) : 0;
+	return s->len ? avaya_sip_parse_addr(buf + s->off, s->len, &family, ip) : 0;
 }
 
 /* The glue's work on a parsed SIP message: the addresses it compares. */
 static int sip_ours(const u8 *buf, size_t len)
 {
 	struct avaya_sip_msg m;
-	int ret = sip_parse(buf, len, &m);
+	int ret = avaya_sip_parse(buf, len, &m);
 	int i;
 
 	if (ret < 0)
@@ -124,7 +124,7 @@ static int sip_ours(const u8 *buf, size_t len)
 
 static int frame(const u8 *buf, size_t len, size_t *off, size_t *mlen)
 {
-	return tpkt_frame(buf, len, off, mlen) < 0 ? -1 : 0;
+	return avaya_tpkt_frame(buf, len, off, mlen) < 0 ? -1 : 0;
 }
 
 static __attribute__((noinline)) int ours(const struct msg *m)
@@ -136,15 +136,15 @@ static __attribute__((noinline)) int ours(const struct msg *m)
 
 	switch (m->kind) {
 	case K_RAS:
-		return ras_decode(m->buf, m->len, &r);
+		return avaya_ras_decode(m->buf, m->len, &r);
 	case K_Q931:
 		if (frame(m->buf, m->len, &off, &len))
 			return -1;
-		return q931_decode(m->buf + off, len, &q);
+		return avaya_q931_decode(m->buf + off, len, &q);
 	case K_H245:
 		if (frame(m->buf, m->len, &off, &len))
 			return -1;
-		return h245_decode(m->buf + off, len, &h);
+		return avaya_h245_decode(m->buf + off, len, &h);
 	case K_SIP:
 		return sip_ours(m->buf, m->len);
 	}

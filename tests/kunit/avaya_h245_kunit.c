@@ -21,7 +21,7 @@ struct h245_case {
 	const char *name;
 	const u8 *buf;
 	size_t len;
-	int ret;		/* 0, or the error h245_decode() must return */
+	int ret;		/* 0, or the error avaya_h245_decode() must return */
 	u8 kind;
 	u8 branch;
 	u8 index;
@@ -181,7 +181,7 @@ static const u8 *h245_msg(struct kunit *test, const struct h245_case *c,
 {
 	size_t off;
 
-	KUNIT_ASSERT_EQ(test, tpkt_frame(c->buf, c->len, &off, len),
+	KUNIT_ASSERT_EQ(test, avaya_tpkt_frame(c->buf, c->len, &off, len),
 			(int)c->len);
 	return c->buf + off;
 }
@@ -195,7 +195,7 @@ static void h245_values(struct kunit *test)
 	size_t len;
 
 	msg = h245_msg(test, c, &len);
-	KUNIT_ASSERT_EQ(test, h245_decode(msg, len, &m), c->ret);
+	KUNIT_ASSERT_EQ(test, avaya_h245_decode(msg, len, &m), c->ret);
 	if (c->ret)
 		return;
 	KUNIT_EXPECT_EQ(test, m.kind, c->kind);
@@ -235,7 +235,7 @@ static void h245_truncated(struct kunit *test)
 		buf = kunit_kmalloc(test, n ? n : 1, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, buf);
 		memcpy(buf, msg, n);
-		if (h245_decode(buf, n, &m) == 0)
+		if (avaya_h245_decode(buf, n, &m) == 0)
 			expect_in_bounds(test, &m, n);
 		kunit_kfree(test, buf);
 	}
@@ -255,7 +255,7 @@ static void h245_bit_flips(struct kunit *test)
 	for (bit = 0; bit < len * 8; bit++) {
 		memcpy(buf, msg, len);
 		buf[bit / 8] ^= 0x80 >> (bit % 8);
-		if (h245_decode(buf, len, &m) == 0)
+		if (avaya_h245_decode(buf, len, &m) == 0)
 			expect_in_bounds(test, &m, len);
 	}
 }

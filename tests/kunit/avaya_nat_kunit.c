@@ -84,7 +84,7 @@ static void nat_patch_matches_encoding(struct kunit *test)
 	buf = kunit_kmalloc(test, c->priv_len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	memcpy(buf, c->priv, c->priv_len);
-	KUNIT_ASSERT_EQ(test, ras_decode(buf, c->priv_len, &before), 0);
+	KUNIT_ASSERT_EQ(test, avaya_ras_decode(buf, c->priv_len, &before), 0);
 
 	KUNIT_EXPECT_EQ(test, patch_all(test, buf, c->priv_len, before.csa,
 					before.n_csa, c, c->csa_port), 1);
@@ -95,7 +95,7 @@ static void nat_patch_matches_encoding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(buf, c->pub, c->pub_len), 0);
 
 	/* The patched message decodes to the public values, same offsets. */
-	KUNIT_ASSERT_EQ(test, ras_decode(buf, c->priv_len, &after), 0);
+	KUNIT_ASSERT_EQ(test, avaya_ras_decode(buf, c->priv_len, &after), 0);
 	KUNIT_EXPECT_EQ(test, after.type, before.type);
 	KUNIT_EXPECT_EQ(test, after.seq, before.seq);
 	KUNIT_ASSERT_EQ(test, after.n_csa, before.n_csa);
@@ -125,7 +125,7 @@ static void nat_patch_bounds(struct kunit *test)
 	u8 rep[AVAYA_TADDR_MAX_REP];
 
 	memcpy(buf, nat_rrq_priv, sizeof(buf));
-	KUNIT_ASSERT_EQ(test, ras_decode(buf, sizeof(buf), &m), 0);
+	KUNIT_ASSERT_EQ(test, avaya_ras_decode(buf, sizeof(buf), &m), 0);
 	a = m.csa[0];
 	KUNIT_EXPECT_EQ(test, a.off, 14);
 	/* Exactly long enough, then one octet short. */
@@ -178,10 +178,137 @@ static void nat_port_plan(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen, 0xffffffffU);
 }
 
+/* The SIP edit plan: order, overlaps, length deltas, buffer limits. */
+static void nat_edits_order(struct kunit *test)
+{
+	struct avaya_edit ed[] = {
+		{ .off = 5, .old_len = 2 }, { .off = 20, .old_len = 4 },
+		{ .off = 0, .old_len = 5 }, { .off = 12, .old_len = 1 },
+	};
+
+	KUNIT_ASSERT_EQ(test, avaya_edits_order(ed, ARRAY_SIZE(ed), 24), 0);
+	/* From the end backwards; touching spans (0-5, 5-7) are fine. */
+	KUNIT_EXPECT_EQ(test, ed[0].off, 20);
+	KUNIT_EXPECT_EQ(test, ed[1].off, 12);
+	KUNIT_EXPECT_EQ(test, ed[2].off, 5);
+	KUNIT_EXPECT_EQ(test, ed[3].off, 0);
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(ed, 0, 0), 0);
+}
+
+static void nat_edits_refused(struct kunit *test)
+{
+	struct avaya_edit overlap[] = {
+		{ .off = 10, .old_len = 5 }, { .off = 14, .old_len = 2 },
+	};
+	struct avaya_edit same[] = {
+		{ .off = 10, .old_len = 1 }, { .off = 10, .old_len = 1 },
+	};
+	struct avaya_edit inside[] = {
+		{ .off = 12, .old_len = 1 }, { .off = 10, .old_len = 8 },
+	};
+	struct avaya_edit empty[] = { { .off = 3, .old_len = 0 } };
+	struct avaya_edit at_end[] = { { .off = 20, .old_len = 4 } };
+
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(overlap, 2, 64), -AVAYA_EBADMSG);
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(same, 2, 64), -AVAYA_EBADMSG);
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(inside, 2, 64), -AVAYA_EBADMSG);
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(empty, 1, 64), -AVAYA_EBADMSG);
+	/* A span must lie inside the message: its last byte is 23. */
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(at_end, 1, 24), 0);
+	KUNIT_EXPECT_EQ(test, avaya_edits_order(at_end, 1, 23), -AVAYA_EBADMSG);
+}
+
+static void nat_edits_delta(struct kunit *test)
+{
+	const struct avaya_edit ed[] = {
+		{ .off = 40, .old_len = 2, .new_len = 12 },
+		{ .off = 30, .old_len = 4, .new_len = 2 },
+		{ .off = 5, .old_len = 8, .new_len = 11 },
+	};
+
+	/* The body starts at 30: only its edits change Content-Length. */
+	KUNIT_EXPECT_EQ(test, avaya_edits_delta(ed, 3, 30), 8);
+	KUNIT_EXPECT_EQ(test, avaya_edits_delta(ed, 3, 31), 10);
+	KUNIT_EXPECT_EQ(test, avaya_edits_delta(ed, 3, 0), 11);
+	KUNIT_EXPECT_EQ(test, avaya_edits_delta(ed, 3, 41), 0);
+}
+
+#define NAT_SIP_MSG	"Via: SIP/2.0/UDP 10.0.1.2:5060\r\n" \
+			"Content-Length: 9\r\n\r\n" \
+			"c=10.0.1.2"
+#define NAT_SIP_NATED	"Via: SIP/2.0/UDP 203.0.113.1:5060\r\n" \
+			"Content-Length: 12\r\n\r\n" \
+			"c=203.0.113.1"
+
+enum { ED_VIA, ED_CLEN, ED_CONN };
+
+static void nat_edits_apply(struct kunit *test)
+{
+	static const char *const text[] = {
+		[ED_VIA] = "203.0.113.1", [ED_CLEN] = "12", [ED_CONN] = "203.0.113.1",
+	};
+	/* Collected in message order, as sip_nat_collect() does. */
+	struct avaya_edit ed[] = {
+		{ .off = 17, .old_len = 8, .new_len = 11, .kind = ED_VIA },
+		{ .off = 48, .old_len = 1, .new_len = 2, .kind = ED_CLEN },
+		{ .off = 55, .old_len = 8, .new_len = 11, .kind = ED_CONN },
+	};
+	const char *txt[ARRAY_SIZE(ed)];
+	size_t len = sizeof(NAT_SIP_MSG) - 1, want = sizeof(NAT_SIP_NATED) - 1;
+	unsigned int i;
+	u8 buf[96];
+
+	KUNIT_ASSERT_EQ(test, memcmp(NAT_SIP_MSG + 17, "10.0.1.2", 8), 0);
+	KUNIT_ASSERT_EQ(test, memcmp(NAT_SIP_MSG + 48, "9", 1), 0);
+	KUNIT_ASSERT_EQ(test, memcmp(NAT_SIP_MSG + 55, "10.0.1.2", 8), 0);
+	KUNIT_EXPECT_EQ(test, avaya_edits_delta(ed, 3, 53), 3);
+	KUNIT_ASSERT_EQ(test, avaya_edits_order(ed, ARRAY_SIZE(ed), len), 0);
+	for (i = 0; i < ARRAY_SIZE(ed); i++)
+		txt[i] = text[ed[i].kind];
+
+	/* One byte short of the result: refused, the buffer untouched. */
+	memcpy(buf, NAT_SIP_MSG, len);
+	KUNIT_EXPECT_EQ(test, avaya_edits_apply(buf, len, want - 1, ed, 3, txt),
+			-AVAYA_ERANGE);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, NAT_SIP_MSG, len), 0);
+
+	KUNIT_ASSERT_EQ(test, avaya_edits_apply(buf, len, want, ed, 3, txt),
+			(int)want);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, NAT_SIP_NATED, want), 0);
+}
+
+/* Shrinking edits (the way back in): the message gets shorter. */
+static void nat_edits_shrink(struct kunit *test)
+{
+	static const char *const back[] = { "10.0.1.2", "9", "10.0.1.2" };
+	struct avaya_edit ed[] = {
+		{ .off = 17, .old_len = 11, .new_len = 8 },
+		{ .off = 51, .old_len = 2, .new_len = 1, .kind = 1 },
+		{ .off = 59, .old_len = 11, .new_len = 8, .kind = 2 },
+	};
+	size_t len = sizeof(NAT_SIP_NATED) - 1, want = sizeof(NAT_SIP_MSG) - 1;
+	const char *txt[ARRAY_SIZE(ed)];
+	unsigned int i;
+	u8 buf[96];
+
+	memcpy(buf, NAT_SIP_NATED, len);
+	KUNIT_ASSERT_EQ(test, avaya_edits_order(ed, ARRAY_SIZE(ed), len), 0);
+	for (i = 0; i < ARRAY_SIZE(ed); i++)
+		txt[i] = back[ed[i].kind];
+	KUNIT_ASSERT_EQ(test, avaya_edits_apply(buf, len, len, ed, 3, txt),
+			(int)want);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, NAT_SIP_MSG, want), 0);
+}
+
 static struct kunit_case avaya_nat_cases[] = {
 	KUNIT_CASE_PARAM(nat_patch_matches_encoding, nat_gen_params),
 	KUNIT_CASE(nat_patch_bounds),
 	KUNIT_CASE(nat_port_plan),
+	KUNIT_CASE(nat_edits_order),
+	KUNIT_CASE(nat_edits_refused),
+	KUNIT_CASE(nat_edits_delta),
+	KUNIT_CASE(nat_edits_apply),
+	KUNIT_CASE(nat_edits_shrink),
 	{}
 };
 

@@ -237,7 +237,7 @@ static const u8 *q931_msg(struct kunit *test, const struct q931_case *c,
 {
 	size_t off;
 
-	KUNIT_ASSERT_EQ(test, tpkt_frame(c->buf, c->len, &off, len),
+	KUNIT_ASSERT_EQ(test, avaya_tpkt_frame(c->buf, c->len, &off, len),
 			(int)c->len);
 	KUNIT_ASSERT_EQ(test, off, (size_t)AVAYA_TPKT_HDR_LEN);
 	return c->buf + off;
@@ -254,7 +254,7 @@ static void q931_values(struct kunit *test)
 	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	msg = q931_msg(test, c, &len);
-	KUNIT_ASSERT_EQ(test, q931_decode(msg, len, m), 0);
+	KUNIT_ASSERT_EQ(test, avaya_q931_decode(msg, len, m), 0);
 	KUNIT_EXPECT_EQ(test, m->msg_type, c->msg_type);
 	KUNIT_EXPECT_EQ(test, m->uuie, c->uuie);
 	KUNIT_EXPECT_EQ(test, m->call_ref, c->call_ref);
@@ -299,7 +299,7 @@ static void q931_truncated(struct kunit *test)
 		buf = kunit_kmalloc(test, n ? n : 1, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, buf);
 		memcpy(buf, msg, n);
-		if (q931_decode(buf, n, m) == 0)
+		if (avaya_q931_decode(buf, n, m) == 0)
 			expect_in_bounds(test, m, n);
 		kunit_kfree(test, buf);
 	}
@@ -321,7 +321,7 @@ static void q931_bit_flips(struct kunit *test)
 	for (bit = 0; bit < len * 8; bit++) {
 		memcpy(buf, msg, len);
 		buf[bit / 8] ^= 0x80 >> (bit % 8);
-		if (q931_decode(buf, len, m) == 0)
+		if (avaya_q931_decode(buf, len, m) == 0)
 			expect_in_bounds(test, m, len);
 	}
 }
@@ -381,7 +381,7 @@ static void tpkt_framing(struct kunit *test)
 	const struct tpkt_case *c = test->param_value;
 	size_t off = 0, len = 0;
 
-	KUNIT_ASSERT_EQ(test, tpkt_frame(c->buf, c->len, &off, &len), c->ret);
+	KUNIT_ASSERT_EQ(test, avaya_tpkt_frame(c->buf, c->len, &off, &len), c->ret);
 	if (c->ret <= 0)
 		return;
 	KUNIT_EXPECT_EQ(test, off, (size_t)AVAYA_TPKT_HDR_LEN);

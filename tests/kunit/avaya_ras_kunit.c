@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
 /*
- * KUnit suite avaya_ras: ras_decode() over real RAS captures and over
+ * KUnit suite avaya_ras: avaya_ras_decode() over real RAS captures and over
  * Avaya-shaped messages built by tests/lib/h225ras.py (and checked with
  * tshark by tests/h323/check_ras_tshark.sh).
  *
@@ -352,7 +352,7 @@ static void ras_values(struct kunit *test)
 	const struct ras_case *t = test->param_value;
 	const struct avaya_ras *w = &t->want;
 	struct avaya_ras m;
-	int ret = ras_decode(t->buf, t->len, &m);
+	int ret = avaya_ras_decode(t->buf, t->len, &m);
 
 	KUNIT_ASSERT_EQ(test, ret, t->ret);
 	if (ret)
@@ -405,12 +405,12 @@ static void ras_truncation(struct kunit *test)
 		u8 *p = kmemdup(t->buf, n ? n : 1, GFP_KERNEL);
 
 		KUNIT_ASSERT_NOT_NULL(test, p);
-		if (!ras_decode(p, n, &m))
+		if (!avaya_ras_decode(p, n, &m))
 			KUNIT_EXPECT_TRUE_MSG(test, ras_in_bounds(&m, n),
 					      "prefix of %zu octets", n);
 		kfree(p);
 	}
-	KUNIT_EXPECT_EQ(test, ras_decode(NULL, 0, &m), -AVAYA_EBADMSG);
+	KUNIT_EXPECT_EQ(test, avaya_ras_decode(NULL, 0, &m), -AVAYA_EBADMSG);
 }
 
 /* Every single-bit flip: no crash, and no offset outside the message. */
@@ -425,7 +425,7 @@ static void ras_bit_flips(struct kunit *test)
 	for (bit = 0; bit < t->len * 8; bit++) {
 		memcpy(p, t->buf, t->len);
 		p[bit / 8] ^= 0x80 >> (bit % 8);
-		if (!ras_decode(p, t->len, &m))
+		if (!avaya_ras_decode(p, t->len, &m))
 			KUNIT_EXPECT_TRUE_MSG(test, ras_in_bounds(&m, t->len),
 					      "bit %zu flipped", bit);
 	}

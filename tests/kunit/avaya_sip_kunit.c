@@ -505,7 +505,7 @@ static void sip_values(struct kunit *test)
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
-	ret = sip_parse(buf, t->len, m);
+	ret = avaya_sip_parse(buf, t->len, m);
 	KUNIT_ASSERT_EQ(test, ret, t->ret ?: (int)t->len);
 	if (!t->values)
 		return;
@@ -599,7 +599,7 @@ static void sip_truncation(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, buf);
 		memcpy(buf, t->msg, cut);
-		ret = sip_parse(buf, cut, m);
+		ret = avaya_sip_parse(buf, cut, m);
 		kfree(buf);
 		if (!t->ret)
 			KUNIT_EXPECT_EQ_MSG(test, ret, -AVAYA_SIP_INCOMPLETE,
@@ -629,7 +629,7 @@ static void sip_mutation(struct kunit *test)
 	for (i = 0; i < t->len; i++) {
 		for (f = 0; f < ARRAY_SIZE(flips); f++) {
 			buf[i] ^= flips[f];
-			ret = sip_parse(buf, t->len, m);
+			ret = avaya_sip_parse(buf, t->len, m);
 			buf[i] ^= flips[f];
 			KUNIT_EXPECT_LE(test, ret, (int)t->len);
 			KUNIT_EXPECT_LE(test, msg_max_end(m), t->len);
@@ -650,17 +650,17 @@ static void sip_stream(struct kunit *test)
 	memcpy(buf + 4, sip_hep_invite, a);
 	memcpy(buf + 4 + a, sip_hep_200, b);
 
-	KUNIT_ASSERT_EQ(test, sip_parse(buf, 4 + a + b, m), (int)(4 + a));
+	KUNIT_ASSERT_EQ(test, avaya_sip_parse(buf, 4 + a + b, m), (int)(4 + a));
 	KUNIT_EXPECT_EQ(test, m->start.off, 4);
 	KUNIT_EXPECT_EQ(test, m->method, AVAYA_SIP_INVITE);
 	KUNIT_EXPECT_EQ(test, m->sdp.media[0].port, 6000);
 	KUNIT_EXPECT_EQ(test, m->clen_txt.off, 4 + 553);
 
-	KUNIT_ASSERT_EQ(test, sip_parse(buf + 4 + a, b, m), (int)b);
+	KUNIT_ASSERT_EQ(test, avaya_sip_parse(buf + 4 + a, b, m), (int)b);
 	KUNIT_EXPECT_EQ(test, m->status, 200);
 	KUNIT_EXPECT_EQ(test, m->sdp.media[0].port, 6050);
 
-	KUNIT_EXPECT_EQ(test, sip_parse(buf, 4, m), -AVAYA_SIP_INCOMPLETE);
+	KUNIT_EXPECT_EQ(test, avaya_sip_parse(buf, 4, m), -AVAYA_SIP_INCOMPLETE);
 }
 
 /* A field of exactly AVAYA_SIP_MAX_HDR bytes passes, one more does not. */
@@ -679,7 +679,7 @@ static void sip_long_header(struct kunit *test)
 		memcpy(buf + hl, "Subject: ", 9);
 		memset(buf + hl + 9, 'x', n - 9);
 		memcpy(buf + hl + n, "\r\n\r\n", 4);
-		KUNIT_EXPECT_EQ(test, sip_parse(buf, hl + n + 4, m),
+		KUNIT_EXPECT_EQ(test, avaya_sip_parse(buf, hl + n + 4, m),
 				n > AVAYA_SIP_MAX_HDR ? -AVAYA_SIP_ETOOLONG :
 							(int)(hl + n + 4));
 	}
@@ -688,7 +688,7 @@ static void sip_long_header(struct kunit *test)
 	memset(buf + hl + 9, 'x', n - 9);
 	memcpy(buf + hl + 500, "\r\n ", 3);
 	memcpy(buf + hl + n, "\r\n\r\n", 4);
-	KUNIT_EXPECT_EQ(test, sip_parse(buf, hl + n + 4, m),
+	KUNIT_EXPECT_EQ(test, avaya_sip_parse(buf, hl + n + 4, m),
 			-AVAYA_SIP_ETOOLONG);
 }
 
@@ -744,8 +744,8 @@ static void sip_addr(struct kunit *test)
 	int ret;
 
 	memset(ip, 0xaa, sizeof(ip));
-	ret = sip_parse_addr((const u8 *)t->text, strlen(t->text), &family,
-			     ip);
+	ret = avaya_sip_parse_addr((const u8 *)t->text, strlen(t->text),
+				   &family, ip);
 	KUNIT_ASSERT_EQ(test, ret, t->ret);
 	if (ret)
 		return;

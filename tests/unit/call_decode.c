@@ -58,7 +58,7 @@ static void print_media(const struct avaya_media *e, unsigned int n,
 static void one_h245(const u8 *msg, size_t len)
 {
 	struct avaya_h245 m;
-	int rc = h245_decode(msg, len, &m);
+	int rc = avaya_h245_decode(msg, len, &m);
 
 	printf("h245 rc=%d kind=%u branch=%u index=%u channel=%u\n", rc,
 	       m.kind, m.branch, m.index, m.channel);
@@ -68,7 +68,7 @@ static void one_h245(const u8 *msg, size_t len)
 static void one_q931(const u8 *msg, size_t len)
 {
 	struct avaya_q931 m;
-	int rc = q931_decode(msg, len, &m);
+	int rc = avaya_q931_decode(msg, len, &m);
 	unsigned int i;
 
 	printf("q931 rc=%d type=0x%02x cref=%u flag=%d uuie=%u ", rc,
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		}
 		len = unhex(argv[i], buf, sizeof(buf));
 		for (pos = 0; pos < len; pos += n) {
-			n = tpkt_frame(buf + pos, len - pos, &off, &mlen);
+			n = avaya_tpkt_frame(buf + pos, len - pos, &off, &mlen);
 			if (n <= 0) {
 				printf("tpkt rc=%d at %zu\n", n, pos);
 				break;

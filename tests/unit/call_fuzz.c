@@ -41,9 +41,9 @@ static void run_one(const u8 *buf, size_t len)
 	size_t off, mlen;
 	unsigned int i;
 
-	if (tpkt_frame(buf, len, &off, &mlen) > 0 && off + mlen > len)
+	if (avaya_tpkt_frame(buf, len, &off, &mlen) > 0 && off + mlen > len)
 		abort();
-	if (q931_decode(buf, len, &q) == 0) {
+	if (avaya_q931_decode(buf, len, &q) == 0) {
 		check_addr(&q.h245_addr, len);
 		check_addr(&q.src_csa, len);
 		check_addr(&q.dst_csa, len);
@@ -53,7 +53,7 @@ static void run_one(const u8 *buf, size_t len)
 		for (i = 0; i < q.n_media; i++)
 			check_addr(&q.media[i].addr, len);
 	}
-	if (h245_decode(buf, len, &h) == 0) {
+	if (avaya_h245_decode(buf, len, &h) == 0) {
 		if (h.n_media > AVAYA_H245_MAX_MEDIA)
 			abort();
 		for (i = 0; i < h.n_media; i++)
@@ -124,9 +124,9 @@ static int check_verdicts(void)
 	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
 		const struct vec *v = &verdicts[i].v;
 
-		if (tpkt_frame(v->buf, v->len, &off, &mlen) != (int)v->len)
+		if (avaya_tpkt_frame(v->buf, v->len, &off, &mlen) != (int)v->len)
 			return -1;
-		ret = h245_decode(v->buf + off, mlen, &h);
+		ret = avaya_h245_decode(v->buf + off, mlen, &h);
 		if (ret != verdicts[i].ret ||
 		    (!ret && (h.kind != verdicts[i].kind ||
 			      h.channel != verdicts[i].channel))) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
 /*
- * Userspace fuzz driver for ras_decode(), meant to run under ASan/UBSan
+ * Userspace fuzz driver for avaya_ras_decode(), meant to run under ASan/UBSan
  * (make -C tests/unit). Without arguments it feeds every RAS test vector,
  * every prefix of each, every single-bit flip, and then a fixed-seed run of
  * random mutations; any result that points outside its input aborts. The
@@ -74,7 +74,7 @@ static void check(const u8 *buf, size_t len)
 		abort();
 	if (len)
 		memcpy(copy, buf, len);
-	if (ras_decode(copy, len, &m) == 0) {
+	if (avaya_ras_decode(copy, len, &m) == 0) {
 		int ok = m.type <= RAS_UNKNOWN &&
 			 taddrs_ok(m.ras, m.n_ras, RAS_MAX_ADDRS, len) &&
 			 taddrs_ok(m.csa, m.n_csa, RAS_MAX_ADDRS, len) &&
@@ -128,7 +128,7 @@ static int check_verdicts(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
-		ret = ras_decode(verdicts[i].buf, verdicts[i].len, &m);
+		ret = avaya_ras_decode(verdicts[i].buf, verdicts[i].len, &m);
 		if (ret == verdicts[i].ret &&
 		    (ret || (m.has_ttl && m.ttl == verdicts[i].ttl &&
 			     m.seq == verdicts[i].seq)))

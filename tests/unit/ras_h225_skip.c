@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The nf_conntrack_avaya authors */
 /*
  * The H.235 token skippers of lib/avaya_h225.c. RAS skips tokens as open
- * types, so ras_decode() never runs them; the call signalling decoders walk
+ * types, so avaya_ras_decode() never runs them; the call signalling decoders walk
  * them in place. Each blob below is the contents of a tokens/cryptoTokens
  * addition of ras_avaya_rrq, which tshark decodes field by field: a skipper
  * must consume it exactly, fail on every shorter prefix, and survive every

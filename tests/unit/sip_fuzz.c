@@ -114,7 +114,7 @@ static void check_addr(const u8 *buf, struct avaya_sip_span s)
 {
 	u8 ip[16], family;
 
-	if (!sip_parse_addr(buf + s.off, s.len, &family, ip) &&
+	if (!avaya_sip_parse_addr(buf + s.off, s.len, &family, ip) &&
 	    family != AVAYA_SIP_IP4 && family != AVAYA_SIP_IP6)
 		abort();
 }
@@ -130,7 +130,7 @@ static int run_one(const u8 *data, size_t len)
 	if (!buf)
 		abort();
 	memcpy(buf, data, len);
-	ret = sip_parse(buf, len, &m);
+	ret = avaya_sip_parse(buf, len, &m);
 	if (ret > (int)lim || msg_max_end(&m) > lim)
 		abort();
 	if (ret > 0 && msg_max_end(&m) > (size_t)ret)
@@ -140,7 +140,7 @@ static int run_one(const u8 *data, size_t len)
 	    m.sdp.n_media > AVAYA_SIP_MAX_MEDIA)
 		abort();
 	/* Same input, same answer: nothing depends on stale state. */
-	if (sip_parse(buf, len, &again) != ret ||
+	if (avaya_sip_parse(buf, len, &again) != ret ||
 	    memcmp(&m, &again, sizeof(m)))
 		abort();
 	check_addr(buf, m.via[0].sent_by.host);

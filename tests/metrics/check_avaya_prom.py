@@ -3,7 +3,7 @@
 """Host-side test of scripts/avaya-prom (no kernel needed).
 
 1. The README's "Counter descriptions" name exactly the counters of
-   nf_conntrack_avaya.c (no counter without a HELP text, no stale line).
+   include/avaya_counters.h (no counter without a HELP text, no stale line).
 2. A /proc/net/nf_conntrack_avaya file in the module's own format
    ("%-32s %llu\\n" over every counter name) from two namespaces becomes
    text that tests/metrics/promparse.py accepts strictly: one counter family
@@ -43,9 +43,10 @@ def check(desc, ok, detail=""):
 
 
 def c_counter_names():
-    text = open(os.path.join(TOP, "nf_conntrack_avaya.c"), encoding="utf-8").read()
-    m = re.search(r"avaya_counter_names\[AVAYA_CTR_MAX\] = \{(.*?)\n\};", text, re.S)
-    return re.findall(r'\] = "([a-z0-9_]+)"', m.group(1)) if m else []
+    """The /proc names, in order, from the one list the module prints."""
+    path = os.path.join(TOP, "include", "avaya_counters.h")
+    text = open(path, encoding="utf-8").read()
+    return [n.lower() for n in re.findall(r"^AVAYA_COUNTER\(([A-Z0-9_]+)\)", text, re.M)]
 
 
 def run_prom(*args):
@@ -61,7 +62,7 @@ def main():
     work = tempfile.mkdtemp()
     try:
         names = c_counter_names()
-        check("nf_conntrack_avaya.c lists counter names (%d)" % len(names), len(names) > 50)
+        check("include/avaya_counters.h lists counter names (%d)" % len(names), len(names) > 50)
         res = run_prom("--help-from", os.path.join(TOP, "README"))
         helps = {}
         for line in res.stdout.splitlines():

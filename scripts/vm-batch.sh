@@ -46,7 +46,9 @@ for s in "$@"; do
 	fi
 	first=0
 	dmesg -C
-	timeout "${AVAYA_BATCH_TIMEOUT:-900}" bash "$s"
+	# A scenario's limit stretches with the lane's time scale (vm-run.sh).
+	scale=${AVAYA_TIME_SCALE:-1}
+	timeout "${AVAYA_BATCH_TIMEOUT:-$((900 * ${scale%.*}))}" bash "$s"
 	rc=$?
 	[ $rc = 124 ] && echo "FAIL: vm-batch: $name timed out"
 	if dmesg | grep -Eq "$bad"; then

@@ -51,6 +51,9 @@ for s in "$@"; do
 	timeout "${AVAYA_BATCH_TIMEOUT:-$((900 * ${scale%.*}))}" bash "$s"
 	rc=$?
 	[ $rc = 124 ] && echo "FAIL: vm-batch: $name timed out"
+	# A scenario killed by its limit never ran its own cleanup: the next
+	# one must not find its namespaces (each scenario builds its own).
+	ip -all netns delete 2>/dev/null
 	if dmesg | grep -Eq "$bad"; then
 		echo "FAIL: vm-batch: guest kernel log shows a warning or crash during $name:"
 		dmesg | grep -E -A 12 "$bad" | head -n 60

@@ -4,6 +4,8 @@
 # make install        modules_install into updates/avaya + depmod
 # make check          the whole test suite (installs what it needs; see README)
 # make check-debug    every VM scenario on a KASAN/lockdep/kmemleak kernel
+# make check-deb-upgrade  the package's kernel-upgrade path (a second DKMS
+#                     build in the guest; too long for make check)
 # make demo           the registration story, told by a VM
 # make style          checkpatch.pl --strict on our sources
 # make kunit          the KUnit suites on UML
@@ -59,6 +61,12 @@ check:
 
 # The debug-kernel lane: the kernel is built once into the cache (its cold
 # build does not fit in CI), then every tests/vm scenario runs on it.
+# deb_install.sh --upgrade on the older test kernel: the newer one's headers
+# arrive and DKMS builds for it through the header_postinst.d hook.
+check-deb-upgrade: deb
+	k=$$(scripts/kernels.sh | sort -V | head -n 1); scripts/build.sh "$$k" && \
+	AVAYA_VM_TIMEOUT=2700 scripts/vm-run.sh "$$k" tests/vm/deb_install.sh --upgrade
+
 check-debug:
 	scripts/deps.sh
 	scripts/debug-kernel.sh
@@ -103,4 +111,4 @@ deb-lint: deb
 	lintian --info --display-info $(DEB) | tee $(DEB_DIR)/lintian.log
 	@! grep -q '^E:' $(DEB_DIR)/lintian.log
 
-.PHONY: all modules clean install style kunit unit bench check check-debug demo dkms-install deb deb-lint
+.PHONY: all modules clean install style kunit unit bench check check-debug check-deb-upgrade demo dkms-install deb deb-lint

@@ -75,7 +75,7 @@ static void one(enum avaya_stream_framing f, u32 cap, u32 body, u32 cut)
 	got = seg(&st, stream, isn, 0, cut, a, b);
 	got += seg(&st, stream, isn, cut, a + b - cut, a, b);
 	if (got != 1 && failures++ < 10)
-		printf("FAIL: framing %d cap %u message %u cut %u: the short message read %u times\n",
+		printf("FAIL: framing %d cap %u message %u cut %u: the next read %u times\n",
 		       f, cap, a, cut, got);
 	avaya_stream_detach(&st, &mem);
 	free(mem.held);

@@ -504,7 +504,8 @@ static int next_held(struct avaya_stream_cursor *c, const u8 *data, u32 avail,
 	if (!buf || keep > cap)
 		return stop_bad(c);
 	r = frame(st, buf, keep, &total);
-	if (r == FR_NEED && total > st->max_hold)
+	/* Its length known: past the storage, it must not be appended. */
+	if (r == FR_NEED && (total > st->max_hold || total > cap))
 		return skip_oversize(c, total, keep, avail);
 	n = r == FR_NEED && total ? total - keep : cap - keep;
 	n = min_u32(n, avail);

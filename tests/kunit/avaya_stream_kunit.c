@@ -612,6 +612,40 @@ static void no_storage(struct kunit *test)
 }
 
 /*
+ * Held storage smaller than max_hold: a message between the two, split,
+ * is skipped by its length; nothing is written past the storage (a guard
+ * follows it in the same allocation) and the next message is read.
+ */
+static void storage_below_max_hold(struct kunit *test)
+{
+	const struct framing_case *fc = test->param_value;
+	struct harness *h = h_new(test, fc->f, 5, 0, 0);
+	const u32 cap = 512, guard = 2048;
+	u8 *buf = kunit_kzalloc(test, cap + guard, GFP_KERNEL);
+	u32 a, b, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf + cap, 0xa5, guard);
+	h->mem.held = buf;
+	h->mem.held_cap = cap;
+	avaya_stream_attach(&h->st, &h->mem);
+	a = add_msg(h, 1500);
+	b = add_msg(h, fc->small);
+	seg(h, 0, 100, true);
+	KUNIT_EXPECT_TRUE(test, h->flags & AVAYA_STREAM_F_HOLD);
+	seg(h, 100, h->stream_len - 100, true);
+	KUNIT_EXPECT_TRUE(test, h->flags & AVAYA_STREAM_F_OVERSIZE);
+	KUNIT_EXPECT_FALSE(test, h->flags & AVAYA_STREAM_F_MALFORMED);
+	for (i = cap; i < cap + guard; i++)
+		if (buf[i] != 0xa5)
+			break;
+	KUNIT_EXPECT_EQ(test, i, cap + guard);
+	KUNIT_ASSERT_EQ(test, h->n, 1u);
+	expect_got(h, 0, b, h->stream_len - b, AVAYA_STREAM_NEW);
+	KUNIT_EXPECT_EQ(test, a, 0u);
+}
+
+/*
  * Connection death: reset and detach give the storage back with the exact
  * count of bytes held (partial message and ahead bytes).
  */
@@ -700,6 +734,7 @@ static struct kunit_case avaya_stream_test_cases[] = {
 	KUNIT_CASE_PARAM(rewrite_log, framing_gen_params),
 	KUNIT_CASE(log_window),
 	KUNIT_CASE_PARAM(no_storage, framing_gen_params),
+	KUNIT_CASE_PARAM(storage_below_max_hold, framing_gen_params),
 	KUNIT_CASE(reset_returns_held),
 	KUNIT_CASE(bad_call),
 	KUNIT_CASE(sip_keepalive),

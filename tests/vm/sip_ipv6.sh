@@ -56,7 +56,7 @@ send_to() {
 		--timeout 4 >/dev/null
 	wait_listen "$dns" udp "${dst##*:}"
 	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$file" \
-		--expect-reply "$work/probe.got" --timeout 1 >/dev/null
+		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
 	rc=$?
 	kill "$BG" 2>/dev/null
 	wait "$BG" 2>/dev/null

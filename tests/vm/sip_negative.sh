@@ -33,12 +33,15 @@ exchange() {
 }
 
 # reach NS SRC DSTPORT: a request from SRC reaches 10.0.1.x:DSTPORT and is answered.
+# 3 s for the round trip: the answer comes from a python server in a TCG guest
+# that may share the host with another (1 s failed once on a loaded host, the
+# request counted by the helper and the answer not yet sent).
 reach() {
 	local ns=$1 src=$2 dst=$3
 	bg ph $NU udp-serve "$dst" --reply "$work/probe" --timeout 4 >/dev/null
 	wait_listen ph udp "${dst##*:}"
 	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$work/probe" \
-		--expect-reply "$work/probe.got" --timeout 1 >/dev/null
+		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
 	local rc=$?
 	kill "$BG" 2>/dev/null
 	wait "$BG" 2>/dev/null

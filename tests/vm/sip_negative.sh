@@ -105,7 +105,7 @@ check_not "2. registrar -> 10.0.1.3:5060 blocked" reach gk 10.0.2.2:5075 10.0.1.
 
 # 3. Bad input passes untouched.
 send_junk() {	# NAME FILE SPORT: UDP ph -> gk:5060, must arrive byte-identical
-	bg gk $NU udp-serve 10.0.2.2:5060 --save "$work/$1.rx" --timeout 5 >/dev/null
+	bg gk $NU udp-serve 10.0.2.2:5060 --save "$work/$1.rx" --timeout 15 >/dev/null
 	wait_listen gk udp 5060
 	ph $NU udp-send "10.0.1.2:$3" 10.0.2.2:5060 "$2" >/dev/null
 	wait_bg

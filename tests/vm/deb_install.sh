@@ -1,5 +1,6 @@
 #!/bin/bash
 # avaya-vm: nomodules
+# avaya-vm: long (a DKMS build under TCG, 10-17 min: make check-deb, not make check)
 # avaya-vm-timeout: 2700
 # SPDX-License-Identifier: GPL-2.0-only
 #
@@ -30,7 +31,7 @@
 #    the strict parser accepts it and its values equal /proc's.
 # 6. With --upgrade, kernel upgrade (when the other installed kernel is
 #    newer; off in `make check`, whose CI budget cannot hold a second DKMS
-#    build under TCG, about 10 minutes: `make check-deb-upgrade`): its headers
+#    build under TCG, about 10 minutes: `make check-deb`): its headers
 #    appear and the kernel's header_postinst.d hook runs (what installing
 #    linux-headers-NEW does): DKMS builds for it, dkms status shows both
 #    kernels, modprobe -S NEW resolves to the DKMS files built for NEW.
@@ -341,7 +342,7 @@ else
 	if [ "$WANT_UPGRADE" = 1 ]; then
 		echo "== 6. kernel upgrade: skipped on $KVER (the run on the older kernel upgrades to this one)"
 	else
-		echo "== 6. kernel upgrade: not asked for (--upgrade; make check-deb-upgrade)"
+		echo "== 6. kernel upgrade: not asked for (--upgrade; make check-deb)"
 	fi
 fi
 

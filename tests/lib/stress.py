@@ -196,8 +196,11 @@ def ras_gk(a):
                                 endpoint_id=f'EP{peer[1]}', ttl=60)
         else:
             reply = h225ras.ucf(seq=seq)
-        s.sendto(reply, peer)
-        sent += 1
+        try:
+            s.sendto(reply, peer)
+            sent += 1
+        except OSError as e:	# the namespace's route is gone
+            note(e)
     return done('ras-gk', sent)
 
 
@@ -553,10 +556,16 @@ def sip_uac(a):
                     st[2] += data
                     for m in sip_frames(st[2]):
                         if m.startswith(b'OPTIONS'):	# the server asks too
-                            s.setblocking(True)
-                            s.sendall(sip_response(m, a.src, 0))
-                            s.setblocking(False)
-                            sent += 1
+                            try:
+                                s.setblocking(True)
+                                s.sendall(sip_response(m, a.src, 0))
+                                s.setblocking(False)
+                                sent += 1
+                            except OSError as e:	# reset under deletions
+                                note(e)
+                                s.close()
+                                tcpstate[i] = None
+                                break
                         else:
                             st[1].due = 0.0
     for st in tcpstate.values():
@@ -586,8 +595,11 @@ def sip_uas(a):
                 if data.startswith(b'ACK') or data.startswith(b'SIP/2.0'):
                     continue
                 k += 1
-                u.sendto(sip_response(data, own, 40000 + 2 * (k % 5000)), peer)
-                sent += 1
+                try:
+                    u.sendto(sip_response(data, own, 40000 + 2 * (k % 5000)), peer)
+                    sent += 1
+                except OSError as e:	# the namespace's route is gone
+                    note(e)
             elif s is ls:
                 c, _ = ls.accept()
                 c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -18,7 +18,6 @@ timeout), so nothing is lost to queue overflow when the firewall is quiet;
 under flushes and deletions a lost answer just restarts the endpoint.
 """
 import argparse
-import ctypes
 import os
 import random
 import re
@@ -31,19 +30,7 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)),
                 os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'sip')]
 import h225ras  # noqa: E402
 import h323call  # noqa: E402
-
-TIME_SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def enter(ns):
-    fd = os.open(f'/run/netns/{ns}', os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {ns}')
-    finally:
-        os.close(fd)
+from callplay import TIME_SCALE, enter  # noqa: E402  (setns into a netns)
 
 
 def ep(text):

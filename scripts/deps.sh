@@ -20,7 +20,7 @@ PKGS="linux-image-amd64 linux-headers-amd64 linux-source-6.1 build-essential
 	bc flex bison libelf-dev libssl-dev kmod cpio gzip xz-utils zstd rsync
 	qemu-system-x86 busybox-static nftables conntrack iproute2 procps
 	tshark tcpdump socat python3 python3-scapy dkms iputils-ping
-	kamailio baresip sipsak valgrind
+	kamailio baresip sipsak valgrind rtpengine-daemon
 	debhelper dh-dkms lintian iptables"
 
 missing=

@@ -6,7 +6,7 @@
 #   ph [fd00:1::2]:5060 --- fw: default drop, ct helper "avaya-sip" --- registrar gk [fd00:2::2]:5060
 #   (fd00:1::3 plays the third party)  inet table, no NAT         +-- third host x [fd00:3::2]
 #
-# 1. REGISTER with Contact <sip:pbx@[fd00:1::2]:5060>, 200 with expires=60:
+# 1. REGISTER with Contact <sip:pbx@[fd00:1::2]:5060>, 200 with expires=600:
 #    the pinhole is registrar -> [fd00:1::2]:5060 from any registrar port,
 #    for the granted 60 s. An INVITE from the registrar's new port 5070
 #    reaches the PBX; the third host, and the registrar to port 5061, do not.
@@ -78,8 +78,8 @@ third_pinhole() { expect6 | grep -q 'dst=fd00:1::3 '; }
 
 printf 'rtp-probe' > "$work/probe"
 printf 'SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\n' > "$work/trying"
-$MSG register $FLOW --contact "$PBX:5060" --expires 60 -o "$work/reg.req"
-$MSG ok $FLOW --contact "$PBX:5060" --expires 60 -o "$work/reg.ans"
+$MSG register $FLOW --contact "$PBX:5060" --expires 600 -o "$work/reg.req"
+$MSG ok $FLOW --contact "$PBX:5060" --expires 600 -o "$work/reg.ans"
 $MSG invite --src "$GK:5070" --dst "$PBX:5060" --call-id inbound-1@avaya.test \
 	-o "$work/inbound.req"
 $MSG invite $FLOW --media "$PBX:10000" -o "$work/call.req"
@@ -87,9 +87,9 @@ $MSG invite-ok $FLOW --media "$GK:20000" -o "$work/call.ans"
 $MSG bye $FLOW --cseq 2 -o "$work/bye.req"
 $MSG bye-ok $FLOW --cseq 2 -o "$work/bye.ans"
 THIRD="--src $PBX:5062 --dst $GK:5060"
-$MSG register $THIRD --contact '[fd00:1::3]:5060' --expires 60 --cseq 3 \
+$MSG register $THIRD --contact '[fd00:1::3]:5060' --expires 600 --cseq 3 \
 	-o "$work/third.req"
-$MSG ok $THIRD --contact '[fd00:1::3]:5060' --expires 60 --cseq 3 \
+$MSG ok $THIRD --contact '[fd00:1::3]:5060' --expires 600 --cseq 3 \
 	-o "$work/third.ans"
 
 setup_topology
@@ -110,8 +110,8 @@ EOF2
 exchange reg "$PBX:5060" "$GK:5060"
 echo "-- 200 as the PBX got it:"; tr -d '\r' < "$work/reg.got" 2>/dev/null | sed 's/^/   /'
 check "1. REGISTER reached the registrar unchanged (no NAT)" cmp -s "$work/reg.req" "$work/reg.rx.0"
-check "1. 200 with Contact [fd00:1::2]:5060;expires=60 reached the PBX" \
-	grep -q '^Contact: <sip:pbx@\[fd00:1::2\]:5060>;expires=60' "$work/reg.got"
+check "1. 200 with Contact [fd00:1::2]:5060;expires=600 reached the PBX" \
+	grep -q '^Contact: <sip:pbx@\[fd00:1::2\]:5060>;expires=600' "$work/reg.got"
 echo "-- IPv6 expectations after REGISTER/200:"; expect6 | sed 's/^/   /'
 check "1. pinhole fd00:2::2 -> [fd00:1::2]:5060, any source port, permanent" reg_pinhole
 ttl=$(expect6 | awk '/dport=5060 / { print $1; exit }')

@@ -17,6 +17,8 @@
 #include <linux/slab.h>
 #include <linux/inet.h>
 #include <linux/ctype.h>
+#include <net/addrconf.h>
+#include <net/route.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -170,19 +172,34 @@ module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
 MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
 
 /*
- * Where a gatekeeper may answer a multicast GRQ from: a prefix, or any
- * host when unset. An expectation mask can express exactly a prefix.
+ * Address prefixes an admin names in a parameter: where a gatekeeper may
+ * answer a multicast GRQ from (one prefix), and the media peers (servers,
+ * gateways, SBC media addresses) that signalling may name as a third party.
+ * Readers take RCU; a write replaces the whole set.
  */
-struct gk_discovery_net {
-	struct rcu_head rcu;
+struct avaya_prefix {
 	u8 family;		/* 4 or 6 */
 	u8 plen;
 	union nf_inet_addr addr;
 	union nf_inet_addr mask;
 };
 
-static struct gk_discovery_net __rcu *gk_discovery;
-static DEFINE_MUTEX(gk_discovery_lock);
+struct avaya_prefix_set {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct avaya_prefix p[];
+};
+
+struct avaya_prefix_param {
+	struct avaya_prefix_set __rcu *set;
+	unsigned int max;	/* entries a write may carry */
+};
+
+#define AVAYA_MEDIA_PEERS_MAX	32
+
+static struct avaya_prefix_param gk_discovery = { .max = 1 };
+static struct avaya_prefix_param media_peers = { .max = AVAYA_MEDIA_PEERS_MAX };
+static DEFINE_MUTEX(avaya_prefix_lock);
 
 static void prefix_mask(union nf_inet_addr *mask, unsigned int plen)
 {
@@ -197,15 +214,17 @@ static void prefix_mask(union nf_inet_addr *mask, unsigned int plen)
 	}
 }
 
-static int gk_discovery_parse(const char *val, struct gk_discovery_net *n)
+/* One "addr[/len]" of @len bytes at @val. */
+static int prefix_parse(const char *val, size_t len, struct avaya_prefix *n)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
 	unsigned int plen, i;
 	const char *end;
 
-	if (strscpy(buf, val, sizeof(buf)) < 0)
+	if (!len || len >= sizeof(buf))
 		return -EINVAL;
-	strim(buf);
+	memcpy(buf, val, len);
+	buf[len] = 0;
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash++ = 0;
@@ -227,53 +246,145 @@ static int gk_discovery_parse(const char *val, struct gk_discovery_net *n)
 	return 0;
 }
 
-static int gk_discovery_set(const char *val, const struct kernel_param *kp)
+/* A comma or space separated list; "" or a lone newline is the empty set. */
+static int prefix_set_parse(const char *val, unsigned int max,
+			    struct avaya_prefix_set **out)
 {
-	struct gk_discovery_net *n = NULL, *old;
+	struct avaya_prefix_set *s;
+	const char *sep = ", \t\n";
+	size_t len;
 
-	/* "" or a lone newline (what `echo >` writes) clears it. */
-	if (val[0] && val[0] != '\n') {
-		n = kzalloc(sizeof(*n), GFP_KERNEL);
-		if (!n)
-			return -ENOMEM;
-		if (gk_discovery_parse(val, n)) {
-			kfree(n);
+	*out = NULL;
+	val += strspn(val, sep);
+	if (!*val)
+		return 0;
+	s = kzalloc(struct_size(s, p, max), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	while (*val) {
+		len = strcspn(val, sep);
+		if (s->n == max || prefix_parse(val, len, &s->p[s->n])) {
+			kfree(s);
 			return -EINVAL;
 		}
+		s->n++;
+		val += len;
+		val += strspn(val, sep);
 	}
-	mutex_lock(&gk_discovery_lock);
-	old = rcu_replace_pointer(gk_discovery, n,
-				  lockdep_is_held(&gk_discovery_lock));
-	mutex_unlock(&gk_discovery_lock);
-	if (old)
-		kfree_rcu(old, rcu);
+	*out = s;
 	return 0;
 }
 
-static int gk_discovery_get(char *buf, const struct kernel_param *kp)
+static void prefix_param_replace(struct avaya_prefix_param *pp,
+				 struct avaya_prefix_set *s)
 {
-	const struct gk_discovery_net *n;
+	struct avaya_prefix_set *old;
+
+	mutex_lock(&avaya_prefix_lock);
+	old = rcu_replace_pointer(pp->set, s,
+				  lockdep_is_held(&avaya_prefix_lock));
+	mutex_unlock(&avaya_prefix_lock);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+static int prefix_param_set(const char *val, const struct kernel_param *kp)
+{
+	struct avaya_prefix_param *pp = kp->arg;
+	struct avaya_prefix_set *s;
+	int ret = prefix_set_parse(val, pp->max, &s);
+
+	if (ret) {
+		pr_err("%s: not a list of at most %u address[/length] prefixes: %.80s\n",
+		       kp->name, pp->max, val);
+		return ret;
+	}
+	prefix_param_replace(pp, s);
+	return 0;
+}
+
+static int prefix_param_get(char *buf, const struct kernel_param *kp)
+{
+	struct avaya_prefix_param *pp = kp->arg;
+	const struct avaya_prefix_set *s;
+	unsigned int i;
 	int len = 0;
 
 	rcu_read_lock();
-	n = rcu_dereference(gk_discovery);
-	if (n && n->family == 4)
-		len = sysfs_emit(buf, "%pI4/%u\n", &n->addr.ip, n->plen);
-	else if (n)
-		len = sysfs_emit(buf, "%pI6c/%u\n", &n->addr.in6, n->plen);
-	else
-		len = sysfs_emit(buf, "\n");
+	s = rcu_dereference(pp->set);
+	for (i = 0; s && i < s->n; i++) {
+		const struct avaya_prefix *n = &s->p[i];
+
+		len += sysfs_emit_at(buf, len, n->family == 4 ? "%s%pI4/%u" :
+				     "%s%pI6c/%u", i ? "," : "", &n->addr,
+				     n->plen);
+	}
 	rcu_read_unlock();
-	return len;
+	return len + sysfs_emit_at(buf, len, "\n");
 }
 
-static const struct kernel_param_ops gk_discovery_ops = {
-	.set = gk_discovery_set,
-	.get = gk_discovery_get,
+static const struct kernel_param_ops prefix_param_ops = {
+	.set = prefix_param_set,
+	.get = prefix_param_get,
 };
 
-module_param_cb(gk_discovery_src, &gk_discovery_ops, NULL, 0644);
+static bool prefix_match(const struct avaya_prefix *n, u8 family,
+			 const union nf_inet_addr *a)
+{
+	unsigned int i;
+
+	if (n->family != family)
+		return false;
+	for (i = 0; i < 4; i++)
+		if ((a->all[i] & n->mask.all[i]) != n->addr.all[i])
+			return false;
+	return true;
+}
+
+/* Under rcu_read_lock(): whether @a (family 4 or 6) is in the set. */
+static bool prefix_set_has(struct avaya_prefix_param *pp, u8 family,
+			   const union nf_inet_addr *a)
+{
+	const struct avaya_prefix_set *s = rcu_dereference(pp->set);
+	unsigned int i;
+
+	for (i = 0; s && i < s->n; i++)
+		if (prefix_match(&s->p[i], family, a))
+			return true;
+	return false;
+}
+
+/* One of this netns's own addresses, or not unicast: never a media peer. */
+static bool addr_is_firewall_or_group(struct net *net, u8 family,
+				      const union nf_inet_addr *a)
+{
+	if (family == 4)
+		return inet_addr_type(net, a->ip) != RTN_UNICAST;
+#if IS_ENABLED(CONFIG_IPV6)
+	return ipv6_addr_is_multicast(&a->in6) ||
+	       ipv6_chk_addr(net, &a->in6, NULL, 0);
+#else
+	return true;
+#endif
+}
+
+/*
+ * A third party that signalling may name as a media endpoint: inside the
+ * admin's media_peers, and never the firewall itself.
+ */
+static bool __maybe_unused media_peer_allowed(const struct nf_conn *ct,
+					     const union nf_inet_addr *a)
+{
+	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
+
+	return prefix_set_has(&media_peers, family, a) &&
+	       !addr_is_firewall_or_group(nf_ct_net(ct), family, a);
+}
+
+module_param_cb(gk_discovery_src, &prefix_param_ops, &gk_discovery, 0644);
 MODULE_PARM_DESC(gk_discovery_src, "Prefix a gatekeeper may answer a multicast GRQ from, e.g. 10.0.2.0/24 (default: empty, any host; from RAS port ras_port only)");
+module_param_cb(media_peers, &prefix_param_ops, &media_peers, 0644);
+MODULE_PARM_DESC(media_peers, "Prefixes of media servers, gateways and SBC media addresses that signalling may name as a third party, e.g. 10.2.0.0/24,2001:db8:5::/64 (default: empty, none; at most 32)");
 
 /* ---------------------------------------------------------------------- */
 /* Counters                                                               */
@@ -969,7 +1080,8 @@ static void ras_unregister(struct nf_conn *ct)
  */
 static bool gcf_restrict_source(struct nf_conntrack_expect *exp, u8 family)
 {
-	const struct gk_discovery_net *n = rcu_dereference(gk_discovery);
+	const struct avaya_prefix_set *s = rcu_dereference(gk_discovery.set);
+	const struct avaya_prefix *n = s ? &s->p[0] : NULL;
 
 	if (!n)
 		return true;
@@ -3233,9 +3345,15 @@ static struct pernet_operations avaya_net_ops = {
 	.size	= sizeof(struct avaya_net),
 };
 
+static void avaya_prefixes_free(void)
+{
+	prefix_param_replace(&gk_discovery, NULL);
+	prefix_param_replace(&media_peers, NULL);
+}
+
 static void __exit nf_conntrack_avaya_fini(void)
 {
-	gk_discovery_set("", NULL);
+	avaya_prefixes_free();
 	avaya_free_all_held();
 	flush_work(&flow_close_work);
 	nf_conntrack_helpers_unregister(&avaya_helpers[0][0], AVAYA_HELPER_KINDS * 2);

@@ -373,7 +373,7 @@ static bool addr_is_firewall_or_group(struct net *net, u8 family,
  * admin's media_peers, and never the firewall itself.
  */
 static bool __maybe_unused media_peer_allowed(const struct nf_conn *ct,
-					     const union nf_inet_addr *a)
+					      const union nf_inet_addr *a)
 {
 	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
 

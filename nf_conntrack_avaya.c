@@ -167,6 +167,10 @@ static unsigned int sip_max_expires __read_mostly = 86400;
 module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
 MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
 
+static unsigned int sip_timeout __read_mostly = 3600;
+module_param_cb(sip_timeout, &avaya_secs_ops, &sip_timeout, 0644);
+MODULE_PARM_DESC(sip_timeout, "Seconds a SIP-over-UDP signalling flow lives after its last message (default 3600, as the stock helper)");
+
 static unsigned int sip_media_timeout __read_mostly = 180;
 module_param_cb(sip_media_timeout, &avaya_secs_ops, &sip_media_timeout, 0644);
 MODULE_PARM_DESC(sip_media_timeout, "Seconds an offered RTP/RTCP pinhole waits for its first packet (default 180)");
@@ -372,8 +376,8 @@ static bool addr_is_firewall_or_group(struct net *net, u8 family,
  * A third party that signalling may name as a media endpoint: inside the
  * admin's media_peers, and never the firewall itself.
  */
-static bool __maybe_unused media_peer_allowed(const struct nf_conn *ct,
-					      const union nf_inet_addr *a)
+static bool media_peer_allowed(const struct nf_conn *ct,
+			       const union nf_inet_addr *a)
 {
 	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
 
@@ -616,10 +620,21 @@ static int avaya_bad_input(struct sk_buff *skb, const struct nf_conn *ct,
 /* Set when the module goes: no new buffers, no new work. */
 static bool avaya_unloading;
 
+/*
+ * One entry, zeroed before it is filled so that entries compare as bytes.
+ * @stream narrows a SIP call's flows to those admitted toward one media
+ * endpoint (@dst, either port of @dport), from @src when @has_src: a
+ * stream that moved, or whose media peer did.
+ */
 struct flow_close {
 	struct nf_conn *master;
 	__be16 tag;		/* SIP: the call's Call-ID tag */
 	bool any;		/* H.323: every child and grandchild */
+	bool stream;
+	bool has_src;
+	__be16 dport[2];
+	union nf_inet_addr dst;
+	union nf_inet_addr src;
 };
 
 struct flow_close_batch {
@@ -644,6 +659,18 @@ static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
 	return am->media.tagged;
 }
 
+/* A media flow admitted toward the entry's endpoint (from its source). */
+static bool flow_close_to_stream(const struct flow_close *c,
+				 const struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	if (!nf_inet_addr_cmp(&t->dst.u3, &c->dst) ||
+	    (t->dst.u.all != c->dport[0] && t->dst.u.all != c->dport[1]))
+		return false;
+	return !c->has_src || nf_inet_addr_cmp(&t->src.u3, &c->src);
+}
+
 static bool flow_close_hit(const struct flow_close *c, const struct nf_conn *ct)
 {
 	__be16 tag;
@@ -651,8 +678,10 @@ static bool flow_close_hit(const struct flow_close *c, const struct nf_conn *ct)
 	if (c->any)
 		return ct->master == c->master ||
 		       ct->master->master == c->master;
-	return ct->master == c->master && media_flow_tag(ct, &tag) &&
-	       tag == c->tag;
+	if (ct->master != c->master || !media_flow_tag(ct, &tag) ||
+	    tag != c->tag)
+		return false;
+	return !c->stream || flow_close_to_stream(c, ct);
 }
 
 /*
@@ -726,34 +755,31 @@ static DECLARE_WORK(flow_close_work, flow_close_work_fn);
 
 /* A FIN in each direction, or ReleaseComplete then FIN: one walk will do. */
 static bool flow_close_queued(const struct flow_close_batch *p,
-			      const struct nf_conn *ct, __be16 tag, bool any)
+			      const struct flow_close *c)
 {
 	unsigned int i;
 
 	for (i = 0; i < p->n; i++)
-		if (p->q[i].master == ct && p->q[i].any == any &&
-		    p->q[i].tag == tag)
+		if (!memcmp(&p->q[i], c, sizeof(*c)))
 			return true;
 	return false;
 }
 
-/* Queue the flows of @ct's ended call for closing (@any: all its children). */
-static void flow_close_queue(struct nf_conn *ct, __be16 tag, bool any)
+/* Queue @c, whose master is @c->master, for the worker. */
+static void flow_close_queue(const struct flow_close *c)
 {
 	struct flow_close_batch *p = &flow_close_pending;
+	struct nf_conn *ct = c->master;
 	bool queued = false;
 
 	spin_lock_bh(&flow_close_lock);
-	if (flow_close_queued(p, ct, tag, any)) {
+	if (flow_close_queued(p, c)) {
 		spin_unlock_bh(&flow_close_lock);
 		return;
 	}
 	if (p->n < FLOW_CLOSE_QUEUE && !READ_ONCE(avaya_unloading)) {
 		refcount_inc(&ct->ct_general.use);
-		p->q[p->n].master = ct;
-		p->q[p->n].tag = tag;
-		p->q[p->n].any = any;
-		p->n++;
+		memcpy(&p->q[p->n++], c, sizeof(*c));
 		queued = true;
 	}
 	spin_unlock_bh(&flow_close_lock);
@@ -766,13 +792,48 @@ static void flow_close_queue(struct nf_conn *ct, __be16 tag, bool any)
 /* H.323: every flow the call admitted, its H.245 connection's included. */
 static void flow_close_call(struct nf_conn *ct)
 {
-	flow_close_queue(ct, 0, true);
+	struct flow_close c;
+
+	memset(&c, 0, sizeof(c));
+	c.master = ct;
+	c.any = true;
+	flow_close_queue(&c);
 }
 
 /* SIP: the media flows of the call in @slot of @ct's book. */
 static void flow_close_sip_call(struct nf_conn *ct, __be16 slot)
 {
-	flow_close_queue(ct, slot, false);
+	struct flow_close c;
+
+	memset(&c, 0, sizeof(c));
+	c.master = ct;
+	c.tag = slot;
+	flow_close_queue(&c);
+}
+
+/*
+ * SIP: the call's media flows toward @dst at @dport[0] or @dport[1], from
+ * @src only when it is not NULL.
+ */
+static void flow_close_sip_stream(struct nf_conn *ct, __be16 slot,
+				  const union nf_inet_addr *dst,
+				  const __be16 *dport,
+				  const union nf_inet_addr *src)
+{
+	struct flow_close c;
+
+	memset(&c, 0, sizeof(c));
+	c.master = ct;
+	c.tag = slot;
+	c.stream = true;
+	c.dst = *dst;
+	c.dport[0] = dport[0];
+	c.dport[1] = dport[1] ? dport[1] : dport[0];
+	if (src) {
+		c.has_src = true;
+		c.src = *src;
+	}
+	flow_close_queue(&c);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1923,11 +1984,46 @@ static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
 static atomic_t sip_books = ATOMIC_INIT(0);
 static atomic_t sip_book_calls = ATOMIC_INIT(0);
 
+/*
+ * What one side of a call announced for one m= line, and the pinholes that
+ * follow from it: they admit @src (the other side's media address, or its
+ * signalling address while that is not known) to @dst at @pub/@pub_rtcp.
+ */
+struct sip_stream {
+	union nf_inet_addr addr;	/* c= as announced (private under NAT) */
+	union nf_inet_addr dst;		/* the pinholes' destination, public */
+	union nf_inet_addr src;
+	__be16 port;			/* m= RTP port as announced */
+	__be16 rtcp;			/* RTCP as announced, 0 none */
+	__be16 pub[2];			/* RTP, RTCP (0 none) as reached */
+	u8 set;
+	u8 third;			/* a media_peers address, not the sender */
+};
+
+/* Per call, allocated at its first SDP: [direction of the sender][m= line]. */
+struct sip_media_rec {
+	struct sip_stream s[IP_CT_DIR_MAX][AVAYA_SIP_MAX_MEDIA];
+};
+
+/* 32768 calls' worth (about 12 MiB); beyond it, pinholes as without pairing. */
+#define SIP_MEDIA_RECS_MAX	32768
+static atomic_t sip_media_recs = ATOMIC_INIT(0);
+
 struct sip_call {
 	u32 id;			/* sip_hash() of the Call-ID */
 	__be16 slot;
 	u8 confirmed;		/* a 2xx answered an INVITE: a dialog exists */
+	struct sip_media_rec *media;
 };
+
+static void sip_call_free_media(struct sip_call *c)
+{
+	if (!c->media)
+		return;
+	kfree(c->media);
+	c->media = NULL;
+	atomic_dec(&sip_media_recs);
+}
 
 struct avaya_sip_book {
 	spinlock_t lock;	/* every field below */
@@ -1950,6 +2046,8 @@ static void sip_book_free(struct avaya_sip_book *book)
 	/* A helper call on the other CPU may hold it until a grace period. */
 	spin_lock_bh(&book->lock);
 	book->dead = 1;
+	while (book->n_calls)
+		sip_call_free_media(&book->calls[--book->n_calls]);
 	kfree(book->calls);
 	book->calls = NULL;
 	book->n_calls = 0;
@@ -2034,6 +2132,7 @@ static void sip_call_drop(struct avaya_sip_book *book, struct sip_call *c)
 {
 	unsigned int i = c - book->calls;
 
+	sip_call_free_media(c);
 	memmove(c, c + 1, (book->n_calls - i - 1) * sizeof(*c));
 	book->n_calls--;
 }
@@ -2098,6 +2197,7 @@ static __be16 sip_call_slot(struct nf_conn *ct, u32 id, bool confirm)
 		c->id = id;
 		c->slot = sip_slot_next(book);
 		c->confirmed = 0;
+		c->media = NULL;
 	}
 	if (c) {
 		c->confirmed |= confirm;
@@ -2168,14 +2268,15 @@ static bool sip_side_natted(const struct nf_conn *ct, int side)
 static int sip_expect_insert(struct nf_conn *ct, int side,
 			     struct nf_conntrack_expect *exp,
 			     struct nf_conntrack_expect **rtcp,
-			     unsigned long lifetime, bool keep_port, u16 *pub)
+			     unsigned long lifetime, bool keep_port,
+			     const __be16 *want, u16 *pub)
 {
 	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
 	int ret;
 
 	if (nat && nat->sip_expect && sip_side_natted(ct, side)) {
 		/* It may replace *rtcp (see struct avaya_nat_ops). */
-		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port);
+		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port, want);
 		if (!*pub)
 			return -EBUSY;
 	} else {
@@ -2427,7 +2528,7 @@ static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
 	expires = min(expires, READ_ONCE(sip_max_expires));
 	lifetime = avaya_lifetime(expires, SIP_REG_GRACE);
 	/* The registrar already knows the public port: it must not move. */
-	ret = sip_expect_insert(ct, side, exp, NULL, lifetime, true, &pub);
+	ret = sip_expect_insert(ct, side, exp, NULL, lifetime, true, NULL, &pub);
 	nf_ct_expect_put(exp);
 	if (!ret)
 		avaya_ct_refresh(ct, skb, lifetime);
@@ -2553,25 +2654,34 @@ sip_media_exp(struct nf_conn *ct, const union nf_inet_addr *src,
 	return exp;
 }
 
-/* 0, -ENOSPC when the flow has too many media pinholes, or -errno. */
-static int sip_expect_media(struct nf_conn *ct, int dir,
-			    const union nf_inet_addr *dst,
-			    const struct avaya_sip_media *md, __be16 slot,
-			    u16 *pub)
+/*
+ * The RTP and RTCP pinholes of @st (its addr, port, rtcp and src set),
+ * announced by the host that sends in direction @side; they keep the
+ * public ports @want when it is not NULL. Fills st->dst and st->pub.
+ * 0, -ENOSPC when the flow has too many media pinholes, or -errno.
+ */
+static int sip_expect_stream(struct nf_conn *ct, int side,
+			     struct sip_stream *st, __be16 slot,
+			     const __be16 *want)
 {
-	const union nf_inet_addr *src = &ct->tuplehash[!dir].tuple.src.u3;
-	struct nf_conntrack_expect *rtp, *rtcp = NULL;
-	u16 rtcp_port = sip_rtcp_port(md);
 	unsigned long lifetime = avaya_lifetime(READ_ONCE(sip_media_timeout), 0);
+	struct nf_conntrack_expect *rtp, *rtcp = NULL;
+	u16 rtcp_port = ntohs(st->rtcp), pub;
 	int ret = -ENOMEM;
 
 	if (!sip_media_room(ct, rtcp_port ? 2 : 1))
 		return -ENOSPC;
-	rtp = sip_media_exp(ct, src, dst, md->port, slot);
+	rtp = sip_media_exp(ct, &st->src, &st->addr, ntohs(st->port), slot);
 	if (rtcp_port)
-		rtcp = sip_media_exp(ct, src, dst, rtcp_port, slot);
+		rtcp = sip_media_exp(ct, &st->src, &st->addr, rtcp_port, slot);
 	if (rtp && (rtcp || !rtcp_port))
-		ret = sip_expect_insert(ct, dir, rtp, &rtcp, lifetime, false, pub);
+		ret = sip_expect_insert(ct, side, rtp, &rtcp, lifetime,
+					!!want, want, &pub);
+	if (!ret) {
+		st->dst = rtp->tuple.dst.u3;
+		st->pub[0] = rtp->tuple.dst.u.all;
+		st->pub[1] = rtcp ? rtcp->tuple.dst.u.all : 0;
+	}
 	if (rtp)
 		nf_ct_expect_put(rtp);
 	if (rtcp)
@@ -2579,11 +2689,218 @@ static int sip_expect_media(struct nf_conn *ct, int dir,
 	return ret;
 }
 
+/* Where the host sending in direction @dir sends the media of @st from. */
+static const union nf_inet_addr *
+sip_media_source(const struct nf_conn *ct, int dir, const struct sip_stream *st)
+{
+	return st->set && st->third ? &st->addr : &ct->tuplehash[dir].tuple.src.u3;
+}
+
+static struct sip_call *sip_call_by_slot(struct avaya_sip_book *book,
+					 __be16 slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < book->n_calls; i++)
+		if (book->calls[i].slot == slot)
+			return &book->calls[i];
+	return NULL;
+}
+
+/* Stream @i of both sides of the call in @slot; zeroed when not known. */
+static void sip_pair_load(struct nf_conn *ct, __be16 slot, int dir,
+			  unsigned int i, struct sip_stream *own,
+			  struct sip_stream *peer)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_call *c;
+
+	memset(own, 0, sizeof(*own));
+	memset(peer, 0, sizeof(*peer));
+	if (!slot || !sip_book_lock(book))
+		return;
+	c = sip_call_by_slot(book, slot);
+	if (c && c->media) {
+		*own = c->media->s[dir][i];
+		*peer = c->media->s[!dir][i];
+	}
+	spin_unlock_bh(&book->lock);
+}
+
+static struct sip_media_rec *sip_media_rec_alloc(const struct nf_conn *ct)
+{
+	struct sip_media_rec *rec;
+
+	if (atomic_inc_return(&sip_media_recs) > SIP_MEDIA_RECS_MAX) {
+		atomic_dec(&sip_media_recs);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PAIRING_FULL);
+		return NULL;
+	}
+	rec = kzalloc(sizeof(*rec), GFP_ATOMIC);
+	if (!rec)
+		atomic_dec(&sip_media_recs);
+	return rec;
+}
+
+/* Remember @st as stream @i of the side sending in direction @dir. */
+static void sip_pair_store(struct nf_conn *ct, __be16 slot, int dir,
+			   unsigned int i, const struct sip_stream *st)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_call *c;
+
+	if (!slot || !sip_book_lock(book))
+		return;
+	c = sip_call_by_slot(book, slot);
+	if (c && !c->media)
+		c->media = sip_media_rec_alloc(ct);
+	if (c && c->media)
+		c->media->s[dir][i] = *st;
+	spin_unlock_bh(&book->lock);
+}
+
+struct sip_stream_sel {
+	__be16 slot;
+	bool by_src;
+	const struct sip_stream *st;
+};
+
+static bool sip_exp_of_stream(const struct nf_conntrack_expect *exp,
+			      const void *arg)
+{
+	const struct sip_stream_sel *sel = arg;
+	const struct sip_stream *st = sel->st;
+	__be16 port = exp->tuple.dst.u.all;
+
+	if (sip_exp_is_reg(exp) || exp->tuple.src.u.all != sel->slot ||
+	    !nf_inet_addr_cmp(&exp->tuple.dst.u3, &st->dst))
+		return false;
+	if (port != st->pub[0] && (!st->pub[1] || port != st->pub[1]))
+		return false;
+	return !sel->by_src || nf_inet_addr_cmp(&exp->tuple.src.u3, &st->src);
+}
+
+/*
+ * @st is no longer what its side announces (@by_src: its pinholes' source
+ * is no longer the other side's media address): its pinholes go, and the
+ * flows they admitted are closed as at BYE.
+ */
+static void sip_stream_retire(struct nf_conn *ct, __be16 slot,
+			      const struct sip_stream *st, bool by_src)
+{
+	const struct sip_stream_sel sel = {
+		.slot = slot, .by_src = by_src, .st = st,
+	};
+
+	avaya_unexpect_if(ct, sip_exp_of_stream, &sel);
+	if (READ_ONCE(sip_master(ct)->media_flows))
+		flow_close_sip_stream(ct, slot, &st->dst, st->pub,
+				      by_src ? &st->src : NULL);
+}
+
+static bool sip_stream_same(const struct sip_stream *a,
+			    const struct sip_stream *b)
+{
+	return a->third == b->third && a->port == b->port &&
+	       a->rtcp == b->rtcp && nf_inet_addr_cmp(&a->addr, &b->addr);
+}
+
+/*
+ * The other side's stream @peer (announced in direction @side) now has a
+ * media peer @src: its pinholes admit @src instead, on the same public
+ * ports, which its SDP already carried.
+ */
+static void sip_stream_resource(struct nf_conn *ct, int side, __be16 slot,
+				unsigned int i, const struct sip_stream *peer,
+				const union nf_inet_addr *src)
+{
+	struct sip_stream moved = *peer;
+
+	moved.src = *src;
+	if (sip_expect_stream(ct, side, &moved, slot, peer->pub)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
+		return;
+	}
+	sip_stream_retire(ct, slot, peer, true);
+	sip_pair_store(ct, slot, side, i, &moved);
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PEER_PINHOLE_OPENED);
+}
+
+/*
+ * Stream @i of an SDP sent in direction @dir, at @a (the sender's own
+ * address, or a media_peers third party): pinholes to it from the other
+ * side's media address for the same m= line, else from the other side's
+ * signalling address. A stream that moved retires its old pinholes and
+ * flows; the other side's stream follows when our media address differs
+ * from what its pinholes admit. *@pub: the public RTP port.
+ */
+static int sip_sdp_stream(struct nf_conn *ct, int dir,
+			  const union nf_inet_addr *a,
+			  const struct avaya_sip_media *md, __be16 slot,
+			  unsigned int i, u16 *pub)
+{
+	const union nf_inet_addr *peer_sig = &ct->tuplehash[!dir].tuple.src.u3;
+	struct sip_stream now, was, peer;
+	const __be16 *want = NULL;
+	int ret;
+
+	sip_pair_load(ct, slot, dir, i, &was, &peer);
+	memset(&now, 0, sizeof(now));
+	now.third = !sip_is_sender(ct, dir, a);
+	now.addr = now.third ? *a : ct->tuplehash[dir].tuple.src.u3;
+	now.port = htons(md->port);
+	now.rtcp = htons(sip_rtcp_port(md));
+	now.src = *sip_media_source(ct, !dir, &peer);
+	if (was.set && sip_stream_same(&was, &now)) {
+		want = was.pub;		/* a re-announcement keeps its ports */
+	} else if (was.set) {
+		sip_stream_retire(ct, slot, &was, false);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_MOVED);
+	}
+	ret = sip_expect_stream(ct, dir, &now, slot, want);
+	if (ret && ret != -ENOSPC && want)
+		ret = sip_expect_stream(ct, dir, &now, slot, NULL);
+	if (ret)
+		return ret;
+	now.set = 1;
+	sip_pair_store(ct, slot, dir, i, &now);
+	if (want && !nf_inet_addr_cmp(&was.src, &now.src))
+		sip_stream_retire(ct, slot, &was, true);
+	if (now.third || !nf_inet_addr_cmp(&now.src, peer_sig))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PEER_PINHOLE_OPENED);
+	if (peer.set && !nf_inet_addr_cmp(&peer.src, sip_media_source(ct, dir, &now)))
+		sip_stream_resource(ct, !dir, slot, i, &peer,
+				    sip_media_source(ct, dir, &now));
+	*pub = ntohs(now.pub[0]);
+	return 0;
+}
+
+/*
+ * A media address that is not the sender's: a third party admitted only
+ * inside media_peers, and only when the sender is not NATed (its address
+ * could not be translated).
+ */
+static bool sip_media_addr_ok(const struct nf_conn *ct, int dir,
+			      const union nf_inet_addr *a)
+{
+	if (sip_is_sender(ct, dir, a))
+		return true;
+	if (!sip_side_natted(ct, dir) && media_peer_allowed(ct, a))
+		return true;
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
+		net_info_ratelimited("SIP media at %pI4 is neither the sender's nor in media_peers: no pinhole\n",
+				     &a->ip);
+	else
+		net_info_ratelimited("SIP media at %pI6c is neither the sender's nor in media_peers: no pinhole\n",
+				     &a->in6);
+	return false;
+}
+
 /*
  * An SDP offer or answer of the call in @slot: each media stream at the
- * sender's own address gets an RTP and an RTCP pinhole from the other
- * party. @media_port receives the public port when NAT had to choose
- * another one.
+ * sender's own address, or at a media peer, gets an RTP and an RTCP
+ * pinhole (sip_sdp_stream). @media_port receives the public port when NAT
+ * had to choose another one.
  */
 static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 		      enum ip_conntrack_info ctinfo, const u8 *data,
@@ -2606,12 +2923,11 @@ static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 		if (!md->port)		/* a disabled stream */
 			continue;
 		if (!c->family || !sip_span_addr(ct, data, &c->addr, &a) ||
-		    !sip_is_sender(ct, dir, &a)) {
+		    !sip_media_addr_ok(ct, dir, &a)) {
 			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE);
 			continue;
 		}
-		ret = sip_expect_media(ct, dir, &ct->tuplehash[dir].tuple.src.u3,
-				       md, slot, &pub);
+		ret = sip_sdp_stream(ct, dir, &a, md, slot, i, &pub);
 		if (ret == -ENOSPC) {
 			avaya_count(net, AVAYA_CTR_SIP_REFUSED_TOO_MANY_MEDIA);
 			net_info_ratelimited("SIP media pinhole refused: too many on one flow\n");
@@ -2740,6 +3056,19 @@ static int sip_one(struct sk_buff *skb, unsigned int protoff,
 	return NF_ACCEPT;
 }
 
+/*
+ * A call's state and pinholes live with its signalling flow: UDP's own
+ * 30/120 s timeout would end a quiet call's state mid-call (a BYE after
+ * five minutes would find no call). Never shortens a registration's.
+ */
+static void sip_keep_flow(const struct sk_buff *skb, struct nf_conn *ct)
+{
+	u32 extra = avaya_lifetime(READ_ONCE(sip_timeout), 0);
+
+	if (nf_ct_expires(ct) < extra)
+		avaya_ct_refresh(ct, skb, extra);
+}
+
 static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 			struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 			unsigned int dataoff)
@@ -2753,6 +3082,7 @@ static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED, "SIP");
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MESSAGES);
+	sip_keep_flow(skb, ct);
 	return ret;
 }
 

@@ -1112,7 +1112,7 @@ static int sip_nat_try_pair(struct nf_conntrack_expect *exp,
 static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 			       struct nf_conntrack_expect *exp,
 			       struct nf_conntrack_expect **rtcp,
-			       bool keep_port)
+			       bool keep_port, const __be16 *want)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
@@ -1124,6 +1124,10 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	port = exp->saved_proto.all == t->src.u.all ? ntohs(r->dst.u.all) : own;
 	rtcp_port = *rtcp && port == own ? ntohs((*rtcp)->saved_proto.all) :
 					   port + 1;
+	if (want) {		/* the SDP carries these already */
+		port = ntohs(want[0]);
+		rtcp_port = *rtcp ? ntohs(want[1]) : port + 1;
+	}
 	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
 	     rtcp_port <= 65535; i++) {
 		ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
@@ -1146,7 +1150,8 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
  */
 static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 				struct nf_conntrack_expect *exp,
-				struct nf_conntrack_expect **rtcp, bool keep_port)
+				struct nf_conntrack_expect **rtcp, bool keep_port,
+				const __be16 *want)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
 	struct nf_conntrack_expect *none = NULL;
@@ -1156,7 +1161,7 @@ static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 		rtcp = &none;
 	else
 		sip_nat_prepare(*rtcp, r, side);
-	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port);
+	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port, want);
 }
 
 /* ---------------------------------------------------------------------- */

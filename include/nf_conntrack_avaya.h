@@ -229,10 +229,13 @@ struct avaya_nat_ops {
 	 * withdraw cannot be inserted again: it may replace *@rtcp by a fresh
 	 * copy (putting the old one; *@rtcp is NULL when that failed). The
 	 * caller sets the timeout of, and puts, what *@rtcp holds afterwards.
+	 * @keep_port: one try only. @want (RTP, RTCP), when not NULL: the
+	 * public ports to take, which the SDP already announced.
 	 */
 	u16 (*sip_expect)(struct nf_conn *ct, enum ip_conntrack_dir side,
 			  struct nf_conntrack_expect *exp,
-			  struct nf_conntrack_expect **rtcp, bool keep_port);
+			  struct nf_conntrack_expect **rtcp, bool keep_port,
+			  const __be16 *want);
 	/*
 	 * TCP: sip_msg rewrote the segment's messages, @delta bytes longer in
 	 * all; record one sequence adjustment for the segment.

@@ -1,0 +1,216 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# avaya-sip: media from the address the call names (issue 14, SIP), with
+# scripted peers, routed and then through masquerade.
+#
+#   ph 10.0.1.2 PBX --- fw: default drop, ct helper "avaya-sip" --- gk 10.0.2.2 carrier (signalling)
+#                                                                   10.0.2.50, .51 its media servers
+#                                                              +--- x 10.0.3.2 third host
+#
+# 1. Outbound call, the carrier's answer names its media server 10.0.2.50
+#    (in media_peers): PBX -> .50:20000 opens, and the PBX's own stream now
+#    admits .50 only (the signalling peer's pinhole is gone).
+# 2. A re-INVITE whose answer moves the carrier's media to .51:20100: old
+#    pinholes go, the flow from .50 is closed (its very ports are blocked
+#    afterwards), .51 passes (sip_media_moved).
+# 3. BYE: no media pinhole left, the call's flows closed.
+# 4. Inbound call whose offer names .50: the PBX's answer opens .50 -> PBX
+#    directly.
+# 5. Hostile: an answer naming 10.0.3.2 (not in media_peers) or the
+#    firewall's own 10.0.2.1 (inside a media_peers prefix) opens nothing
+#    toward it; the PBX's stream stays open to the signalling peer only.
+# 6. Operator: media_peers rejects malformed lists, reads back normalised.
+# 7. The same outbound call through masquerade (fw 10.0.2.1): .50 reaches
+#    the PBX at the public port its INVITE announced; the carrier's
+#    signalling address does not.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+MSG="python3 $TOP/tests/sip/sipmsg.py"
+work=$(mktemp -d)
+PBX=10.0.1.2
+GK=10.0.2.2
+FLOW="--src $PBX:5060 --dst $GK:5060"
+IN="--src $GK:5060 --dst $PBX:5060"
+PARAM=/sys/module/nf_conntrack_avaya/parameters/media_peers
+
+mp_cleanup() {
+	cleanup
+	rm -rf "$work"
+}
+trap mp_cleanup EXIT
+
+ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
+peers() { fw sh -c "echo '$1' > $PARAM" 2>/dev/null; }
+
+# exchange NAME FROMNS FROM TONS TO: $work/NAME.req from FROM, answered by
+# $work/NAME.ans from TO; what TO got is NAME.rx.0, the answer NAME.got.
+exchange() {
+	bg ip netns exec "$4" $NU udp-serve "$5" --reply "$work/$1.ans" \
+		--save "$work/$1.rx" --timeout 10 >/dev/null
+	wait_listen "$4" udp "${5##*:}"
+	ip netns exec "$2" $NU udp-send "$3" "$5" "$work/$1.req" \
+		--expect-reply "$work/$1.got" --timeout 3 >/dev/null
+	wait_bg
+}
+
+# probe SRCNS SRC SENDTO DSTNS LISTEN: a datagram from SRC to SENDTO arrives
+# at LISTEN in DSTNS (NAT may translate between them) and is answered.
+probe() {
+	local rc
+
+	bg ip netns exec "$4" $NU udp-serve "$5" --reply "$work/probe" \
+		--timeout 4 >/dev/null
+	wait_listen "$4" udp "${5##*:}"
+	ip netns exec "$1" $NU udp-send "$2" "$3" "$work/probe" \
+		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
+	rc=$?
+	kill "$BG" 2>/dev/null
+	wait "$BG" 2>/dev/null
+	return $rc
+}
+inbound() { probe "$1" "$2" "$3" ph "$3"; }	# to the PBX, no NAT
+outbound() { probe ph "$1" "$2" "$3" "$2"; }	# from the PBX
+
+pinhole() { expect_lines | grep -Eq "proto=17 src=$1 dst=$2 sport=[0-9]+ dport=$3 "; }
+n_media() { expect_lines | grep -c 'helper=avaya-sip' | awk -v r="$1" '{ print $1 - r }'; }
+flow_from() { fw conntrack -L -p udp -s "$1" 2>/dev/null | grep -q "dport=$2 "; }
+
+printf 'rtp-probe' > "$work/probe"
+# 1-3: outbound call, answered from the media server, then moved.
+$MSG invite $FLOW --media "$PBX:10000" --call-id out-1@avaya.test -o "$work/c1.req"
+$MSG invite-ok $FLOW --media 10.0.2.50:20000 --call-id out-1@avaya.test -o "$work/c1.ans"
+$MSG reinvite $FLOW --media "$PBX:10000" --cseq 2 --call-id out-1@avaya.test -o "$work/c1re.req"
+$MSG invite-ok $FLOW --media 10.0.2.51:20100 --cseq 2 --call-id out-1@avaya.test -o "$work/c1re.ans"
+$MSG bye $FLOW --cseq 3 --call-id out-1@avaya.test -o "$work/c1bye.req"
+$MSG bye-ok $FLOW --cseq 3 --call-id out-1@avaya.test -o "$work/c1bye.ans"
+# 4: inbound call, the offer names the media server.
+$MSG invite $IN --media 10.0.2.50:20200 --call-id in-1@avaya.test -o "$work/c2.req"
+$MSG invite-ok $IN --media "$PBX:10200" --call-id in-1@avaya.test -o "$work/c2.ans"
+# 5: answers naming a host outside media_peers, and the firewall itself.
+$MSG invite $FLOW --media "$PBX:10400" --call-id out-2@avaya.test -o "$work/c3.req"
+$MSG invite-ok $FLOW --media 10.0.3.2:20400 --call-id out-2@avaya.test -o "$work/c3.ans"
+$MSG invite $FLOW --media "$PBX:10600" --call-id out-3@avaya.test -o "$work/c4.req"
+$MSG invite-ok $FLOW --media 10.0.2.1:20600 --call-id out-3@avaya.test -o "$work/c4.ans"
+# 7: through masquerade.
+$MSG invite $FLOW --media "$PBX:10800" --call-id nat-1@avaya.test -o "$work/c5.req"
+$MSG invite-ok --src 10.0.2.1:5060 --dst $GK:5060 --media 10.0.2.50:20800 \
+	--call-id nat-1@avaya.test -o "$work/c5.ans"
+
+setup_topology
+gk ip addr add 10.0.2.50/24 dev eth0
+gk ip addr add 10.0.2.51/24 dev eth0
+# A probe's flow would otherwise expire within 30 s: flows are closed by
+# the helper here, not by their timeout.
+fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+	net.netfilter.nf_conntrack_udp_timeout_stream=600
+fw nft -f - <<'EOF2'
+table inet fw {
+	ct helper sip-udp {
+		type "avaya-sip" protocol udp;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		ip saddr 10.0.1.0/24 udp dport 5060 ct helper set "sip-udp" accept
+		ip saddr 10.0.2.2 udp dport 5060 ct helper set "sip-udp" accept
+	}
+}
+EOF2
+check "media_peers 10.0.2.48/30 accepted" peers 10.0.2.48/30
+
+# 1. The answer names the media server.
+exchange c1 ph "$PBX:5060" gk "$GK:5060"
+check "1. 200 with c=10.0.2.50 reached the PBX unchanged" cmp -s "$work/c1.ans" "$work/c1.got"
+echo "-- expectations after the answer:"; expect_lines | sed 's/^/   /'
+check "1. pinhole PBX -> media server 10.0.2.50:20000" pinhole $PBX 10.0.2.50 20000
+check "1. pinhole PBX -> media server 10.0.2.50:20001 (RTCP)" pinhole $PBX 10.0.2.50 20001
+check "1. pinhole media server -> PBX:10000" pinhole 10.0.2.50 $PBX 10000
+check_not "1. no pinhole from the signalling peer to PBX:10000 any more" pinhole $GK $PBX 10000
+check "1. four media pinholes" [ "$(n_media 0)" = 4 ]
+sig_ttl=$(fw conntrack -L -p udp --orig-port-dst 5060 2>/dev/null | awk '{ print $3; exit }')
+check "1. the signalling flow lives sip_timeout (3600 s): ${sig_ttl:-none} s left" \
+	[ "${sig_ttl:-0}" -gt 3500 ]
+check "1. counted (sip_media_peer_pinhole_opened >= 2)" [ "$(ctr sip_media_peer_pinhole_opened)" -ge 2 ]
+check_not "1. carrier signalling 10.0.2.2 -> PBX:10000 blocked" inbound gk $GK:30000 $PBX:10000
+check_not "1. third host 10.0.3.2 -> PBX:10000 blocked" inbound x 10.0.3.2:30000 $PBX:10000
+check "1. media server 10.0.2.50:30000 -> PBX:10000 passes" inbound gk 10.0.2.50:30000 $PBX:10000
+check "1. PBX -> media server 10.0.2.50:20000 passes" outbound $PBX:10000 10.0.2.50:20000 gk
+check_not "1. PBX -> 10.0.2.50:20002 blocked" outbound $PBX:10002 10.0.2.50:20002 gk
+
+# 2. The re-INVITE's answer moves the carrier's media to .51:20100.
+exchange c1re ph "$PBX:5060" gk "$GK:5060"
+echo "-- expectations after the move:"; expect_lines | sed 's/^/   /'
+check "2. counted as moved" [ "$(ctr sip_media_moved)" = 1 ]
+check "2. pinhole PBX -> 10.0.2.51:20100" pinhole $PBX 10.0.2.51 20100
+check_not "2. no pinhole PBX -> 10.0.2.50:20000" pinhole $PBX 10.0.2.50 20000
+check "2. pinhole 10.0.2.51 -> PBX:10000" pinhole 10.0.2.51 $PBX 10000
+check_not "2. no pinhole 10.0.2.50 -> PBX:10000" pinhole 10.0.2.50 $PBX 10000
+check "2. the flow from 10.0.2.50 is closed" eventually sh -c "! ip netns exec fw conntrack -L -p udp -s 10.0.2.50 2>/dev/null | grep -q dport=10000"
+check_not "2. 10.0.2.50:30000 -> PBX:10000 (the old flow's ports) blocked" \
+	inbound gk 10.0.2.50:30000 $PBX:10000
+check "2. 10.0.2.51:30000 -> PBX:10000 passes" inbound gk 10.0.2.51:30000 $PBX:10000
+check "2. PBX -> 10.0.2.51:20100 passes" outbound $PBX:10000 10.0.2.51:20100 gk
+
+# 3. BYE.
+exchange c1bye ph "$PBX:5060" gk "$GK:5060"
+check "3. no media pinhole left" [ "$(n_media 0)" = 0 ]
+check "3. the call's flows are closed" eventually sh -c "! ip netns exec fw conntrack -L -p udp -s 10.0.2.51 2>/dev/null | grep -q dport=10000"
+check_not "3. 10.0.2.51:30000 -> PBX:10000 blocked after BYE" inbound gk 10.0.2.51:30000 $PBX:10000
+
+# 4. Inbound call: the offer names the media server.
+exchange c2 gk "$GK:5060" ph "$PBX:5060"
+echo "-- expectations after the inbound call:"; expect_lines | sed 's/^/   /'
+check "4. pinhole media server -> PBX:10200 (from the offer's media address)" pinhole 10.0.2.50 $PBX 10200
+check_not "4. none from the signalling peer to PBX:10200" pinhole $GK $PBX 10200
+check "4. pinhole PBX -> 10.0.2.50:20200" pinhole $PBX 10.0.2.50 20200
+check "4. media server 10.0.2.50:30200 -> PBX:10200 passes" inbound gk 10.0.2.50:30200 $PBX:10200
+
+# 5. Hostile answers.
+refused=$(ctr sip_refused_sdp_not_source)
+exchange c3 ph "$PBX:5060" gk "$GK:5060"
+check_not "5. no pinhole toward 10.0.3.2 (not in media_peers)" sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -q 'dst=10.0.3.2 '"
+check "5. the PBX's stream stays open to the signalling peer" pinhole $GK $PBX 10400
+check "5. counted as refused" [ "$(ctr sip_refused_sdp_not_source)" = $((refused + 1)) ]
+check "5. media_peers 10.0.2.0/24 (it holds the firewall's 10.0.2.1)" peers 10.0.2.0/24
+exchange c4 ph "$PBX:5060" gk "$GK:5060"
+check_not "5. no pinhole toward the firewall 10.0.2.1" sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -q 'dst=10.0.2.1 '"
+check "5. counted as refused" [ "$(ctr sip_refused_sdp_not_source)" = $((refused + 2)) ]
+
+# 6. The parameter.
+check_not "6. 10.0.2.300/24 rejected" peers 10.0.2.300/24
+check_not "6. 10.0.2.0/33 rejected" peers 10.0.2.0/33
+check_not "6. 33 prefixes rejected" peers "$(seq -s, -f '10.9.%g.0/24' 1 33)"
+check "6. the last good value stays" [ "$(fw cat $PARAM)" = 10.0.2.0/24 ]
+check "6. a list with IPv6 reads back normalised" \
+	sh -c "ip netns exec fw sh -c \"echo '10.0.2.50/32 , fd00:2:0::/64' > $PARAM\" && [ \"\$(ip netns exec fw cat $PARAM)\" = '10.0.2.50/32,fd00:2::/64' ]"
+check "6. a host bits prefix is masked: 10.0.2.55/29 -> 10.0.2.48/29" \
+	sh -c "ip netns exec fw sh -c \"echo 10.0.2.55/29 > $PARAM\" && [ \"\$(ip netns exec fw cat $PARAM)\" = 10.0.2.48/29 ]"
+
+# 7. Through masquerade.
+fw conntrack -F >/dev/null 2>&1
+fw nft -f - <<'EOF2'
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "gk0" masquerade
+	}
+}
+EOF2
+exchange c5 ph "$PBX:5060" gk "$GK:5060"
+pub=$(tr -d '\r' < "$work/c5.rx.0" 2>/dev/null | awk '/^m=audio/ { print $2 }')
+echo "-- INVITE as the carrier got it: m=audio ${pub:-none}"
+check "7. the INVITE's SDP says c=10.0.2.1" grep -q '^c=IN IP4 10.0.2.1' "$work/c5.rx.0"
+echo "-- expectations through masquerade:"; expect_lines | sed 's/^/   /'
+check "7. pinhole media server -> 10.0.2.1:${pub:-none}" pinhole 10.0.2.50 10.0.2.1 "${pub:-none}"
+check_not "7. none from the signalling peer to 10.0.2.1:${pub:-none}" pinhole $GK 10.0.2.1 "${pub:-none}"
+check_not "7. carrier signalling 10.0.2.2 -> 10.0.2.1:${pub:-none} blocked" \
+	probe gk $GK:30800 "10.0.2.1:${pub:-0}" ph $PBX:10800
+check "7. media server 10.0.2.50 -> 10.0.2.1:${pub:-none} reaches PBX:10800" \
+	probe gk 10.0.2.50:30800 "10.0.2.1:${pub:-0}" ph $PBX:10800
+check "7. PBX -> media server 10.0.2.50:20800 passes" outbound $PBX:10800 10.0.2.50:20800 gk
+check "sip_malformed stayed 0" [ "$(ctr sip_malformed)" = 0 ]
+echo "-- counters:"
+fw grep -E '^sip_(media|refused_sdp)' /proc/net/nf_conntrack_avaya | sed 's/^/   /'
+finish

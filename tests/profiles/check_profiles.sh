@@ -325,5 +325,28 @@ PYEOF
     done
 fi
 
+# --media-peers: the module option, and what the module would refuse.
+mp_out=$(python3 "$gen" h323-handsets --phones 10.1.0.0/16 --servers 10.2.0.0/24 \
+	--trunk 203.0.113.0/24 --admin 10.9.0.0/24 --matrices "$matrices" \
+	--media-peers '10.2.0.50, 2001:db8:5::1/64' --modprobe-out "$work/mp.conf" 2>/dev/null)
+if grep -qx '#   options nf_conntrack_avaya media_peers=10.2.0.50/32,2001:db8:5::/64' <<<"$mp_out" &&
+	grep -qx 'options nf_conntrack_avaya media_peers=10.2.0.50/32,2001:db8:5::/64' "$work/mp.conf"; then
+	ok "--media-peers: normalised module option in the header and in --modprobe-out"
+else
+	bad "--media-peers: option line missing or not normalised"
+fi
+for v in 0.0.0.0/0 ::/0 10.2.0.300 "$(seq -s, -f '10.9.%g.0/24' 1 33)"; do
+	if python3 "$gen" h323-handsets --matrices "$matrices" --media-peers "$v" >/dev/null 2>&1; then
+		bad "--media-peers ${v:0:20}: accepted"
+	else
+		ok "--media-peers ${v:0:20}: refused"
+	fi
+done
+if python3 "$gen" h323-handsets --matrices "$matrices" --modprobe-out "$work/x.conf" >/dev/null 2>&1; then
+	bad "--modprobe-out without --media-peers: accepted"
+else
+	ok "--modprobe-out without --media-peers: refused"
+fi
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

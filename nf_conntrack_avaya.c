@@ -167,6 +167,10 @@ static unsigned int sip_max_expires __read_mostly = 86400;
 module_param_cb(sip_max_expires, &avaya_secs_ops, &sip_max_expires, 0644);
 MODULE_PARM_DESC(sip_max_expires, "Upper bound in seconds for a granted registration (default 86400)");
 
+static bool log_refusals __read_mostly = true;
+module_param(log_refusals, bool, 0644);
+MODULE_PARM_DESC(log_refusals, "Log each refused pinhole or rewrite (ratelimited, \"avaya: COUNTER: ...\" in the kernel log; default Y)");
+
 static unsigned int sip_timeout __read_mostly = 3600;
 module_param_cb(sip_timeout, &avaya_secs_ops, &sip_timeout, 0644);
 MODULE_PARM_DESC(sip_timeout, "Seconds a SIP-over-UDP signalling flow lives after its last message (default 3600, as the stock helper)");
@@ -420,6 +424,51 @@ void avaya_count(const struct net *net, enum avaya_counter c)
 	this_cpu_inc(an->ctr->c[c]);
 }
 EXPORT_SYMBOL_GPL(avaya_count);
+
+static void avaya_counter_name(unsigned int c, char *buf, size_t size);
+
+/* One burst of 5 lines per 5 s for each counter: a flood of one kind hides no other. */
+static struct ratelimit_state avaya_refusal_rs[AVAYA_CTR_MAX];
+
+static void avaya_refusal_rs_init(void)
+{
+	unsigned int c;
+
+	for (c = 0; c < AVAYA_CTR_MAX; c++)
+		ratelimit_state_init(&avaya_refusal_rs[c], 5 * HZ, 5);
+}
+
+/*
+ * Count refusal @c and tell the operator, in one ratelimited kernel log line
+ * with a stable prefix, the counter's name, what was refused and the flow
+ * (addresses as this netns sees them). log_refusals=N keeps the count only.
+ */
+void avaya_refused(const struct nf_conn *ct, enum avaya_counter c,
+		   const char *fmt, ...)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct va_format vaf;
+	char name[40];
+	va_list args;
+
+	avaya_count(nf_ct_net(ct), c);
+	if (!READ_ONCE(log_refusals) || !__ratelimit(&avaya_refusal_rs[c]))
+		return;
+	avaya_counter_name(c, name, sizeof(name));
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
+		pr_info("avaya: %s: %pV; flow %u %pI4:%u -> %pI4:%u\n", name, &vaf,
+			t->dst.protonum, &t->src.u3.ip, ntohs(t->src.u.all),
+			&t->dst.u3.ip, ntohs(t->dst.u.all));
+	else
+		pr_info("avaya: %s: %pV; flow %u [%pI6c]:%u -> [%pI6c]:%u\n", name,
+			&vaf, t->dst.protonum, &t->src.u3.in6, ntohs(t->src.u.all),
+			&t->dst.u3.in6, ntohs(t->dst.u.all));
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(avaya_refused);
 
 /* The /proc name: the enum's name in lower case. */
 static void avaya_counter_name(unsigned int c, char *buf, size_t size)
@@ -982,7 +1031,6 @@ static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
 			    const struct avaya_ras *rcf,
 			    struct avaya_ras_master *rm, unsigned long lifetime)
 {
-	const struct net *net = nf_ct_net(ct);
 	union nf_inet_addr src[1 + RAS_MAX_ADDRS];
 	u16 base[32], mask[32];
 	unsigned int nsrc, nblk, i, j;
@@ -993,9 +1041,9 @@ static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
 	nblk = port_range_blocks(ports >> 16, ports & 0xffff, base, mask,
 				 ARRAY_SIZE(base));
 	if (!nblk || nsrc * nblk > RAS_MAX_REVERSE_EXPECT) {
-		avaya_count(net, AVAYA_CTR_REFUSED_TOO_MANY_PINHOLES);
-		net_warn_ratelimited("%s: reverse pinhole refused: %u sources x %u port blocks exceed %u\n",
-				     HELPER_RAS, nsrc, nblk, RAS_MAX_REVERSE_EXPECT);
+		avaya_refused(ct, AVAYA_CTR_REFUSED_TOO_MANY_PINHOLES,
+			      "reverse pinhole: %u sources x %u port blocks exceed %u",
+			      nsrc, nblk, RAS_MAX_REVERSE_EXPECT);
 		return -ENOSPC;
 	}
 	for (i = 0; i < nsrc; i++) {
@@ -1058,7 +1106,8 @@ static void ras_on_rrq(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		}
 	}
 	/* A third-party callSignalAddress would make us a door opener. */
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_CSA_NOT_SOURCE);
+	avaya_refused(ct, AVAYA_CTR_REFUSED_CSA_NOT_SOURCE,
+		      "callSignalAddress is not the phone's own address");
 	if (rm->state == AVAYA_RAS_RRQ_SEEN)
 		rm->state = AVAYA_RAS_IDLE;
 }
@@ -1097,7 +1146,8 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 	if (ret) {
 		ras_remove_expectations(ct, AVAYA_EXP_REVERSE);
 		rm->state = AVAYA_RAS_IDLE;
-		avaya_count(net, AVAYA_CTR_REFUSED_EXPECT_FAILED);
+		avaya_refused(ct, AVAYA_CTR_REFUSED_EXPECT_FAILED,
+			      "the conntrack core refused the pinhole (table full?)");
 		if (ret == -ENOSPC)
 			return NF_ACCEPT;
 		nf_ct_helper_log(skb, ct, "cannot add reverse signalling expectation");
@@ -1170,7 +1220,8 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	if (!m->n_ras || !taddr_is(&m->ras[0], ct, phone)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_REFUSED_GRQ_RAS_NOT_SOURCE);
+		avaya_refused(ct, AVAYA_CTR_REFUSED_GRQ_RAS_NOT_SOURCE,
+			      "GRQ rasAddress is not the sender's own address");
 		return NF_ACCEPT;
 	}
 	taddr_to_inet(&m->ras[0], &ras);
@@ -1452,10 +1503,10 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	*pub = 0;
 	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
 	    call_exp_policy[class].max_expected) {
-		avaya_count(net, AVAYA_CTR_CALL_REFUSED_TOO_MANY);
-		net_warn_ratelimited("pinhole refused: more than %u %s expectations\n",
-				     call_exp_policy[class].max_expected,
-				     call_exp_policy[class].name);
+		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_TOO_MANY,
+			      "more than %u %s pinholes on one connection",
+			      call_exp_policy[class].max_expected,
+			      call_exp_policy[class].name);
 		return 0;
 	}
 	taddr_to_inet(a, &to);
@@ -1491,7 +1542,8 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 
 static int call_expect_failed(struct sk_buff *skb, struct nf_conn *ct)
 {
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_EXPECT_FAILED);
+	avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_EXPECT_FAILED,
+		      "the conntrack core refused the pinhole (table full?)");
 	nf_ct_helper_log(skb, ct, "cannot add call expectation");
 	return NF_DROP;
 }
@@ -1507,7 +1559,8 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 	union nf_inet_addr from;
 
 	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
+		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
+			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
 	}
 	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0,
@@ -1531,7 +1584,8 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
+		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
+			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
 	}
 	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
@@ -2496,7 +2550,8 @@ static void sip_on_register(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 	}
 	/* A third-party Contact would make us a door opener for it. */
 	if (foreign)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_CONTACT_NOT_SOURCE);
+		avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_CONTACT_NOT_SOURCE,
+			      "a registered Contact is not the sender's own address");
 	if ((!own && !star) ||
 	    !sip_book_register(ct, dir, data, m, port, n_port)) {
 		sm->reg_state = AVAYA_SIP_REG_IDLE;
@@ -2592,7 +2647,8 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			continue;
 		port = sip_own_port(ct, side, &c->uri);
 		if (!sip_port_in(port, asked, n_asked)) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_REGISTER_PORT);
+			avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_REGISTER_PORT,
+				      "the registrar named a port the REGISTER did not");
 			continue;
 		}
 		if (sip_port_in(port, live, n_live))
@@ -2604,7 +2660,8 @@ static int sip_on_register_ok(struct sk_buff *skb, struct nf_conn *ct,
 			return NF_DROP;
 		}
 		if (ret) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
+			avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED,
+				      "the conntrack core refused the pinhole (table full?)");
 			continue;
 		}
 		avaya_count(net, known ? AVAYA_CTR_SIP_REGISTER_PINHOLE_REFRESHED :
@@ -2818,7 +2875,8 @@ static void sip_stream_resource(struct nf_conn *ct, int side, __be16 slot,
 
 	moved.src = *src;
 	if (sip_expect_stream(ct, side, &moved, slot, peer->pub)) {
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
+		avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED,
+			      "the media peer's pinhole could not be added");
 		return;
 	}
 	sip_stream_retire(ct, slot, peer, true);
@@ -2888,11 +2946,13 @@ static bool sip_media_addr_ok(const struct nf_conn *ct, int dir,
 	if (!sip_side_natted(ct, dir) && media_peer_allowed(ct, a))
 		return true;
 	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
-		net_info_ratelimited("SIP media at %pI4 is neither the sender's nor in media_peers: no pinhole\n",
-				     &a->ip);
+		avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE,
+			      "SDP media at %pI4 is neither the sender's nor in media_peers",
+			      &a->ip);
 	else
-		net_info_ratelimited("SIP media at %pI6c is neither the sender's nor in media_peers: no pinhole\n",
-				     &a->in6);
+		avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE,
+			      "SDP media at %pI6c is neither the sender's nor in media_peers",
+			      &a->in6);
 	return false;
 }
 
@@ -2922,19 +2982,22 @@ static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 
 		if (!md->port)		/* a disabled stream */
 			continue;
-		if (!c->family || !sip_span_addr(ct, data, &c->addr, &a) ||
-		    !sip_media_addr_ok(ct, dir, &a)) {
+		if (!c->family || !sip_span_addr(ct, data, &c->addr, &a)) {
 			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE);
 			continue;
 		}
+		if (!sip_media_addr_ok(ct, dir, &a))
+			continue;
 		ret = sip_sdp_stream(ct, dir, &a, md, slot, i, &pub);
 		if (ret == -ENOSPC) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_TOO_MANY_MEDIA);
-			net_info_ratelimited("SIP media pinhole refused: too many on one flow\n");
+			avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_TOO_MANY_MEDIA,
+				      "more media pinholes than %u on one flow",
+				      sip_exp_policy[AVAYA_SIP_EXP_MEDIA].max_expected);
 			continue;
 		}
 		if (ret) {
-			avaya_count(net, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED);
+			avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_EXPECT_FAILED,
+				      "the conntrack core refused the pinhole (table full?)");
 			nf_ct_helper_log(skb, ct, "cannot add media expectation");
 			return NF_DROP;
 		}
@@ -3695,6 +3758,7 @@ static int __init nf_conntrack_avaya_init(void)
 	int ret;
 
 	avaya_hash_seed = get_random_u32();
+	avaya_refusal_rs_init();
 	ret = register_pernet_subsys(&avaya_net_ops);
 	if (ret)
 		return ret;

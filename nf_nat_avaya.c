@@ -285,9 +285,9 @@ static int nat_rrq_port(struct nf_conn *ct, const struct avaya_ras *m,
 	if (port)
 		return NF_ACCEPT;
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED);
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_NAT_REFUSED_NO_PORT);
-	net_warn_ratelimited("no public signalling port for %pI4:%u on %pI4, registration refused\n",
-			     &priv, csa->port, &pub);
+	avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_NO_PORT,
+		      "no public signalling port for %pI4:%u on %pI4, registration refused",
+		      &priv, csa->port, &pub);
 	/* Unrewritten, the message cannot mislead anyone: let it pass. */
 	return rewrite ? NF_DROP : NF_ACCEPT;
 }
@@ -317,7 +317,8 @@ static int avaya_nat_ras(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	rewrite = !nat_protected(m);
 	if (!rewrite && (m->has_tokens || m->has_crypto_tokens))
-		avaya_count(net, AVAYA_CTR_NAT_RAS_PROTECTED_UNTOUCHED);
+		avaya_refused(ct, AVAYA_CTR_NAT_RAS_PROTECTED_UNTOUCHED,
+			      "H.235-protected RAS left unrewritten (nat_mode=auto)");
 
 	ras = (struct nat_map){ orig->src.u3.ip, repl->dst.u3.ip,
 				ntohs(orig->src.u.udp.port),
@@ -486,9 +487,9 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	} else if (ret == -EBUSY) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
-		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
-		net_warn_ratelimited("no public port on %pI4 for %pI4:%u\n",
-				     &r->dst.u3.ip, &exp->saved_addr.ip, own);
+		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
+			      "no public port on %pI4 for %pI4:%u",
+			      &r->dst.u3.ip, &exp->saved_addr.ip, own);
 	}
 	return ret;
 }
@@ -683,10 +684,9 @@ static int avaya_nat_ras_expect(struct sk_buff *skb, struct nf_conn *ct,
 	if (ret == -EBUSY) {
 		/* Another phone won the port since the RRQ: it re-registers. */
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
-		avaya_count(net, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN);
-		net_warn_ratelimited("public port %pI4:%u already taken, %pI4 refused\n",
-				     &exp->tuple.dst.u3.ip, port,
-				     &exp->saved_addr.ip);
+		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
+			      "public port %pI4:%u already taken, %pI4 refused",
+			      &exp->tuple.dst.u3.ip, port, &exp->saved_addr.ip);
 	} else if (!ret) {
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 	}
@@ -954,9 +954,9 @@ static void sip_nat_port_check(struct nf_conn *ct, int dir)
 	if (t->src.u.all == r->dst.u.all)
 		return;
 	/* Never our choice: the NAT core met a clash. Via/Contact follow it. */
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_SOURCE_PORT_CHANGED);
-	net_info_ratelimited("NAT moved SIP source port %u to %u; Via/Contact rewritten to match\n",
-			     ntohs(t->src.u.all), ntohs(r->dst.u.all));
+	avaya_refused(ct, AVAYA_CTR_SIP_NAT_SOURCE_PORT_CHANGED,
+		      "NAT moved SIP source port %u to %u; Via/Contact rewritten to match",
+		      ntohs(t->src.u.all), ntohs(r->dst.u.all));
 }
 
 static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
@@ -1139,7 +1139,8 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 		port = (port | 1) + 1;
 		rtcp_port = port + 1;
 	}
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_FAILED);
+	avaya_refused(ct, AVAYA_CTR_SIP_NAT_FAILED,
+		      "no public media port pair near %u", own);
 	return 0;
 }
 

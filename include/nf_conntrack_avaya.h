@@ -28,6 +28,10 @@ enum avaya_counter {
 #undef AVAYA_COUNTER
 
 void avaya_count(const struct net *net, enum avaya_counter c);
+/* Count a refusal and log it (ratelimited) unless log_refusals=N. */
+__printf(3, 4)
+void avaya_refused(const struct nf_conn *ct, enum avaya_counter c,
+		   const char *fmt, ...);
 
 /*
  * Pinhole and flow lifetimes are 32-bit jiffies compared as signed deltas:

@@ -177,6 +177,16 @@ check "5. media_peers 10.0.2.0/24 (it holds the firewall's 10.0.2.1)" peers 10.0
 exchange c4 ph "$PBX:5060" gk "$GK:5060"
 check_not "5. no pinhole toward the firewall 10.0.2.1" sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -q 'dst=10.0.2.1 '"
 check "5. counted as refused" [ "$(ctr sip_refused_sdp_not_source)" = $((refused + 2)) ]
+logline() { dmesg | grep -c "avaya: sip_refused_sdp_not_source: SDP media at $1 is neither"; }
+check "5. logged: avaya: sip_refused_sdp_not_source ... 10.0.3.2 ... flow" \
+	sh -c "dmesg | grep -q 'avaya: sip_refused_sdp_not_source: SDP media at 10.0.3.2 is neither the sender.s nor in media_peers; flow 17 10.0.1.2:5060 -> 10.0.2.2:5060'"
+check "5. logged for the firewall's own 10.0.2.1 too" [ "$(logline 10.0.2.1)" -ge 1 ]
+before=$(logline 10.0.3.2)
+echo N > /sys/module/nf_conntrack_avaya/parameters/log_refusals
+exchange c3 ph "$PBX:5060" gk "$GK:5060"
+check "5. log_refusals=N: counted" [ "$(ctr sip_refused_sdp_not_source)" = $((refused + 3)) ]
+check "5. log_refusals=N: no new log line" [ "$(logline 10.0.3.2)" = "$before" ]
+echo Y > /sys/module/nf_conntrack_avaya/parameters/log_refusals
 
 # 6. The parameter.
 check_not "6. 10.0.2.300/24 rejected" peers 10.0.2.300/24

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/inet.h>
 #include <linux/ctype.h>
+#include <linux/inetdevice.h>
 #include <net/addrconf.h>
 #include <net/route.h>
 #include <net/net_namespace.h>
@@ -367,9 +368,17 @@ static bool addr_is_firewall_or_group(struct net *net, u8 family,
 				      const union nf_inet_addr *a)
 {
 	if (family == 4)
-		return inet_addr_type(net, a->ip) != RTN_UNICAST;
+		return inet_addr_type(net, a->ip) != RTN_UNICAST ||
+		       __ip_dev_find(net, a->ip, false);	/* VRF slaves */
 #if IS_ENABLED(CONFIG_IPV6)
-	return ipv6_addr_is_multicast(&a->in6) ||
+	/*
+	 * A forwarding box owns the subnet-router anycast address of each
+	 * prefix (no exported check: refuse a zero interface ID), and never
+	 * a v4-mapped one.
+	 */
+	return !(ipv6_addr_type(&a->in6) & IPV6_ADDR_UNICAST) ||
+	       ipv6_addr_v4mapped(&a->in6) ||
+	       (!a->in6.s6_addr32[2] && !a->in6.s6_addr32[3]) ||
 	       ipv6_chk_addr(net, &a->in6, NULL, 0);
 #else
 	return true;
@@ -2054,13 +2063,24 @@ struct sip_stream {
 	u8 third;			/* a media_peers address, not the sender */
 };
 
-/* Per call, allocated at its first SDP: [direction of the sender][m= line]. */
+/*
+ * Per call, allocated at its first SDP: [direction of the sender][m= line].
+ * @prev holds what an offer (re-INVITE, UPDATE) moved away from until the
+ * exchange completes: a 2xx retires it, a failure puts it back (RFC 3261
+ * 14.1: a rejected re-INVITE leaves the session as it was).
+ */
 struct sip_media_rec {
 	struct sip_stream s[IP_CT_DIR_MAX][AVAYA_SIP_MAX_MEDIA];
+	struct sip_stream prev[IP_CT_DIR_MAX][AVAYA_SIP_MAX_MEDIA];
 };
 
-/* 32768 calls' worth (about 12 MiB); beyond it, pinholes as without pairing. */
-#define SIP_MEDIA_RECS_MAX	32768
+/*
+ * 16384 calls' worth system-wide (a record takes a 1 KiB slab object: 16
+ * MiB), 256 per flow so that one peer cannot take them all; beyond either
+ * a call's pinholes admit the signalling peer only (sip_media_pairing_full).
+ */
+#define SIP_MEDIA_RECS_MAX	16384
+#define SIP_BOOK_RECS_MAX	256
 static atomic_t sip_media_recs = ATOMIC_INIT(0);
 
 struct sip_call {
@@ -2070,15 +2090,6 @@ struct sip_call {
 	struct sip_media_rec *media;
 };
 
-static void sip_call_free_media(struct sip_call *c)
-{
-	if (!c->media)
-		return;
-	kfree(c->media);
-	c->media = NULL;
-	atomic_dec(&sip_media_recs);
-}
-
 struct avaya_sip_book {
 	spinlock_t lock;	/* every field below */
 	u8 dead;		/* .destroy ran: nothing may be added */
@@ -2086,12 +2097,24 @@ struct avaya_sip_book {
 	u16 n_calls;
 	u16 cap;
 	u16 next_slot;
+	u16 n_recs;		/* calls with a struct sip_media_rec */
 	u32 reg_callid;		/* Call-ID hash of the pending REGISTER */
 	u8 reg_dir;		/* the direction it was sent in */
 	__be16 reg_port[AVAYA_SIP_MAX_CONTACT];	/* its own Contact ports */
 	struct sip_call *calls;	/* oldest first */
 	struct rcu_head rcu;
 };
+
+static void sip_call_free_media(struct avaya_sip_book *book,
+				struct sip_call *c)
+{
+	if (!c->media)
+		return;
+	kfree(c->media);
+	c->media = NULL;
+	book->n_recs--;
+	atomic_dec(&sip_media_recs);
+}
 
 static void sip_book_free(struct avaya_sip_book *book)
 {
@@ -2101,7 +2124,7 @@ static void sip_book_free(struct avaya_sip_book *book)
 	spin_lock_bh(&book->lock);
 	book->dead = 1;
 	while (book->n_calls)
-		sip_call_free_media(&book->calls[--book->n_calls]);
+		sip_call_free_media(book, &book->calls[--book->n_calls]);
 	kfree(book->calls);
 	book->calls = NULL;
 	book->n_calls = 0;
@@ -2186,7 +2209,7 @@ static void sip_call_drop(struct avaya_sip_book *book, struct sip_call *c)
 {
 	unsigned int i = c - book->calls;
 
-	sip_call_free_media(c);
+	sip_call_free_media(book, c);
 	memmove(c, c + 1, (book->n_calls - i - 1) * sizeof(*c));
 	book->n_calls--;
 }
@@ -2257,6 +2280,22 @@ static __be16 sip_call_slot(struct nf_conn *ct, u32 id, bool confirm)
 		c->confirmed |= confirm;
 		slot = c->slot;
 	}
+	spin_unlock_bh(&book->lock);
+	return slot;
+}
+
+/* The slot of call @id if it is booked, else 0; nothing is entered. */
+static __be16 sip_call_lookup(struct nf_conn *ct, u32 id)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_call *c;
+	__be16 slot = 0;
+
+	if (!sip_book_lock(book))
+		return 0;
+	c = sip_call_find(book, id);
+	if (c)
+		slot = c->slot;
 	spin_unlock_bh(&book->lock);
 	return slot;
 }
@@ -2746,11 +2785,16 @@ static int sip_expect_stream(struct nf_conn *ct, int side,
 	return ret;
 }
 
-/* Where the host sending in direction @dir sends the media of @st from. */
+/*
+ * Where the host sending in direction @dir sends the media of @st from: a
+ * third party only while it is still in media_peers.
+ */
 static const union nf_inet_addr *
 sip_media_source(const struct nf_conn *ct, int dir, const struct sip_stream *st)
 {
-	return st->set && st->third ? &st->addr : &ct->tuplehash[dir].tuple.src.u3;
+	if (st->set && st->third && media_peer_allowed(ct, &st->addr))
+		return &st->addr;
+	return &ct->tuplehash[dir].tuple.src.u3;
 }
 
 static struct sip_call *sip_call_by_slot(struct avaya_sip_book *book,
@@ -2784,24 +2828,34 @@ static void sip_pair_load(struct nf_conn *ct, __be16 slot, int dir,
 	spin_unlock_bh(&book->lock);
 }
 
-static struct sip_media_rec *sip_media_rec_alloc(const struct nf_conn *ct)
+static struct sip_media_rec *sip_media_rec_alloc(const struct nf_conn *ct,
+						 struct avaya_sip_book *book)
 {
 	struct sip_media_rec *rec;
 
-	if (atomic_inc_return(&sip_media_recs) > SIP_MEDIA_RECS_MAX) {
-		atomic_dec(&sip_media_recs);
+	if (book->n_recs >= SIP_BOOK_RECS_MAX ||
+	    atomic_inc_return(&sip_media_recs) > SIP_MEDIA_RECS_MAX) {
+		if (book->n_recs < SIP_BOOK_RECS_MAX)
+			atomic_dec(&sip_media_recs);
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PAIRING_FULL);
 		return NULL;
 	}
 	rec = kzalloc(sizeof(*rec), GFP_ATOMIC);
-	if (!rec)
+	if (!rec) {
 		atomic_dec(&sip_media_recs);
+		return NULL;
+	}
+	book->n_recs++;
 	return rec;
 }
 
-/* Remember @st as stream @i of the side sending in direction @dir. */
+/*
+ * Remember @st as stream @i of the side sending in direction @dir, and
+ * @prev (when not NULL) as what it replaces until the exchange completes.
+ */
 static void sip_pair_store(struct nf_conn *ct, __be16 slot, int dir,
-			   unsigned int i, const struct sip_stream *st)
+			   unsigned int i, const struct sip_stream *st,
+			   const struct sip_stream *prev)
 {
 	struct avaya_sip_book *book = sip_book(ct, false);
 	struct sip_call *c;
@@ -2810,9 +2864,12 @@ static void sip_pair_store(struct nf_conn *ct, __be16 slot, int dir,
 		return;
 	c = sip_call_by_slot(book, slot);
 	if (c && !c->media)
-		c->media = sip_media_rec_alloc(ct);
-	if (c && c->media)
+		c->media = sip_media_rec_alloc(ct, book);
+	if (c && c->media) {
 		c->media->s[dir][i] = *st;
+		if (prev)
+			c->media->prev[dir][i] = *prev;
+	}
 	spin_unlock_bh(&book->lock);
 }
 
@@ -2880,7 +2937,7 @@ static void sip_stream_resource(struct nf_conn *ct, int side, __be16 slot,
 		return;
 	}
 	sip_stream_retire(ct, slot, peer, true);
-	sip_pair_store(ct, slot, side, i, &moved);
+	sip_pair_store(ct, slot, side, i, &moved, NULL);
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PEER_PINHOLE_OPENED);
 }
 
@@ -2895,11 +2952,13 @@ static void sip_stream_resource(struct nf_conn *ct, int side, __be16 slot,
 static int sip_sdp_stream(struct nf_conn *ct, int dir,
 			  const union nf_inet_addr *a,
 			  const struct avaya_sip_media *md, __be16 slot,
-			  unsigned int i, u16 *pub)
+			  unsigned int i, bool offer, u16 *pub)
 {
 	const union nf_inet_addr *peer_sig = &ct->tuplehash[!dir].tuple.src.u3;
 	struct sip_stream now, was, peer;
+	const struct sip_stream *prev = NULL;
 	const __be16 *want = NULL;
+	bool taken;
 	int ret;
 
 	sip_pair_load(ct, slot, dir, i, &was, &peer);
@@ -2911,6 +2970,8 @@ static int sip_sdp_stream(struct nf_conn *ct, int dir,
 	now.src = *sip_media_source(ct, !dir, &peer);
 	if (was.set && sip_stream_same(&was, &now)) {
 		want = was.pub;		/* a re-announcement keeps its ports */
+	} else if (was.set && offer) {
+		prev = &was;		/* until the answer: sip_pair_settle() */
 	} else if (was.set) {
 		sip_stream_retire(ct, slot, &was, false);
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_MOVED);
@@ -2918,31 +2979,104 @@ static int sip_sdp_stream(struct nf_conn *ct, int dir,
 	ret = sip_expect_stream(ct, dir, &now, slot, want);
 	if (ret && ret != -ENOSPC && want)
 		ret = sip_expect_stream(ct, dir, &now, slot, NULL);
-	if (ret)
+	taken = (ret == -EBUSY || ret == -EALREADY) && !sip_side_natted(ct, dir);
+	if (ret && !taken)
 		return ret;
+	if (taken) {
+		/* Another flow expects it: the pairing still holds. */
+		now.dst = now.addr;
+		now.pub[0] = now.port;
+		now.pub[1] = now.rtcp;
+	}
 	now.set = 1;
-	sip_pair_store(ct, slot, dir, i, &now);
+	sip_pair_store(ct, slot, dir, i, &now, prev);
 	if (want && !nf_inet_addr_cmp(&was.src, &now.src))
 		sip_stream_retire(ct, slot, &was, true);
 	if (now.third || !nf_inet_addr_cmp(&now.src, peer_sig))
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PEER_PINHOLE_OPENED);
-	if (peer.set && !nf_inet_addr_cmp(&peer.src, sip_media_source(ct, dir, &now)))
+	if (peer.set && !nf_inet_addr_cmp(&peer.src, sip_media_source(ct, dir, &now)) &&
+	    (!peer.third || media_peer_allowed(ct, &peer.addr)))
 		sip_stream_resource(ct, !dir, slot, i, &peer,
 				    sip_media_source(ct, dir, &now));
 	*pub = ntohs(now.pub[0]);
-	return 0;
+	return taken ? -EBUSY : 0;
+}
+
+/* An offer that may be rejected: a re-INVITE or an UPDATE. */
+static bool sip_is_offer(const struct avaya_sip_msg *m)
+{
+	return m->is_request && (m->method == AVAYA_SIP_INVITE ||
+				 m->method == AVAYA_SIP_UPDATE);
+}
+
+#define SIP_STREAMS	(IP_CT_DIR_MAX * AVAYA_SIP_MAX_MEDIA)
+
+/*
+ * Take the pending moves of the call in @slot out of its record: on commit
+ * the moved-away streams go to @gone; on @rollback the new streams go to
+ * @gone and the record gets the old ones back. Returns how many.
+ */
+static unsigned int sip_pair_take_pending(struct nf_conn *ct, __be16 slot,
+					  bool rollback,
+					  struct sip_stream *gone)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_media_rec *rec;
+	struct sip_call *c;
+	unsigned int n = 0, d, i;
+
+	if (!slot || !sip_book_lock(book))
+		return 0;
+	c = sip_call_by_slot(book, slot);
+	rec = c ? c->media : NULL;
+	for (d = 0; rec && d < IP_CT_DIR_MAX; d++) {
+		for (i = 0; i < AVAYA_SIP_MAX_MEDIA; i++) {
+			if (!rec->prev[d][i].set)
+				continue;
+			gone[n++] = rollback ? rec->s[d][i] : rec->prev[d][i];
+			if (rollback)
+				rec->s[d][i] = rec->prev[d][i];
+			memset(&rec->prev[d][i], 0, sizeof(rec->prev[d][i]));
+		}
+	}
+	spin_unlock_bh(&book->lock);
+	return n;
+}
+
+/*
+ * The offer/answer exchange of the call in @slot ended: a 2xx retires what
+ * an offer moved away from, a failure retires what the offer opened (the
+ * old pinholes and flows were kept: the session stays as it was).
+ */
+static void sip_pair_settle(struct nf_conn *ct, __be16 slot, bool rollback)
+{
+	struct sip_stream gone[SIP_STREAMS];
+	unsigned int n = sip_pair_take_pending(ct, slot, rollback, gone);
+
+	while (n--) {
+		sip_stream_retire(ct, slot, &gone[n], false);
+		if (!rollback)
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_MOVED);
+	}
 }
 
 /*
  * A media address that is not the sender's: a third party admitted only
- * inside media_peers, and only when the sender is not NATed (its address
- * could not be translated).
+ * inside media_peers, only when the sender is not NATed (its address could
+ * not be translated), and only at ports a service would not use (>= 1024).
  */
 static bool sip_media_addr_ok(const struct nf_conn *ct, int dir,
-			      const union nf_inet_addr *a)
+			      const union nf_inet_addr *a,
+			      const struct avaya_sip_media *md)
 {
 	if (sip_is_sender(ct, dir, a))
 		return true;
+	if (md->port < 1024 || (md->has_rtcp && md->rtcp_port < 1024)) {
+		avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE,
+			      "SDP media of a third party at port %u/%u: below 1024",
+			      md->port, md->has_rtcp ? md->rtcp_port : 0);
+		return false;
+	}
 	if (!sip_side_natted(ct, dir) && media_peer_allowed(ct, a))
 		return true;
 	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
@@ -2986,9 +3120,17 @@ static int sip_on_sdp(struct sk_buff *skb, struct nf_conn *ct,
 			avaya_count(net, AVAYA_CTR_SIP_REFUSED_SDP_NOT_SOURCE);
 			continue;
 		}
-		if (!sip_media_addr_ok(ct, dir, &a))
+		if (!sip_media_addr_ok(ct, dir, &a, md))
 			continue;
-		ret = sip_sdp_stream(ct, dir, &a, md, slot, i, &pub);
+		ret = sip_sdp_stream(ct, dir, &a, md, slot, i, sip_is_offer(m),
+				     &pub);
+		if (ret == -EBUSY && !sip_side_natted(ct, dir)) {
+			/* Expected by another flow: its pinhole, not ours. */
+			avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_MEDIA_TAKEN,
+				      "media port %u is expected by another flow",
+				      md->port);
+			continue;
+		}
 		if (ret == -ENOSPC) {
 			avaya_refused(ct, AVAYA_CTR_SIP_REFUSED_TOO_MANY_MEDIA,
 				      "more media pinholes than %u on one flow",
@@ -3032,12 +3174,34 @@ static bool sip_invite_failure_ends(u16 status)
 	       status != 422 && status != 491;
 }
 
+/* An INVITE dialog's message other than a failure: SDP, and 2xx settling. */
+static int sip_on_call_msg(struct sk_buff *skb, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, const u8 *data,
+			   const struct avaya_sip_msg *m, u16 *media_port)
+{
+	bool ok = !m->is_request && m->status >= 200;
+	bool invite_ok = ok && m->cseq_method == AVAYA_SIP_INVITE;
+	u32 id = sip_hash(data, &m->call_id);
+	int ret = NF_ACCEPT;
+	__be16 slot = 0;
+
+	if (sip_carries_sdp(m)) {
+		slot = sip_call_slot(ct, id, invite_ok);
+		ret = sip_on_sdp(skb, ct, ctinfo, data, m, slot, media_port);
+	} else if (invite_ok) {
+		slot = sip_call_slot(ct, id, true);
+	}
+	if (ret == NF_ACCEPT && ok && (invite_ok ||
+				       m->cseq_method == AVAYA_SIP_UPDATE))
+		sip_pair_settle(ct, slot ? slot : sip_call_lookup(ct, id), false);
+	return ret;
+}
+
 static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 			enum ip_conntrack_info ctinfo, const u8 *data,
 			const struct avaya_sip_msg *m, u16 *media_port)
 {
 	struct avaya_sip_master *sm = sip_master(ct);
-	bool invite_ok;
 
 	if (m->is_request && m->method == AVAYA_SIP_REGISTER) {
 		sip_on_register(ct, ctinfo, data, m);
@@ -3057,23 +3221,19 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 			sm->reg_state = AVAYA_SIP_REG_IDLE;
 		return NF_ACCEPT;
 	}
-	if (!m->is_request && m->cseq_method == AVAYA_SIP_INVITE &&
-	    m->status >= 300) {
-		if (sip_invite_failure_ends(m->status))
-			sip_call_ended(ct, sip_call_take(ct, sip_hash(data, &m->call_id),
-							 true));
+	if (!m->is_request && m->status >= 300 &&
+	    (m->cseq_method == AVAYA_SIP_INVITE ||
+	     m->cseq_method == AVAYA_SIP_UPDATE)) {
+		u32 id = sip_hash(data, &m->call_id);
+
+		if (m->cseq_method == AVAYA_SIP_INVITE &&
+		    sip_invite_failure_ends(m->status))
+			sip_call_ended(ct, sip_call_take(ct, id, true));
+		/* A call that stays keeps the session it had. */
+		sip_pair_settle(ct, sip_call_lookup(ct, id), true);
 		return NF_ACCEPT;
 	}
-	invite_ok = !m->is_request && m->cseq_method == AVAYA_SIP_INVITE &&
-		    m->status >= 200;
-	if (sip_carries_sdp(m))
-		return sip_on_sdp(skb, ct, ctinfo, data, m,
-				  sip_call_slot(ct, sip_hash(data, &m->call_id),
-						invite_ok),
-				  media_port);
-	if (invite_ok)
-		sip_call_slot(ct, sip_hash(data, &m->call_id), true);
-	return NF_ACCEPT;
+	return sip_on_call_msg(skb, ct, ctinfo, data, m, media_port);
 }
 
 /* Parse @avail bytes at @data; on a stream a message must give its length. */
@@ -3122,13 +3282,17 @@ static int sip_one(struct sk_buff *skb, unsigned int protoff,
 /*
  * A call's state and pinholes live with its signalling flow: UDP's own
  * 30/120 s timeout would end a quiet call's state mid-call (a BYE after
- * five minutes would find no call). Never shortens a registration's.
+ * five minutes would find no call). Only once the flow was answered: an
+ * unanswered one must not hold its book for an hour at one message's cost.
+ * The UDP tracker set 30/120 s before we run, so a registration's longer
+ * lifetime (sip_open_reg) lasts until the flow's next message only.
  */
 static void sip_keep_flow(const struct sk_buff *skb, struct nf_conn *ct)
 {
 	u32 extra = avaya_lifetime(READ_ONCE(sip_timeout), 0);
 
-	if (nf_ct_expires(ct) < extra)
+	if (test_bit(IPS_SEEN_REPLY_BIT, &ct->status) &&
+	    nf_ct_is_confirmed(ct) && nf_ct_expires(ct) < extra)
 		avaya_ct_refresh(ct, skb, extra);
 }
 
@@ -3746,10 +3910,11 @@ static void avaya_prefixes_free(void)
 
 static void __exit nf_conntrack_avaya_fini(void)
 {
-	avaya_prefixes_free();
 	avaya_free_all_held();
 	flush_work(&flow_close_work);
 	nf_conntrack_helpers_unregister(&avaya_helpers[0][0], AVAYA_HELPER_KINDS * 2);
+	/* Only now: a GCF seen before would open from any host without it. */
+	avaya_prefixes_free();
 	unregister_pernet_subsys(&avaya_net_ops);
 }
 

@@ -21,6 +21,11 @@
 #    firewall's own 10.0.2.1 (inside a media_peers prefix) opens nothing
 #    toward it; the PBX's stream stays open to the signalling peer only.
 # 6. Operator: media_peers rejects malformed lists, reads back normalised.
+# 8. Hostile peer x (10.0.3.2, found by review): (A) its INVITE naming the
+#    media server's .50:20000 first must not get a carrier's later answer
+#    naming the same endpoint dropped; (B) a media peer's port below 1024
+#    (SNMP 161) is refused; (C) a re-INVITE rejected with 488 keeps the old
+#    session (RFC 3261 14.1), one answered with 200 retires it.
 # 7. The same outbound call through masquerade (fw 10.0.2.1): .50 reaches
 #    the PBX at the public port its INVITE announced; the carrier's
 #    signalling address does not.
@@ -93,6 +98,21 @@ $MSG invite $FLOW --media "$PBX:10400" --call-id out-2@avaya.test -o "$work/c3.r
 $MSG invite-ok $FLOW --media 10.0.3.2:20400 --call-id out-2@avaya.test -o "$work/c3.ans"
 $MSG invite $FLOW --media "$PBX:10600" --call-id out-3@avaya.test -o "$work/c4.req"
 $MSG invite-ok $FLOW --media 10.0.2.1:20600 --call-id out-3@avaya.test -o "$work/c4.ans"
+# 8: the review's hostile cases.
+EVIL="--src 10.0.3.2:5060 --dst $PBX:5060"
+$MSG invite $EVIL --media 10.0.2.50:21000 --call-id evil-1@x.test -o "$work/e1.req"
+$MSG invite-ok $EVIL --media "$PBX:11900" --call-id evil-1@x.test -o "$work/e1.ans"
+$MSG invite $EVIL --media 10.0.2.50:161 --call-id evil-2@x.test -o "$work/e2.req"
+$MSG invite-ok $EVIL --media "$PBX:11902" --call-id evil-2@x.test -o "$work/e2.ans"
+$MSG invite $FLOW --media "$PBX:11000" --call-id legit-1@avaya.test -o "$work/l1.req"
+$MSG invite-ok $FLOW --media 10.0.2.50:21000 --call-id legit-1@avaya.test -o "$work/l1.ans"
+$MSG invite $FLOW --media "$PBX:11200" --call-id legit-2@avaya.test -o "$work/l2.req"
+$MSG invite-ok $FLOW --media "$GK:21200" --call-id legit-2@avaya.test -o "$work/l2.ans"
+$MSG reinvite $FLOW --media "$PBX:11202" --cseq 2 --call-id legit-2@avaya.test -o "$work/l2re.req"
+$MSG invite-fail $FLOW --status '488 Not Acceptable Here' --cseq 2 \
+	--call-id legit-2@avaya.test -o "$work/l2re.ans"
+$MSG reinvite $FLOW --media "$PBX:11204" --cseq 3 --call-id legit-2@avaya.test -o "$work/l2mv.req"
+$MSG invite-ok $FLOW --media "$GK:21200" --cseq 3 --call-id legit-2@avaya.test -o "$work/l2mv.ans"
 # 7: through masquerade.
 $MSG invite $FLOW --media "$PBX:10800" --call-id nat-1@avaya.test -o "$work/c5.req"
 $MSG invite-ok --src 10.0.2.1:5060 --dst $GK:5060 --media 10.0.2.50:20800 \
@@ -115,6 +135,7 @@ table inet fw {
 		ct state established,related accept
 		ip saddr 10.0.1.0/24 udp dport 5060 ct helper set "sip-udp" accept
 		ip saddr 10.0.2.2 udp dport 5060 ct helper set "sip-udp" accept
+		ip saddr 10.0.3.2 udp dport 5060 ct helper set "sip-udp" accept
 	}
 }
 EOF2
@@ -197,6 +218,32 @@ check "6. a list with IPv6 reads back normalised" \
 	sh -c "ip netns exec fw sh -c \"echo '10.0.2.50/32 , fd00:2:0::/64' > $PARAM\" && [ \"\$(ip netns exec fw cat $PARAM)\" = '10.0.2.50/32,fd00:2::/64' ]"
 check "6. a host bits prefix is masked: 10.0.2.55/29 -> 10.0.2.48/29" \
 	sh -c "ip netns exec fw sh -c \"echo 10.0.2.55/29 > $PARAM\" && [ \"\$(ip netns exec fw cat $PARAM)\" = 10.0.2.48/29 ]"
+
+# 8. The review's hostile cases (they failed before its fixes: review5).
+exchange e1 x 10.0.3.2:5060 ph "$PBX:5060"
+check "8A. (setup) x got PBX -> 10.0.2.50:21000 opened" pinhole $PBX 10.0.2.50 21000
+taken=$(ctr sip_refused_media_taken)
+exchange l1 ph "$PBX:5060" gk "$GK:5060"
+check "8A. the carrier's 200 naming the same 10.0.2.50:21000 reached the PBX" \
+	cmp -s "$work/l1.ans" "$work/l1.got"
+check "8A. counted as taken by another flow" [ "$(ctr sip_refused_media_taken)" = $((taken + 1)) ]
+check "8A. the legitimate call still pairs: 10.0.2.50 -> PBX:11000" pinhole 10.0.2.50 $PBX 11000
+exchange e2 x 10.0.3.2:5060 ph "$PBX:5060"
+check_not "8B. no pinhole PBX -> 10.0.2.50:161 (below 1024)" pinhole $PBX 10.0.2.50 161
+check_not "8B. nor to :162" pinhole $PBX 10.0.2.50 162
+exchange l2 ph "$PBX:5060" gk "$GK:5060"
+check "8C. (setup) carrier 21200 -> PBX:11200 passes" inbound gk $GK:21200 $PBX:11200
+moved=$(ctr sip_media_moved)
+exchange l2re ph "$PBX:5060" gk "$GK:5060"
+check "8C. the 488 reached the PBX" cmp -s "$work/l2re.ans" "$work/l2re.got"
+check "8C. old session kept: carrier 21200 -> PBX:11200 still passes" inbound gk $GK:21200 $PBX:11200
+check_not "8C. the rejected offer's pinhole to PBX:11202 is gone" pinhole $GK $PBX 11202
+check "8C. nothing counted as moved" [ "$(ctr sip_media_moved)" = "$moved" ]
+exchange l2mv ph "$PBX:5060" gk "$GK:5060"
+check "8C. a re-INVITE answered 200 moves it: counted" [ "$(ctr sip_media_moved)" = $((moved + 1)) ]
+check "8C. its flow to PBX:11200 is closed" eventually sh -c "! ip netns exec fw conntrack -L -p udp -s $GK 2>/dev/null | grep -q dport=11200"
+check_not "8C. carrier 21200 -> PBX:11200 blocked now" inbound gk $GK:21200 $PBX:11200
+check "8C. carrier -> PBX:11204 passes" inbound gk $GK:21202 $PBX:11204
 
 # 7. Through masquerade.
 fw conntrack -F >/dev/null 2>&1

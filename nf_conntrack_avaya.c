@@ -1491,6 +1491,53 @@ static int call_expect_related(struct nf_conn *ct,
 }
 
 /*
+ * Whether @exp leads to @to:@port. Under NAT its tuple names the public end
+ * and the private one is in saved_addr/saved_proto, which
+ * nf_ct_expect_init() zeroes for every other expectation.
+ */
+static bool call_exp_leads_to(const struct nf_conntrack_expect *exp,
+			      const union nf_inet_addr *to, __be16 port)
+{
+	if (nf_inet_addr_cmp(&exp->tuple.dst.u3, to) &&
+	    exp->tuple.dst.u.all == port)
+		return true;
+#if IS_ENABLED(CONFIG_NF_NAT)
+	return nf_inet_addr_cmp(&exp->saved_addr, to) &&
+	       exp->saved_proto.all == port;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Whether @ct has a pending @class pinhole for @channel to @to:@port: an
+ * address announced again. Inserting it anew replaces that expectation
+ * (same master, class and tuple; NAT reuses its public port), so it never
+ * adds one beyond the cap. The source address is not compared: NAT may
+ * have rewritten it.
+ */
+static bool call_exp_pending(struct nf_conn *ct, unsigned int class, u8 proto,
+			     const union nf_inet_addr *to, __be16 port,
+			     u16 channel)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_expect *exp;
+	bool found = false;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry(exp, &help->expectations, lnode) {
+		if (exp->class == class && exp->tuple.dst.protonum == proto &&
+		    exp->tuple.src.u.all == htons(channel) &&
+		    call_exp_leads_to(exp, to, port)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return found;
+}
+
+/*
  * One pinhole from @from to @a. RTP source ports are not signalled, so the
  * source port is wildcarded; its slot in the tuple, ignored by the zero
  * mask, carries the logical channel that CloseLogicalChannel names. *@pub
@@ -1510,15 +1557,22 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	int ret;
 
 	*pub = 0;
+	taddr_to_inet(a, &to);
+	/*
+	 * At the cap the kernel would evict the call's oldest pinhole for a
+	 * new one: refuse instead. An address announced again (fastStart,
+	 * then OLC/OLCAck) is no new one: it goes on, to be refreshed and,
+	 * under NAT, to learn its public port, or it would leave unrewritten.
+	 */
 	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
-	    call_exp_policy[class].max_expected) {
+	    call_exp_policy[class].max_expected &&
+	    !call_exp_pending(ct, class, proto, &to, dport, channel)) {
 		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_TOO_MANY,
 			      "more than %u %s pinholes on one connection",
 			      call_exp_policy[class].max_expected,
 			      call_exp_policy[class].name);
 		return 0;
 	}
-	taddr_to_inet(a, &to);
 	exp = nf_ct_expect_alloc(ct);
 	if (!exp)
 		return -ENOMEM;

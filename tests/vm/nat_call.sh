@@ -24,6 +24,12 @@
 # 4. ReleaseComplete removes every pinhole, the H.245 connection's too.
 # 5. The capture on the public side, decoded by tshark: only 203.0.113.1 and
 #    the mapped ports, nothing malformed, no private address in any payload.
+# 6. At the media cap (16 expectations): a new call whose Facility carries 8
+#    fastStart proposals (RTP+RTCP each, the last RTCP announced twice), then
+#    a tunnelled OLCAck announcing the first proposal's 6100/6101 again.
+#    Both arrive with 203.0.113.1 and the ports of the pending pinholes, and
+#    there are still exactly 16. A new address at the cap (6200/6201) is
+#    refused and gets no pinhole.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib/callscen.sh"
@@ -246,5 +252,71 @@ check "nothing unmapped, nothing split, no NAT refusal" \
 	"$(counter nat_call_split_untouched)" -eq 0 -a "$(counter nat_refused)" -eq 0
 check "no Q.931/H.245 malformed" \
 	test "$(counter q931_malformed)" -eq 0 -a "$(counter h245_malformed)" -eq 0
+echo "== 6. re-announcements at the media cap"
+# Counters so far; the messages below are judged by their deltas.
+unmapped0=$(counter nat_call_address_unmapped)
+too_many0=$(counter call_refused_too_many)
+fill=()
+for p in 6100 6102 6104 6106 6108 6110 6112 6114; do fill+=(--fs "$PH:$p"); done
+build cap_setup setup --cref 11 --tunnelling
+build cap_fill facility --cref 11 "${fill[@]}"
+build cap_again facility --cref 11 --tunnel-olc-ack $PH:6100
+build cap_new facility --cref 11 --channel 9 --tunnel-olc-ack $PH:6200
+build cap_rlc releasecomplete --cref 11
+cat > "$work/plan6.json" <<JSON
+{"conns": {"q931": {"client": ["ph", "$PH:32805"], "server": ["gk", "$PEER:1720"]}},
+ "steps": [{"conn": "q931", "from": "client", "hex": "$(hexof "$work/cap_setup")"},
+	   {"conn": "q931", "from": "client", "hex": "$(hexof "$work/cap_fill")",
+	    "save": "$work/cap_fill.rx"},
+	   {"conn": "q931", "from": "client", "hex": "$(hexof "$work/cap_again")",
+	    "save": "$work/cap_again.rx"},
+	   {"mark": "$work/cap_announced"}, {"wait": "$work/cap_go_new"},
+	   {"conn": "q931", "from": "client", "hex": "$(hexof "$work/cap_new")",
+	    "save": "$work/cap_new.rx"},
+	   {"mark": "$work/cap_refused"}, {"wait": "$work/cap_release"},
+	   {"conn": "q931", "from": "client", "hex": "$(hexof "$work/cap_rlc")"},
+	   {"mark": "$work/cap_released"}]}
+JSON
+cap_pinholes() {	# the peer's media pinholes to the public address
+	n_expect "proto=17 src=$PEER dst=$PUB sport=[0-9]* dport=61[01][0-9] "
+}
+$PLAY "$work/plan6.json" > "$work/play6.log" 2>&1 &
+PLAYER=$!
+PIDS+=("$PLAYER")
+check "8 proposals and the OLCAck re-announcing 6100/6101 pass" \
+	wait_file "$work/cap_announced"
+expect_lines
+echo "unmapped +$(($(counter nat_call_address_unmapped) - unmapped0)), refused_too_many +$(($(counter call_refused_too_many) - too_many0))"
+check "the 8 proposals arrive with $PUB:6100-6115 (16 pinholes, the last RTCP twice)" \
+	cmp "$work/cap_fill.pub" "$work/cap_fill.rx"
+check "the re-announced 6100/6101 arrive as $PUB:6100/6101, the pending pinholes' ports" \
+	cmp "$work/cap_again.pub" "$work/cap_again.rx"
+check "exactly 16 media pinholes $PEER -> $PUB:6100-6115" \
+	test "$(cap_pinholes)" -eq 16
+check "no address unmapped, no refusal: all were pending pinholes" \
+	test "$(counter nat_call_address_unmapped)" -eq "$unmapped0" -a \
+	"$(counter call_refused_too_many)" -eq "$too_many0"
+
+# The hostile half is judged on its own, whatever the first half counted.
+unmapped0=$(counter nat_call_address_unmapped)
+too_many0=$(counter call_refused_too_many)
+touch "$work/cap_go_new"
+check "an OLCAck announcing a new address, 6200/6201, passes" \
+	wait_file "$work/cap_refused"
+check "... refused at the cap: RTP, its RTCP, the RTCP entry (call_refused_too_many +3)" \
+	test "$(($(counter call_refused_too_many) - too_many0))" -eq 3
+check "... no pinhole to 6200/6201, still 16 in all" \
+	test "$(n_expect "dport=620[01] ")" -eq 0 -a "$(cap_pinholes)" -eq 16
+check "... left as announced, unmapped (nat_call_address_unmapped +2)" \
+	test "$(($(counter nat_call_address_unmapped) - unmapped0))" -eq 2 -a \
+	"$(hexof "$work/cap_new")" = "$(hexof "$work/cap_new.rx")"
+check "$PEER:6000 -> $PUB:6100 (the re-announced RTP) reaches $PH:6100" \
+	nat_flow gk $PEER:6000 $PUB:6100 ph $PH:6100 "$PEER:6000"
+
+touch "$work/cap_release"
+check "ReleaseComplete passes" wait_file "$work/cap_released"
+check "no call pinhole left" eventually no_call_pinhole
+check "player finished cleanly" wait "$PLAYER"
+cat "$work/play6.log"
 show_counters
 finish

@@ -23,8 +23,9 @@
 #    moves from CM to the gateway).
 # 3. RTP phone A <-> gateway passes both ways; the gateway to another port,
 #    another server and CM itself to phone A are blocked.
-# 4. CM names a host outside media_peers and the firewall's own address:
-#    refused and counted, no pinhole.
+# 4. CM names a host outside media_peers and the firewall's own address,
+#    phone A names the gateway (only the gatekeeper's end may name a third
+#    party): refused and counted, no pinhole.
 # 5. Shuffle: CLC 1, 2 (and 3, 6) and OLC 4/5 naming phone B; leg B
 #    (phone B -> CM:1720) names phone A likewise. RTP between the phones
 #    passes both ways; no pinhole of the gateway is left and its flows are
@@ -55,6 +56,7 @@ msg a_connect connect --cref 9 --tunnelling --tunnel-olc-ack $A:5000 \
 msg a_fac1 facility --cref 9 --tunnel-h245 olcack:2:$GW:6000
 msg a_bad facility --cref 9 --tunnel-h245 olc:3:10.0.2.99:6100 \
 	--tunnel-h245 olc:6:10.0.1.1:6200
+msg a_bad_ph facility --cref 9 --tunnel-h245 olc:7:$GW:6300
 msg a_shuffle facility --cref 9 --tunnel-h245 clc:1 --tunnel-h245 clc:2 \
 	--tunnel-h245 clc:3 --tunnel-h245 clc:6 --tunnel-h245 olc:4:$B:7000
 msg a_shuffle_ph facility --cref 9 --tunnel-h245 olcack:4:$A:5000 \
@@ -80,6 +82,7 @@ step() {	# step CONN FROM NAME: a plan step sending $work/NAME
 	step a client a_fac1
 	echo "{\"mark\": \"$work/connected\"}, {\"wait\": \"$work/go_bad\"},"
 	step a client a_bad
+	step a server a_bad_ph
 	echo "{\"mark\": \"$work/bad_done\"}, {\"wait\": \"$work/go_shuffle\"},"
 	step a client a_shuffle
 	step a server a_shuffle_ph
@@ -203,8 +206,13 @@ check "gw -> phone A:5001 (RTCP) passes" udp_flow gk $GW:6001 ph $A:5001
 
 echo "== 4. third parties outside media_peers, the firewall itself"
 refused=$(counter call_third_party_refused)
+not_party=$(counter call_refused_not_party)
 touch "$work/go_bad"
-check "the Facility passes" wait_file "$work/bad_done"
+check "the Facilities pass" wait_file "$work/bad_done"
+check "call_refused_not_party moved by 3 (got $(counter call_refused_not_party))" \
+	test "$(counter call_refused_not_party)" -eq $((${not_party:-0} + 3))
+check "no pinhole for phone A's naming of the gateway (6301)" \
+	test "$(pinholes | grep -c ' 6301$')" -eq 0
 check "call_third_party_refused moved by 2 (got $(counter call_third_party_refused))" \
 	test "$(counter call_third_party_refused)" -eq $((${refused:-0} + 2))
 check "no pinhole toward 10.0.2.99 (outside media_peers)" test "$(pinholes_with 10.0.2.99)" -eq 0

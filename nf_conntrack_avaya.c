@@ -1499,12 +1499,23 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
  * Gatekeeper-routed media. The gatekeeper side of a call (Avaya CM) signals
  * for media gateways, and for the other phone after shuffling: a media
  * address it announces may name a third party T. Such an address is not
- * the announcer's own (finding H1), so it is only taken when T is inside
- * the admin's media_peers: then the receiver of the message sends to T.
- * Either end may announce one: on a connection the phone opened the glue
- * cannot tell which end is the gatekeeper, and media_peers is what an
- * admin trusts, not the end that names it.
+ * the announcer's own (finding H1), so it is only taken from the
+ * gatekeeper's end, and only when T is inside the admin's media_peers:
+ * then the receiver of the message (the phone) sends to T.
  */
+
+/*
+ * The gatekeeper's address on call signalling @ct: the caller of a
+ * reverse connection (its master is the RAS flow), else the called end of
+ * the phone's own connection. An H.245 connection asks its Q.931 one.
+ */
+static const union nf_inet_addr *call_gatekeeper(const struct nf_conn *ct)
+{
+	if (avaya_ct_helper_kind(ct) == AVAYA_HELPER_H245 && ct->master)
+		ct = ct->master;
+	return &ct->tuplehash[ct->master ? IP_CT_DIR_ORIGINAL :
+				IP_CT_DIR_REPLY].tuple.src.u3;
+}
 
 /* One of the addresses the signalling connection itself runs between. */
 static bool call_addr_is_party(const struct nf_conn *ct,
@@ -1672,7 +1683,9 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 
 	if (!call_is_party(a, ct, dir, &from)) {
 		*pub = 0;
-		if (call_names_third_party(a, ct, &peer))
+		if (nf_inet_addr_cmp(&ct->tuplehash[dir].tuple.src.u3,
+				     call_gatekeeper(ct)) &&
+		    call_names_third_party(a, ct, &peer))
 			return call_open_third_party(skb, ct, ctinfo, md, &peer);
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
 		return NF_ACCEPT;

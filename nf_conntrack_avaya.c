@@ -39,6 +39,7 @@
 #define HELPER_H245	"avaya-h245"
 #define HELPER_SIP	"avaya-sip"
 #define HELPER_SIP_MEDIA	"avaya-sip-rtp"
+#define HELPER_CALL_MEDIA	"avaya-h323-rtp"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Connection tracking helpers for Avaya H.323 phones and SIP trunks");
@@ -533,6 +534,7 @@ enum avaya_helper_kind {
 	AVAYA_HELPER_SIP_UDP,
 	AVAYA_HELPER_SIP_TCP,
 	AVAYA_HELPER_SIP_RTP,
+	AVAYA_HELPER_CALL_RTP,
 	AVAYA_HELPER_KINDS,
 	AVAYA_HELPER_NONE = AVAYA_HELPER_KINDS,	/* not one of ours */
 };
@@ -704,13 +706,17 @@ static DEFINE_SPINLOCK(flow_close_lock);
 static struct flow_close_batch flow_close_pending;
 static struct flow_close_batch flow_close_running;	/* the worker's */
 
-/* A SIP media flow's call tag, if it is one. */
+/*
+ * A media flow's tag, if it is one: its SIP call's slot, or its H.323
+ * logical channel.
+ */
 static bool media_flow_tag(const struct nf_conn *ct, __be16 *tag)
 {
 	const struct nf_conn_help *help = nfct_help(ct);
 	const union avaya_master *am;
+	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
 
-	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_SIP_RTP)
+	if (kind != AVAYA_HELPER_SIP_RTP && kind != AVAYA_HELPER_CALL_RTP)
 		return false;
 	am = (const union avaya_master *)help->data;
 	*tag = am->media.tag;
@@ -766,7 +772,8 @@ static int flow_close_match(struct nf_conn *ct, void *data)
 		return 0;
 	for (i = 0; i < b->n; i++) {
 		if (flow_close_hit(&b->q[i], ct)) {
-			avaya_count(nf_ct_net(ct), b->q[i].any ?
+			avaya_count(nf_ct_net(ct), b->q[i].any ||
+				    call_helper_is_ours(b->q[i].master) ?
 				    AVAYA_CTR_CALL_FLOW_CLOSED :
 				    AVAYA_CTR_SIP_MEDIA_FLOW_CLOSED);
 			flow_close_pinholes(ct);
@@ -855,6 +862,17 @@ static void flow_close_call(struct nf_conn *ct)
 	memset(&c, 0, sizeof(c));
 	c.master = ct;
 	c.any = true;
+	flow_close_queue(&c);
+}
+
+/* H.323: the media flows of one logical channel (CloseLogicalChannel). */
+static void flow_close_channel(struct nf_conn *ct, u16 channel)
+{
+	struct flow_close c;
+
+	memset(&c, 0, sizeof(c));
+	c.master = ct;
+	c.tag = htons(channel);
 	flow_close_queue(&c);
 }
 
@@ -1461,10 +1479,37 @@ static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
 	return true;
 }
 
+/*
+ * A media flow of a call carries the helper avaya-h323-rtp, whose data is
+ * its logical channel: a CloseLogicalChannel (shuffling: the gateway's
+ * media moves to the other phone) then closes exactly that channel's
+ * flows. Without room for the helper the flow only ends with the call.
+ */
+static void call_tag_media_flow(struct nf_conn *ct,
+				const struct nf_conntrack_expect *exp)
+{
+	struct nf_conn_help *help;
+	union avaya_master *am;
+
+	if (nfct_help(ct))
+		return;
+	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+	if (!help)
+		return;
+	rcu_assign_pointer(help->helper,
+			   avaya_helper_for(AVAYA_HELPER_CALL_RTP, ct));
+	am = (union avaya_master *)help->data;
+	am->media.tag = exp->tuple.src.u.all;
+	am->media.tagged = 1;
+}
+
 void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
-	if (exp->master && call_helper_is_ours(exp->master))
-		call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+	if (!exp->master || !call_helper_is_ours(exp->master))
+		return;
+	call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+	if (exp->class == AVAYA_EXP_MEDIA)
+		call_tag_media_flow(ct, exp);
 }
 EXPORT_SYMBOL_GPL(avaya_call_expected);
 
@@ -1633,8 +1678,180 @@ static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
 }
 
 /*
+ * Gatekeeper-routed media. The gatekeeper side of a call (Avaya CM) signals
+ * for media gateways, and for the other phone after shuffling: a media
+ * address it announces may name a third party T. Such an address is not
+ * the announcer's own (finding H1), so it is only taken from the
+ * gatekeeper's end, and only when T is inside the admin's media_peers:
+ * then the receiver of the message (the phone) sends to T.
+ */
+
+/*
+ * The gatekeeper's address on call signalling @ct: the caller of a
+ * reverse connection (its master is the RAS flow), else the called end of
+ * the phone's own connection. An H.245 connection asks its Q.931 one.
+ */
+static const union nf_inet_addr *call_gatekeeper(const struct nf_conn *ct)
+{
+	if (avaya_ct_helper_kind(ct) == AVAYA_HELPER_H245 && ct->master)
+		ct = ct->master;
+	return &ct->tuplehash[ct->master ? IP_CT_DIR_ORIGINAL :
+				IP_CT_DIR_REPLY].tuple.src.u3;
+}
+
+/* One of the addresses the signalling connection itself runs between. */
+static bool call_addr_is_party(const struct nf_conn *ct,
+			       const union nf_inet_addr *addr)
+{
+	int dir;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+
+		if (nf_inet_addr_cmp(&t->src.u3, addr) ||
+		    nf_inet_addr_cmp(&t->dst.u3, addr))
+			return true;
+	}
+	return false;
+}
+
+/* A media address naming neither end of the connection: *@t is it. */
+static bool call_names_third_party(const struct avaya_taddr *a,
+				   const struct nf_conn *ct,
+				   union nf_inet_addr *t)
+{
+	u8 family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
+
+	if (!a->port || a->family != family)
+		return false;
+	taddr_to_inet(a, t);
+	return !call_addr_is_party(ct, t);
+}
+
+/* A third-party pinhole of channel @channel: sent from @src to a media peer. */
+static bool exp_is_third_party(const struct nf_conn *ct,
+			       const struct nf_conntrack_expect *exp,
+			       u16 channel, const union nf_inet_addr *src)
+{
+	return exp->class == AVAYA_EXP_MEDIA && channel &&
+	       ntohs(exp->tuple.src.u.all) == channel &&
+	       nf_inet_addr_cmp(&exp->tuple.src.u3, src) &&
+	       !call_addr_is_party(ct, &exp->tuple.dst.u3);
+}
+
+/*
+ * The media peer that sends to @own on @channel: the third party the other
+ * side named for @own on the same logical channel (pairing by channel:
+ * forward and reverse parameters and their Ack share its number). False
+ * while none was named: then the signalling peer sends, as without a
+ * gatekeeper.
+ */
+static bool call_media_peer(struct nf_conn *ct, u16 channel,
+			    const union nf_inet_addr *own,
+			    union nf_inet_addr *peer)
+{
+	struct nf_conntrack_expect *exp;
+	bool found = false;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry(exp, &nfct_help(ct)->expectations, lnode) {
+		if (exp_is_third_party(ct, exp, channel, own)) {
+			*peer = exp->tuple.dst.u3;
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return found;
+}
+
+/*
+ * The receiver of an announcement naming media peer @peer had announced
+ * its own addresses of @channel before, open from the signalling peer
+ * @sig: those pinholes now admit @peer instead. The source address is
+ * not part of the expectation hash (the destination is), and the core
+ * matches expectations under this lock, so it is changed in place: the
+ * public port NAT chose, and announced, stays.
+ */
+static void call_move_to_peer(struct nf_conn *ct, u16 channel,
+			      const union nf_inet_addr *sig,
+			      const union nf_inet_addr *peer)
+{
+	struct nf_conntrack_expect *exp;
+	unsigned int n = 0;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry(exp, &nfct_help(ct)->expectations, lnode) {
+		if (exp->class == AVAYA_EXP_MEDIA && channel &&
+		    ntohs(exp->tuple.src.u.all) == channel &&
+		    nf_inet_addr_cmp(&exp->tuple.src.u3, sig) &&
+		    call_addr_is_party(ct, &exp->tuple.dst.u3)) {
+			exp->tuple.src.u3 = *peer;
+			n++;
+		}
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	while (n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_MEDIA_PINHOLE_MOVED);
+}
+
+/* Not in media_peers, or the firewall itself: counted, and a hint logged. */
+static void call_refuse_third_party(const struct nf_conn *ct,
+				    const struct avaya_taddr *a)
+{
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_REFUSED_NOT_PARTY);
+	if (a->family == 4)
+		avaya_refused(ct, AVAYA_CTR_CALL_THIRD_PARTY_REFUSED,
+			      "media to third party %pI4:%u: not in media_peers (add a media gateway's prefix there)",
+			      a->ip, a->port);
+	else
+		avaya_refused(ct, AVAYA_CTR_CALL_THIRD_PARTY_REFUSED,
+			      "media to third party [%pI6c]:%u: not in media_peers (add a media gateway's prefix there)",
+			      a->ip, a->port);
+}
+
+/*
+ * @md names media peer @t: the receiver of the message (the phone) sends
+ * its media there. RTP on an even port implies RTCP on the next odd one.
+ * A refused third party is counted as not the sender's own too.
+ */
+static int call_open_third_party(struct sk_buff *skb, struct nf_conn *ct,
+				 enum ip_conntrack_info ctinfo,
+				 const struct avaya_media *md,
+				 const union nf_inet_addr *t)
+{
+	int dir = CTINFO2DIR(ctinfo);
+	const struct nf_conntrack_tuple *tu = &ct->tuplehash[dir].tuple;
+	/* The receiver as the sender sees it: NAT maps it to its own. */
+	union nf_inet_addr from = tu->dst.u3;
+	const struct avaya_taddr *a = &md->addr;
+	u16 pub, rtcp_pub = 0;
+	int ret;
+
+	if (!media_peer_allowed(ct, t)) {
+		call_refuse_third_party(ct, a);
+		return NF_ACCEPT;
+	}
+	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
+			  md->channel, &pub);
+	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
+		ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a,
+				  a->port + 1, md->channel, &rtcp_pub);
+	if (ret)
+		return call_expect_failed(skb, ct);
+	if (pub)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_THIRD_PARTY_PINHOLE_OPENED);
+	if (rtcp_pub)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_THIRD_PARTY_PINHOLE_OPENED);
+	/* Where the receiver's pinholes came from so far: the announcer. */
+	call_move_to_peer(ct, md->channel, &ct->tuplehash[!dir].tuple.dst.u3, t);
+	return NF_ACCEPT;
+}
+
+/*
  * A signalled media address is where one party receives: open it for the
- * other party only. RTP on an even port implies RTCP on the next odd one.
+ * other party only, or for the media peer the other party named on the
+ * same channel. RTP on an even port implies RTCP on the next odd one.
  * *@pub is the public port of the signalled address's own pinhole.
  */
 static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
@@ -1642,15 +1859,24 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 			   const struct avaya_media *md, u16 *pub)
 {
 	const struct avaya_taddr *a = &md->addr;
-	union nf_inet_addr from;
+	int dir = CTINFO2DIR(ctinfo);
+	union nf_inet_addr from, peer;
 	u16 rtcp_pub;
 	int ret;
 
-	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
+	if (!call_is_party(a, ct, dir, &from)) {
+		*pub = 0;
+		if (nf_inet_addr_cmp(&ct->tuplehash[dir].tuple.src.u3,
+				     call_gatekeeper(ct)) &&
+		    call_names_third_party(a, ct, &peer))
+			return call_open_third_party(skb, ct, ctinfo, md, &peer);
 		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
 			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
 	}
+	if (call_media_peer(ct, md->channel, &ct->tuplehash[dir].tuple.src.u3,
+			    &peer))
+		from = peer;
 	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
 			  md->channel, pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
@@ -1672,13 +1898,19 @@ static bool exp_is_media_of(const struct nf_conntrack_expect *exp,
 	       ntohs(exp->tuple.src.u.all) == channel;
 }
 
-/* The media pinholes of one logical channel of @ct. */
+/*
+ * The media pinholes of one logical channel of @ct, and the flows they
+ * admitted: after a CloseLogicalChannel the channel's media may reopen
+ * toward another party (shuffling), and the old one must not keep sending.
+ */
 static void call_close_media(struct nf_conn *ct, u16 channel)
 {
 	unsigned int n = avaya_unexpect_if(ct, exp_is_media_of, &channel);
 
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+	if (channel && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_FLOWS)
+		flow_close_channel(ct, channel);
 }
 
 /*
@@ -3917,6 +4149,15 @@ static void avaya_helpers_setup(void)
 		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_RTP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP_MEDIA, 0,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_media_help);
+		/*
+		 * And H.323 media flows through call pinholes. The core
+		 * wants each helper's family, protocol and port unique,
+		 * though nothing assigns helpers by port any more: udp on
+		 * the Q.931 port is nobody else's.
+		 */
+		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_CALL_RTP][f], fam[f],
+				   IPPROTO_UDP, HELPER_CALL_MEDIA, q931_port,
+				   call_exp_policy, AVAYA_EXP_CALL_MAX, avaya_media_help);
 	}
 }
 

@@ -453,8 +453,30 @@ def tunnelled(a):
     for text in a.tunnel_olc_ack or []:
         ip, port = parse_addr(text)
         msgs.append(h245_olc_ack(a.channel, (ip, port), (ip, port + 1)))
+    msgs += tunnelled_extra(a)
     if a.tunnel_end:
         msgs.append(h245_end_session())
+    return msgs
+
+
+def tunnelled_extra(a):
+    """--tunnel-h245 KIND:CHANNEL[:IP:PORT]: olc (RTCP at IP:PORT+1),
+    olcack (media IP:PORT, RTCP PORT+1) or clc of any channel, in order."""
+    msgs = []
+    for spec in a.tunnel_h245 or []:
+        kind, rest = spec.split(':', 1)
+        channel, _, addr = rest.partition(':')
+        channel = int(channel)
+        if kind == 'clc':
+            msgs.append(h245_clc(channel))
+            continue
+        ip, port = parse_addr(addr)
+        if kind == 'olc':
+            msgs.append(h245_olc(channel, ctrl=(ip, port + 1)))
+        elif kind == 'olcack':
+            msgs.append(h245_olc_ack(channel, (ip, port), (ip, port + 1)))
+        else:
+            raise ValueError(f'--tunnel-h245 {spec}: olc, olcack or clc')
     return msgs
 
 
@@ -551,6 +573,8 @@ def main(argv=None):
                    help='tunnelled OLC, RTCP at IP:PORT+1')
     p.add_argument('--tunnel-olc-ack', action='append',
                    help='tunnelled OLCAck, media IP:PORT, RTCP PORT+1')
+    p.add_argument('--tunnel-h245', action='append',
+                   help='tunnelled olc:CH:IP:PORT, olcack:CH:IP:PORT or clc:CH')
     p.add_argument('--tunnel-end', action='store_true',
                    help='tunnelled endSessionCommand')
     p.add_argument('--nsc', help='Avaya nonStandardControl data, hex')

@@ -4,6 +4,7 @@
 # make install        modules_install into updates/avaya + depmod
 # make check          the whole test suite (installs what it needs; see README)
 # make check-debug    every VM scenario on a KASAN/lockdep/kmemleak kernel
+# make check-peers    sip_split_media: a carrier behind kamailio + rtpengine
 # make check-deb      the package installed by dpkg in a guest per kernel,
 #                     and the kernel-upgrade path (DKMS under TCG: too long
 #                     for make check)
@@ -69,6 +70,11 @@ check-deb: deb
 	k=$$(scripts/kernels.sh | sort -V | head -n 1); \
 	AVAYA_VM_TIMEOUT=2700 scripts/vm-run.sh "$$k" tests/vm/deb_install.sh --upgrade
 
+# SIP trunk with real peers whose media comes from another address
+# (kamailio + rtpengine + baresip, several minutes per kernel under TCG).
+check-peers:
+	CHECK_ONLY=vm CHECK_SCENARIOS=sip_split_media scripts/check.sh
+
 check-debug:
 	scripts/deps.sh
 	scripts/debug-kernel.sh
@@ -113,4 +119,4 @@ deb-lint: deb
 	lintian --info --display-info $(DEB) | tee $(DEB_DIR)/lintian.log
 	@! grep -q '^E:' $(DEB_DIR)/lintian.log
 
-.PHONY: all modules clean install style kunit unit bench check check-debug check-deb demo dkms-install deb deb-lint
+.PHONY: all modules clean install style kunit unit bench check check-debug check-deb check-peers demo dkms-install deb deb-lint

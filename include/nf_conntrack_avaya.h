@@ -136,10 +136,11 @@ enum avaya_sip_exp_class {
  * A media flow admitted through a SIP pinhole gets the avaya-sip-rtp
  * helper, whose data is the slot of its call in the signalling flow's book
  * (unique per flow while the call lives): a BYE then closes the flows of
- * exactly that call.
+ * exactly that call. An H.323 media flow gets avaya-h323-rtp, whose data
+ * is its logical channel: a CloseLogicalChannel closes exactly its flows.
  */
 struct avaya_media_master {
-	__be16 tag;		/* the call's slot */
+	__be16 tag;		/* the SIP call's slot, or the H.323 channel */
 	u8 tagged;
 };
 

@@ -2357,6 +2357,16 @@ static u32 sip_hash(const u8 *data, const struct avaya_sip_span *s)
 #define SIP_BOOK_CALLS_MAX	262144
 
 static atomic_t sip_books = ATOMIC_INIT(0);
+
+/* Take one of @max system-wide; false (nothing taken) when all are used. */
+static bool sip_bound_take(atomic_t *used, int max)
+{
+	if (atomic_inc_return(used) <= max)
+		return true;
+	atomic_dec(used);
+	return false;
+}
+
 static atomic_t sip_book_calls = ATOMIC_INIT(0);
 
 /*
@@ -2460,8 +2470,7 @@ static struct avaya_sip_book *sip_book(struct nf_conn *ct, bool create)
 
 	if (book || !create || READ_ONCE(avaya_unloading))
 		return book;
-	if (atomic_inc_return(&sip_books) > SIP_BOOKS_MAX) {
-		atomic_dec(&sip_books);
+	if (!sip_bound_take(&sip_books, SIP_BOOKS_MAX)) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_CALL_BOOK_FULL);
 		return NULL;
 	}
@@ -2507,14 +2516,15 @@ static struct sip_call *sip_call_find(struct avaya_sip_book *book, u32 id)
 	return NULL;
 }
 
-static bool sip_slot_in_use(const struct avaya_sip_book *book, __be16 slot)
+static struct sip_call *sip_call_by_slot(struct avaya_sip_book *book,
+					 __be16 slot)
 {
 	unsigned int i;
 
 	for (i = 0; i < book->n_calls; i++)
 		if (book->calls[i].slot == slot)
-			return true;
-	return false;
+			return &book->calls[i];
+	return NULL;
 }
 
 static void sip_call_drop(struct avaya_sip_book *book, struct sip_call *c)
@@ -2563,7 +2573,7 @@ static __be16 sip_slot_next(struct avaya_sip_book *book)
 
 	do {
 		slot = htons(book->next_slot++);
-	} while (!slot || sip_slot_in_use(book, slot));
+	} while (!slot || sip_call_by_slot(book, slot));
 	return slot;
 }
 
@@ -3109,17 +3119,6 @@ sip_media_source(const struct nf_conn *ct, int dir, const struct sip_stream *st)
 	return &ct->tuplehash[dir].tuple.src.u3;
 }
 
-static struct sip_call *sip_call_by_slot(struct avaya_sip_book *book,
-					 __be16 slot)
-{
-	unsigned int i;
-
-	for (i = 0; i < book->n_calls; i++)
-		if (book->calls[i].slot == slot)
-			return &book->calls[i];
-	return NULL;
-}
-
 /* Stream @i of both sides of the call in @slot; zeroed when not known. */
 static void sip_pair_load(struct nf_conn *ct, __be16 slot, int dir,
 			  unsigned int i, struct sip_stream *own,
@@ -3146,9 +3145,7 @@ static struct sip_media_rec *sip_media_rec_alloc(const struct nf_conn *ct,
 	struct sip_media_rec *rec;
 
 	if (book->n_recs >= SIP_BOOK_RECS_MAX ||
-	    atomic_inc_return(&sip_media_recs) > SIP_MEDIA_RECS_MAX) {
-		if (book->n_recs < SIP_BOOK_RECS_MAX)
-			atomic_dec(&sip_media_recs);
+	    !sip_bound_take(&sip_media_recs, SIP_MEDIA_RECS_MAX)) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PAIRING_FULL);
 		return NULL;
 	}

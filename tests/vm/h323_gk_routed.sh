@@ -31,6 +31,14 @@
 #    passes both ways; no pinhole of the gateway is left and its flows are
 #    closed.
 # 6. ReleaseComplete on both legs: no call pinhole, the flows closed.
+# 7. Masquerade (10.0.2.1) for phones V 10.0.1.2 and M 10.0.1.3, two calls
+#    to CM, both routed through the gateway, both phones receiving RTCP on
+#    private 5001. V's call first: CM names the gateway (OLC 1), V's OLCAck
+#    opens gw -> public:P -> V. Then M's OLC 2 opens CM -> public:P' -> M
+#    (the sources differ, so nothing stops P' = P), and CM's OLCAck 2 names
+#    the gateway for M: M's pinhole must not become a second gw -> public:P.
+#    Whatever the ports: never two equal pending pinholes, and what the
+#    gateway sends to the port announced for each phone reaches that phone.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib/callscen.sh"
@@ -150,8 +158,9 @@ old_peers=$(cat $PEERS)
 echo "$GW,10.0.1.0/24,10.0.3.0/24" > $PEERS
 echo "media_peers=$(cat $PEERS)"
 
-# udp expectations, one "src dst dport" line each.
-pinholes() {
+# udp expectations, one "src dst dport" line each; pinholes_all keeps twins.
+pinholes() { pinholes_all | sort -u; }
+pinholes_all() {
 	expect_lines | awk '$2 == "proto=17" {
 		s = d = p = ""
 		for (i = 3; i <= NF; i++) {
@@ -160,7 +169,7 @@ pinholes() {
 			else if (!p && sub(/^dport=/, "", $i)) p = $i
 		}
 		print s, d, p
-	}' | sort -u
+	}'
 }
 has_pinhole() { pinholes | grep -qx "$1 $2 $3"; }
 has_pinholes() { has_pinhole "$1" "$2" "$3" && has_pinhole "$1" "$2" "$4"; }
@@ -254,6 +263,116 @@ touch "$work/done"
 check "player finished cleanly" wait "$PLAYER"
 check "no Q.931 or H.245 message malformed" \
 	test "$(counter q931_malformed)" -eq 0 -a "$(counter h245_malformed)" -eq 0
+
+echo "== 7. masquerade: two phones, one public address, both calls through the gateway"
+PUB=10.0.2.1
+V=$A
+M=10.0.1.3
+fw nft -f - <<'NFT'
+add rule inet fw forward ip saddr 10.0.1.0/24 ip daddr 10.0.2.2 tcp dport 1721 ct helper set "q931" accept
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		oifname "gk0" ip saddr 10.0.1.0/24 masquerade
+	}
+}
+NFT
+check "nf_nat_avaya is loaded" test -d /sys/module/nf_nat_avaya
+msg v_setup setup --cref 20 --tunnelling
+msg v_connect connect --cref 20 --tunnelling --tunnel-h245 olc:1:$GW:6000
+msg v_fac facility --cref 20 --tunnel-h245 olcack:1:$V:5000
+msg m_setup setup --cref 21 --tunnelling
+msg m_connect connect --cref 21 --tunnelling
+msg m_fac facility --cref 21 --tunnel-h245 olc:2:$M:5000
+msg m_move facility --cref 21 --tunnel-h245 olcack:2:$GW:6100
+msg v_rlc releasecomplete --cref 20
+msg m_rlc releasecomplete --cref 21
+{
+	echo '{"conns": {"v": {"client": ["ph", "'$V':32810"], "server": ["gk", "10.0.2.2:1720"]},'
+	echo '           "m": {"client": ["ph", "'$M':32811"], "server": ["gk", "10.0.2.2:1721"]}},'
+	echo ' "steps": ['
+	step v client v_setup
+	step v server v_connect
+	step v client v_fac | sed "s|}|, \"save\": \"$work/v_fac.rx\"}|"
+	echo "{\"mark\": \"$work/v_open\"}, {\"wait\": \"$work/go_m\"},"
+	step m client m_setup
+	step m server m_connect
+	step m client m_fac | sed "s|}|, \"save\": \"$work/m_fac.rx\"}|"
+	echo "{\"mark\": \"$work/m_open\"}, {\"wait\": \"$work/go_move\"},"
+	step m server m_move
+	echo "{\"mark\": \"$work/moved\"}, {\"wait\": \"$work/go_nat_release\"},"
+	step v client v_rlc
+	step m client m_rlc
+	echo "{\"mark\": \"$work/nat_released\"}, {\"wait\": \"$work/nat_done\"}]}"
+} > "$work/plan7.json"
+
+# announced NAME: the ports a received message announces on $PUB, in order.
+announced() {
+	python3 - "$work/$1" "$PUB" <<'PY'
+import ipaddress
+import sys
+data = open(sys.argv[1], 'rb').read()
+ip = ipaddress.ip_address(sys.argv[2]).packed
+i = data.find(ip)
+while i >= 0:
+    print(int.from_bytes(data[i + 4:i + 6], 'big'))
+    i = data.find(ip, i + 4)
+PY
+}
+
+both_listen() { test "$(ph ss -H -lun "sport = :$1" | grep -c .)" -ge 2; }
+# media_reaches SRC DST PORT: which phone, listening on PORT at both V and
+# M, a datagram from the gateway's SRC to DST reaches ("none" if neither).
+media_reaches() {
+	local pv pm who=
+
+	ph $NU udp-recv $V:$3 --timeout 2 >"$work/rx_v" 2>&1 &
+	pv=$!
+	ph $NU udp-recv $M:$3 --timeout 2 >"$work/rx_m" 2>&1 &
+	pm=$!
+	eventually both_listen "$3"
+	echo rtp | gk socat -u - "UDP4-SENDTO:$2,bind=$1"
+	wait "$pv" && who=$V
+	wait "$pm" && who="${who:+$who+}$M"
+	echo "${who:-none}"
+}
+
+# Pending udp pinholes equal in source, destination and port.
+twin_pinholes() { pinholes_all | sort | uniq -d; }
+
+$PLAY "$work/plan7.json" > "$work/play7.log" 2>&1 &
+PLAYER=$!
+PIDS+=("$PLAYER")
+check "V's call: Setup, Connect (CM names the gateway), OLCAck 1 pass" wait_file "$work/v_open"
+pv=$(announced v_fac.rx | sed -n 2p)
+echo "V's OLCAck announces $PUB: $(announced v_fac.rx | tr '\n' ' ')"
+check "V's RTCP is announced on $PUB (port ${pv:-none})" test -n "$pv"
+check "gw -> $PUB:$pv -> V (V's channel's media peer)" has_pinhole $GW $PUB "$pv"
+touch "$work/go_m"
+check "M's call: Setup, Connect, OLC 2 pass" wait_file "$work/m_open"
+pm=$(announced m_fac.rx | sed -n 1p)
+echo "M's OLC announces $PUB: ${pm:-none}"
+check "M's RTCP is announced on $PUB (port ${pm:-none})" test -n "$pm"
+check "CM -> $PUB:$pm -> M (no media peer named yet)" has_pinhole 10.0.2.2 $PUB "$pm"
+moved=$(counter call_media_pinhole_moved)
+failed_exp=$(counter call_refused_expect_failed)
+touch "$work/go_move"
+check "CM's OLCAck 2, naming the gateway for M, passes" wait_file "$work/moved"
+pinholes_all | sort
+echo "call_media_pinhole_moved +$(($(counter call_media_pinhole_moved) - moved)), call_refused_expect_failed +$(($(counter call_refused_expect_failed) - failed_exp))"
+check "no two equal pending pinholes (twins: $(twin_pinholes | tr '\n' ' '))" \
+	test -z "$(twin_pinholes)"
+# V's first: an equal pinhole inserted later would answer first.
+got=$(media_reaches $GW:6001 $PUB:$pv 5001)
+check "gw:6001 -> $PUB:$pv (announced for V) reaches V $V (got $got)" test "$got" = "$V"
+got=$(media_reaches $GW:6101 $PUB:$pm 5001)
+check "gw:6101 -> $PUB:$pm (announced for M) reaches M $M (got $got)" test "$got" = "$M"
+touch "$work/go_nat_release"
+check "ReleaseCompletes pass" wait_file "$work/nat_released"
+check "no call pinhole left" eventually no_call_pinhole
+touch "$work/nat_done"
+check "player finished cleanly" wait "$PLAYER"
+cat "$work/play7.log"
 
 echo "$old_peers" > $PEERS
 show_counters

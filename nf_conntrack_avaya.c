@@ -333,9 +333,21 @@ static int prefix_param_get(char *buf, const struct kernel_param *kp)
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
+/*
+ * Called once the module's sysfs files are gone (after its exit, which
+ * already emptied the sets): a write that raced rmmod is freed here.
+ */
+static void prefix_param_free(void *arg)
+{
+	struct avaya_prefix_param *pp = arg;
+
+	kfree(rcu_dereference_protected(pp->set, 1));
+}
+
 static const struct kernel_param_ops prefix_param_ops = {
 	.set = prefix_param_set,
 	.get = prefix_param_get,
+	.free = prefix_param_free,
 };
 
 static bool prefix_match(const struct avaya_prefix *n, u8 family,
@@ -1794,10 +1806,11 @@ static bool call_media_peer(struct nf_conn *ct, u16 channel,
  * @sig: those pinholes now admit @peer instead. The source address is
  * not part of the expectation hash (the destination is), and the core
  * matches expectations under this lock, so it is changed in place: the
- * public port NAT chose, and announced, stays. Known defect (review,
- * tests on branch h323nat): the core's clash check does not see the new
- * tuple, so under SNAT two phones with the same private port through one
- * gateway can end up with equal expectations.
+ * public port NAT chose, and announced, stays. The core's clash check does
+ * not see the new tuple: what keeps two pinholes from becoming equal is
+ * that a public port of a NATed pinhole leads to one private endpoint only
+ * (nf_nat_avaya's nat_pub_lock), and without NAT the destination is the
+ * phone's own address.
  */
 static void call_move_to_peer(struct nf_conn *ct, u16 channel,
 			      const union nf_inet_addr *sig,

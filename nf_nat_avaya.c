@@ -8,6 +8,7 @@
 #include <linux/skbuff.h>
 #include <linux/bitmap.h>
 #include <linux/jhash.h>
+#include <linux/random.h>
 #include <linux/string.h>
 #include <linux/udp.h>
 #include <linux/tcp.h>
@@ -400,12 +401,88 @@ static u16 nat_public_port(const struct nf_conn *ct,
 	return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Media pinholes on a public address                                     */
+/* ---------------------------------------------------------------------- */
+/*
+ * One public port leads to one private endpoint, whatever the pinhole's
+ * source. The core refuses only equal expectations (the source included),
+ * so two phones behind one address could otherwise each hold a pinhole
+ * gw -> pub:P once both are moved to the same media gateway (an H.323
+ * channel moves in place, a SIP stream is re-inserted from the answer's
+ * address): the media of two calls would cross. A public port is taken
+ * when a pending expectation of the netns to that address and protocol
+ * leads anywhere but the private endpoint being announced (which keeps its
+ * port when announced again). The walk and the insertion happen under
+ * nat_pub_lock, so two CPUs cannot both find a port free; the walk costs a
+ * pass over the netns' expectations per NATed media pinhole, as the RAS
+ * port plan does per registration.
+ */
+static DEFINE_SPINLOCK(nat_pub_lock);
+static DECLARE_BITMAP(nat_pub_used, 65536);	/* under nat_pub_lock */
+
+struct nat_pub_scan {
+	__be32 pub;
+	__be32 priv;
+	__be16 priv_port[2];	/* RTP and RTCP (equal for one pinhole) */
+	u8 proto;
+};
+
+static void avaya_sip_expected(struct nf_conn *ct,
+			       struct nf_conntrack_expect *exp);
+
+/* A NATed pinhole of ours to the very endpoint being announced. */
+static bool nat_pub_same_endpoint(const struct nf_conntrack_expect *exp,
+				  const struct nat_pub_scan *s)
+{
+	return (exp->expectfn == avaya_nat_to_phone ||
+		exp->expectfn == avaya_sip_expected) &&
+	       exp->saved_addr.ip == s->priv &&
+	       (exp->saved_proto.all == s->priv_port[0] ||
+		exp->saved_proto.all == s->priv_port[1]);
+}
+
+static bool nat_pub_scan_one(struct nf_conntrack_expect *exp, void *data)
+{
+	const struct nat_pub_scan *s = data;
+
+	if (exp->tuple.src.l3num == NFPROTO_IPV4 &&
+	    exp->tuple.dst.protonum == s->proto &&
+	    exp->tuple.dst.u3.ip == s->pub && !nat_pub_same_endpoint(exp, s))
+		__set_bit(ntohs(exp->tuple.dst.u.all), nat_pub_used);
+	return false;
+}
+
+/* Fills nat_pub_used for @exp (prepared: public destination, saved private). */
+static void nat_pub_scan(struct nf_conn *ct,
+			 const struct nf_conntrack_expect *exp,
+			 const struct nf_conntrack_expect *rtcp)
+{
+	struct nat_pub_scan s = {
+		.pub = exp->tuple.dst.u3.ip,
+		.priv = exp->saved_addr.ip,
+		.priv_port = { exp->saved_proto.all,
+			       rtcp ? rtcp->saved_proto.all : exp->saved_proto.all },
+		.proto = exp->tuple.dst.protonum,
+	};
+
+	lockdep_assert_held(&nat_pub_lock);
+	bitmap_zero(nat_pub_used, 65536);
+	if (exp->tuple.src.l3num == NFPROTO_IPV4)
+		nf_ct_expect_iterate_net(nf_ct_net(ct), nat_pub_scan_one, &s, 0, 0);
+}
+
+static bool nat_pub_taken(unsigned int port)
+{
+	return port > 65535 || test_bit(port, nat_pub_used);
+}
+
 /*
  * Calls through NAT (Q.931, tunnelled and standalone H.245), IPv4 only.
  * The sender of a message is NATed when the address its peer sees is not
  * its own. A pinhole to an address of its own (h245Address, mediaChannel,
  * mediaControlChannel) is opened on the public address, on the private
- * port when free (nf_nat_exp_find_port() else), and NATed to the private
+ * port when free (a random one above it else, see nat_pub_lock), and NATed to the private
  * address; then the message is patched in place to announce exactly that.
  * A pinhole toward the other party admits the NATed sender's own address:
  * its traffic leaves as a normal masqueraded flow.
@@ -462,13 +539,43 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 	return own;
 }
 
+/*
+ * Inserts @exp on a public port no other endpoint's pinhole uses: @first,
+ * else (unless @fixed) random ones from @own up, as nf_nat_exp_find_port().
+ */
+#define NAT_CALL_PORT_TRIES	128
+
+static int nat_call_insert_public(struct nf_conn *ct,
+				  struct nf_conntrack_expect *exp,
+				  u16 first, u16 own, bool fixed)
+{
+	unsigned int port = first, i;
+	int ret = -EBUSY;
+
+	spin_lock_bh(&nat_pub_lock);
+	nat_pub_scan(ct, exp, NULL);
+	for (i = 0; i < NAT_CALL_PORT_TRIES; i++) {
+		if (!nat_pub_taken(port)) {
+			exp->tuple.dst.u.all = htons(port);
+			ret = nf_ct_expect_related(exp, 0);
+			if (ret != -EBUSY)
+				break;
+		}
+		if (fixed)
+			break;
+		port = own + get_random_u32() % (65536 - own);
+	}
+	spin_unlock_bh(&nat_pub_lock);
+	return ret;
+}
+
 static int nat_call_expect_public(struct nf_conn *ct, int dir,
 				  struct nf_conntrack_expect *exp, u16 *pub)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
 	const struct net *net = nf_ct_net(ct);
+	bool passive = READ_ONCE(nat_mode) == NAT_MODE_PASSIVE;
 	u16 own = ntohs(exp->tuple.dst.u.all);
-	u16 port;
 	int ret;
 
 	exp->saved_addr = exp->tuple.dst.u3;
@@ -476,12 +583,8 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	exp->dir = !dir;
 	exp->expectfn = avaya_nat_to_phone;
 	exp->tuple.dst.u3 = r->dst.u3;
-	port = READ_ONCE(nat_mode) == NAT_MODE_PASSIVE ? own :
-		nat_call_first_port(ct, exp);
-	exp->tuple.dst.u.all = htons(port);
-	ret = nf_ct_expect_related(exp, 0);
-	if (ret == -EBUSY && READ_ONCE(nat_mode) != NAT_MODE_PASSIVE)
-		ret = nf_nat_exp_find_port(exp, own) ? 0 : -EBUSY;
+	ret = nat_call_insert_public(ct, exp, passive ? own :
+				     nat_call_first_port(ct, exp), own, passive);
 	if (!ret) {
 		*pub = ntohs(exp->tuple.dst.u.all);
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
@@ -1128,17 +1231,24 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 		port = ntohs(want[0]);
 		rtcp_port = *rtcp ? ntohs(want[1]) : port + 1;
 	}
+	spin_lock_bh(&nat_pub_lock);
+	nat_pub_scan(ct, exp, *rtcp);
 	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
 	     rtcp_port <= 65535; i++) {
-		ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
-		if (!ret)
+		ret = -EBUSY;
+		if (!nat_pub_taken(port) && !(*rtcp && nat_pub_taken(rtcp_port)))
+			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
+		if (!ret) {
+			spin_unlock_bh(&nat_pub_lock);
 			return port;
+		}
 		if (ret != -EBUSY || keep_port)
 			break;
 		/* RTP keeps an even port, RTCP the odd one after it. */
 		port = (port | 1) + 1;
 		rtcp_port = port + 1;
 	}
+	spin_unlock_bh(&nat_pub_lock);
 	avaya_refused(ct, AVAYA_CTR_SIP_NAT_FAILED,
 		      "no public media port pair near %u", own);
 	return 0;

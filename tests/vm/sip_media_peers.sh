@@ -29,6 +29,14 @@
 # 7. The same outbound call through masquerade (fw 10.0.2.1): .50 reaches
 #    the PBX at the public port its INVITE announced; the carrier's
 #    signalling address does not.
+# 9. Two phones behind the same masquerade offer the same private port
+#    12000, phone A (.2) through the carrier's 10.0.2.2, phone B (.3)
+#    through a second signalling address 10.0.2.3; both answers name the
+#    media server .50. The core allows 10.0.2.2 -> pub:P and 10.0.2.3 ->
+#    pub:P (their sources differ); after the move both would be .50 ->
+#    pub:P and one phone's media would be lost or reach the other. A public
+#    port leads to one phone: B gets another one, and .50 reaches each
+#    phone at the port announced for it.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -117,10 +125,20 @@ $MSG invite-ok $FLOW --media "$GK:21200" --cseq 3 --call-id legit-2@avaya.test -
 $MSG invite $FLOW --media "$PBX:10800" --call-id nat-1@avaya.test -o "$work/c5.req"
 $MSG invite-ok --src 10.0.2.1:5060 --dst $GK:5060 --media 10.0.2.50:20800 \
 	--call-id nat-1@avaya.test -o "$work/c5.ans"
+# 9: two phones, one public address, the same private port.
+A9="--src $PBX:5060 --dst $GK:5060"
+B9="--src 10.0.1.3:5062 --dst 10.0.2.3:5060"
+$MSG invite $A9 --media "$PBX:12000" --call-id nat-a@avaya.test -o "$work/c9a.req"
+$MSG invite-ok --src 10.0.2.1:5060 --dst $GK:5060 --media 10.0.2.50:22000 \
+	--call-id nat-a@avaya.test -o "$work/c9a.ans"
+$MSG invite $B9 --media 10.0.1.3:12000 --call-id nat-b@avaya.test -o "$work/c9b.req"
+$MSG invite-ok --src 10.0.2.1:5062 --dst 10.0.2.3:5060 --media 10.0.2.50:22100 \
+	--call-id nat-b@avaya.test -o "$work/c9b.ans"
 
 setup_topology
 gk ip addr add 10.0.2.50/24 dev eth0
 gk ip addr add 10.0.2.51/24 dev eth0
+gk ip addr add 10.0.2.3/24 dev eth0
 # A probe's flow would otherwise expire within 30 s: flows are closed by
 # the helper here, not by their timeout.
 fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
@@ -267,6 +285,23 @@ check_not "7. carrier signalling 10.0.2.2 -> 10.0.2.1:${pub:-none} blocked" \
 check "7. media server 10.0.2.50 -> 10.0.2.1:${pub:-none} reaches PBX:10800" \
 	probe gk 10.0.2.50:30800 "10.0.2.1:${pub:-0}" ph $PBX:10800
 check "7. PBX -> media server 10.0.2.50:20800 passes" outbound $PBX:10800 10.0.2.50:20800 gk
+
+# 9. Two phones, one public address, the same private port.
+sdp_port() { tr -d '\r' < "$work/$1.rx.0" 2>/dev/null | awk '/^m=audio/ { print $2 }'; }
+exchange c9a ph "$PBX:5060" gk "$GK:5060"
+exchange c9b ph 10.0.1.3:5062 gk 10.0.2.3:5060
+pa=$(sdp_port c9a)
+pb=$(sdp_port c9b)
+echo "-- A's INVITE announces 10.0.2.1:${pa:-none}, B's 10.0.2.1:${pb:-none}"
+echo "-- expectations:"; expect_lines | sed 's/^/   /'
+check "9. both INVITEs announce a public port" test -n "$pa" -a -n "$pb"
+check "9. B's public port differs from A's (${pa:-none} / ${pb:-none})" test "${pa:-0}" != "${pb:-0}"
+check "9. no two equal pending pinholes" \
+	test -z "$(expect_lines | grep 'proto=17' | sed 's/ [a-z]*timeout=[0-9]*//; s/^[0-9]* //' | sort | uniq -d)"
+check "9. media server -> 10.0.2.1:${pa:-none} reaches A $PBX:12000" \
+	probe gk 10.0.2.50:32000 "10.0.2.1:${pa:-0}" ph $PBX:12000
+check "9. media server -> 10.0.2.1:${pb:-none} reaches B 10.0.1.3:12000" \
+	probe gk 10.0.2.50:32100 "10.0.2.1:${pb:-0}" ph 10.0.1.3:12000
 check "sip_malformed stayed 0" [ "$(ctr sip_malformed)" = 0 ]
 echo "-- counters:"
 fw grep -E '^sip_(media|refused_sdp)' /proc/net/nf_conntrack_avaya | sed 's/^/   /'

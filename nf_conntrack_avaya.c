@@ -1807,31 +1807,57 @@ static bool call_media_peer(struct nf_conn *ct, u16 channel,
  * not part of the expectation hash (the destination is), and the core
  * matches expectations under this lock, so it is changed in place: the
  * public port NAT chose, and announced, stays. The core's clash check does
- * not see the new tuple: what keeps two pinholes from becoming equal is
- * that a public port of a NATed pinhole leads to one private endpoint only
- * (nf_nat_avaya's nat_pub_lock), and without NAT the destination is the
- * phone's own address.
+ * not see the new tuple, so it is done here, under the same lock: a
+ * pinhole that would equal another connection's (whose traffic it would
+ * take) is not moved, counted and logged. NAT gives each endpoint its own
+ * public ports (nf_nat_avaya's port claims), so that is rare. Equal to one
+ * of this call's own (another channel's pinhole from the same peer to the
+ * same port, as fastStart and OLC announce one port twice) is no clash:
+ * both lead to the same place of the same call.
  */
+static bool call_move_clashes(struct nf_conn *ct,
+			      const struct nf_conntrack_expect *exp,
+			      const union nf_inet_addr *peer)
+{
+	struct nf_conntrack_tuple t = exp->tuple;
+	struct nf_conntrack_expect *other;
+	bool clash;
+
+	t.src.u3 = *peer;
+	rcu_read_lock();
+	other = __nf_ct_expect_find(nf_ct_net(ct), nf_ct_zone(ct), &t);
+	clash = other && other->master != ct;
+	rcu_read_unlock();
+	return clash;
+}
+
 static void call_move_to_peer(struct nf_conn *ct, u16 channel,
 			      const union nf_inet_addr *sig,
 			      const union nf_inet_addr *peer)
 {
 	struct nf_conntrack_expect *exp;
-	unsigned int n = 0;
+	unsigned int n = 0, refused = 0;
 
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	hlist_for_each_entry(exp, &nfct_help(ct)->expectations, lnode) {
-		if (exp->class == AVAYA_EXP_MEDIA && channel &&
-		    ntohs(exp->tuple.src.u.all) == channel &&
-		    nf_inet_addr_cmp(&exp->tuple.src.u3, sig) &&
-		    call_addr_is_party(ct, &exp->tuple.dst.u3)) {
-			exp->tuple.src.u3 = *peer;
-			n++;
+		if (exp->class != AVAYA_EXP_MEDIA || !channel ||
+		    ntohs(exp->tuple.src.u.all) != channel ||
+		    !nf_inet_addr_cmp(&exp->tuple.src.u3, sig) ||
+		    !call_addr_is_party(ct, &exp->tuple.dst.u3))
+			continue;
+		if (call_move_clashes(ct, exp, peer)) {
+			refused++;
+			continue;
 		}
+		exp->tuple.src.u3 = *peer;
+		n++;
 	}
 	spin_unlock_bh(&nf_conntrack_expect_lock);
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_MEDIA_PINHOLE_MOVED);
+	while (refused--)
+		avaya_refused(ct, AVAYA_CTR_CALL_MEDIA_MOVE_REFUSED,
+			      "media pinhole not moved to its media peer: an equal pinhole exists");
 }
 
 /* Not in media_peers, or the firewall itself: counted, and a hint logged. */

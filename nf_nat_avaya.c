@@ -7,6 +7,7 @@
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 #include <linux/bitmap.h>
+#include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/string.h>
@@ -410,71 +411,181 @@ static u16 nat_public_port(const struct nf_conn *ct,
  * so two phones behind one address could otherwise each hold a pinhole
  * gw -> pub:P once both are moved to the same media gateway (an H.323
  * channel moves in place, a SIP stream is re-inserted from the answer's
- * address): the media of two calls would cross. A public port is taken
- * when a pending expectation of the netns to that address and protocol
- * leads anywhere but the private endpoint being announced (which keeps its
- * port when announced again). The walk and the insertion happen under
- * nat_pub_lock, so two CPUs cannot both find a port free; the walk costs a
- * pass over the netns' expectations per NATed media pinhole, as the RAS
- * port plan does per registration.
+ * address): the media of two calls would cross.
+ *
+ * So every public port pair (RTP even, RTCP odd: 2k, 2k+1) that one of
+ * our NATed media pinholes uses is claimed for its endpoint (master,
+ * private address, private port pair) for NAT_PUB_HOLD, longer than any
+ * media pinhole waits; a pair claimed for another endpoint is not used.
+ * Claim and insertion happen under nat_pub_lock, so two CPUs cannot take
+ * one pair, and an RTCP port implied as RTP + 1 is never another phone's.
+ * A claim outliving its pinholes only makes a pair look taken. Lookups
+ * cost one hash bucket (a walk over all expectations per pinhole would let
+ * an inside host pin a CPU with the expectation lock held). At most
+ * NAT_PUB_CLAIMS claims: beyond, the pinhole is refused and counted.
+ * Pinholes NATed elsewhere (other helpers, a flow moved in place onto a
+ * tuple someone else holds) are caught where the move happens.
  */
-static DEFINE_SPINLOCK(nat_pub_lock);
-static DECLARE_BITMAP(nat_pub_used, 65536);	/* under nat_pub_lock */
+#define NAT_PUB_HASH_BITS	10
+#define NAT_PUB_CLAIMS		32768
+#define NAT_PUB_HOLD		(600 * HZ)
 
-struct nat_pub_scan {
+struct nat_pub_claim {
+	struct hlist_node node;
+	const struct net *net;		/* compared only */
+	const struct nf_conn *master;	/* compared only */
 	__be32 pub;
 	__be32 priv;
-	__be16 priv_port[2];	/* RTP and RTCP (equal for one pinhole) */
+	u16 pair;			/* public port >> 1 */
+	u16 priv_pair;			/* private port >> 1 */
+	u8 proto;
+	unsigned long expires;
+};
+
+/* The endpoint a pinhole (or a SIP RTP/RTCP couple) leads to. */
+struct nat_pub_key {
+	const struct net *net;
+	const struct nf_conn *master;
+	__be32 pub;
+	__be32 priv;
+	u16 priv_pair[2];		/* RTP's and RTCP's */
 	u8 proto;
 };
 
-static void avaya_sip_expected(struct nf_conn *ct,
-			       struct nf_conntrack_expect *exp);
+static DEFINE_SPINLOCK(nat_pub_lock);
+static DEFINE_HASHTABLE(nat_pub_claims, NAT_PUB_HASH_BITS);
+static unsigned int nat_pub_count;	/* the rest under nat_pub_lock too */
+static unsigned long nat_pub_pruned;
+static u32 nat_pub_seed __read_mostly;
 
-/* A NATed pinhole of ours to the very endpoint being announced. */
-static bool nat_pub_same_endpoint(const struct nf_conntrack_expect *exp,
-				  const struct nat_pub_scan *s)
+static void nat_pub_key_init(struct nat_pub_key *k, struct nf_conn *ct,
+			     const struct nf_conntrack_expect *exp,
+			     const struct nf_conntrack_expect *rtcp)
 {
-	return (exp->expectfn == avaya_nat_to_phone ||
-		exp->expectfn == avaya_sip_expected) &&
-	       exp->saved_addr.ip == s->priv &&
-	       (exp->saved_proto.all == s->priv_port[0] ||
-		exp->saved_proto.all == s->priv_port[1]);
+	k->net = nf_ct_net(ct);
+	k->master = ct;
+	k->pub = exp->tuple.dst.u3.ip;
+	k->priv = exp->saved_addr.ip;
+	k->priv_pair[0] = ntohs(exp->saved_proto.all) >> 1;
+	k->priv_pair[1] = rtcp ? ntohs(rtcp->saved_proto.all) >> 1 :
+				 k->priv_pair[0];
+	k->proto = exp->tuple.dst.protonum;
 }
 
-static bool nat_pub_scan_one(struct nf_conntrack_expect *exp, void *data)
+static u32 nat_pub_hash(const struct nat_pub_key *k, u16 pair)
 {
-	const struct nat_pub_scan *s = data;
-
-	if (exp->tuple.src.l3num == NFPROTO_IPV4 &&
-	    exp->tuple.dst.protonum == s->proto &&
-	    exp->tuple.dst.u3.ip == s->pub && !nat_pub_same_endpoint(exp, s))
-		__set_bit(ntohs(exp->tuple.dst.u.all), nat_pub_used);
-	return false;
+	return jhash_3words((__force u32)k->pub, (u32)(unsigned long)k->net,
+			    (u32)k->proto << 16 | pair, nat_pub_seed);
 }
 
-/* Fills nat_pub_used for @exp (prepared: public destination, saved private). */
-static void nat_pub_scan(struct nf_conn *ct,
-			 const struct nf_conntrack_expect *exp,
-			 const struct nf_conntrack_expect *rtcp)
+static void nat_pub_drop(struct nat_pub_claim *c)
 {
-	struct nat_pub_scan s = {
-		.pub = exp->tuple.dst.u3.ip,
-		.priv = exp->saved_addr.ip,
-		.priv_port = { exp->saved_proto.all,
-			       rtcp ? rtcp->saved_proto.all : exp->saved_proto.all },
-		.proto = exp->tuple.dst.protonum,
-	};
+	hash_del(&c->node);
+	kfree(c);
+	nat_pub_count--;
+}
+
+/* The live claim on @pair; expired ones met on the way are dropped. */
+static struct nat_pub_claim *nat_pub_find(const struct nat_pub_key *k,
+					  u16 pair)
+{
+	struct nat_pub_claim *c;
+	struct hlist_node *tmp;
 
 	lockdep_assert_held(&nat_pub_lock);
-	bitmap_zero(nat_pub_used, 65536);
-	if (exp->tuple.src.l3num == NFPROTO_IPV4)
-		nf_ct_expect_iterate_net(nf_ct_net(ct), nat_pub_scan_one, &s, 0, 0);
+	hash_for_each_possible_safe(nat_pub_claims, c, tmp, node,
+				    nat_pub_hash(k, pair)) {
+		if (time_after_eq(jiffies, c->expires)) {
+			nat_pub_drop(c);
+			continue;
+		}
+		if (c->net == k->net && c->pub == k->pub &&
+		    c->proto == k->proto && c->pair == pair)
+			return c;
+	}
+	return NULL;
 }
 
-static bool nat_pub_taken(unsigned int port)
+/* Whether public @port may lead to @k's endpoint. */
+static bool nat_pub_free(const struct nat_pub_key *k, unsigned int port)
 {
-	return port > 65535 || test_bit(port, nat_pub_used);
+	const struct nat_pub_claim *c;
+
+	if (!port || port > 65535)
+		return false;
+	c = nat_pub_find(k, port >> 1);
+	return !c || (c->master == k->master && c->priv == k->priv &&
+		      (c->priv_pair == k->priv_pair[0] ||
+		       c->priv_pair == k->priv_pair[1]));
+}
+
+/* At the limit: every expired claim goes, at most once a second. */
+static void nat_pub_prune(void)
+{
+	struct nat_pub_claim *c;
+	struct hlist_node *tmp;
+	unsigned int b;
+
+	if (nat_pub_pruned && time_before(jiffies, nat_pub_pruned + HZ))
+		return;
+	nat_pub_pruned = jiffies;
+	hash_for_each_safe(nat_pub_claims, b, tmp, c, node)
+		if (time_after_eq(jiffies, c->expires))
+			nat_pub_drop(c);
+}
+
+/*
+ * Room for @n new claims, allocated before anything is inserted: a pinhole
+ * inserted without its claim could be shared. False: refuse the pinhole.
+ */
+static bool nat_pub_reserve(struct nat_pub_claim **spare, unsigned int n)
+{
+	unsigned int i;
+
+	if (nat_pub_count + n > NAT_PUB_CLAIMS)
+		nat_pub_prune();
+	if (nat_pub_count + n > NAT_PUB_CLAIMS)
+		return false;
+	for (i = 0; i < n; i++) {
+		spare[i] = kmalloc(sizeof(*spare[i]), GFP_ATOMIC);
+		if (!spare[i])
+			return false;
+	}
+	return true;
+}
+
+/* Claims @port's pair for the endpoint @k's private @priv_port belongs to. */
+static void nat_pub_claim(const struct nat_pub_key *k, unsigned int port,
+			  u16 priv_port, struct nat_pub_claim **spare)
+{
+	struct nat_pub_claim *c = nat_pub_find(k, port >> 1);
+
+	if (!c) {
+		c = *spare;
+		*spare = NULL;
+		c->net = k->net;
+		c->pub = k->pub;
+		c->proto = k->proto;
+		c->pair = port >> 1;
+		hash_add(nat_pub_claims, &c->node, nat_pub_hash(k, c->pair));
+		nat_pub_count++;
+	}
+	c->master = k->master;
+	c->priv = k->priv;
+	c->priv_pair = priv_port >> 1;
+	c->expires = jiffies + NAT_PUB_HOLD;
+}
+
+static void nat_pub_exit(void)
+{
+	struct nat_pub_claim *c;
+	struct hlist_node *tmp;
+	unsigned int b;
+
+	spin_lock_bh(&nat_pub_lock);
+	hash_for_each_safe(nat_pub_claims, b, tmp, c, node)
+		nat_pub_drop(c);
+	spin_unlock_bh(&nat_pub_lock);
 }
 
 /*
@@ -518,14 +629,17 @@ static u16 nat_call_existing_port(struct nf_conn *ct, u8 proto, __be32 ip,
 
 /*
  * The public port to try first: the one a re-announced address has already
- * (the expectation is then refreshed, not doubled), RTCP next to its RTP.
+ * (the expectation is then refreshed, not doubled), RTCP next to its RTP
+ * (*@follows: then only there, the peer may send RTCP to RTP + 1 unasked).
  */
 static u16 nat_call_first_port(struct nf_conn *ct,
-			       const struct nf_conntrack_expect *exp)
+			       const struct nf_conntrack_expect *exp,
+			       bool *follows)
 {
 	u8 proto = exp->tuple.dst.protonum;
 	u16 own = ntohs(exp->saved_proto.all), rtp;
 
+	*follows = false;
 	rtp = nat_call_existing_port(ct, proto, exp->saved_addr.ip,
 				     exp->saved_proto.all);
 	if (rtp)
@@ -533,39 +647,56 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 	if (proto == IPPROTO_UDP && (own & 1)) {
 		rtp = nat_call_existing_port(ct, proto, exp->saved_addr.ip,
 					     htons(own - 1));
-		if (rtp && rtp < 65535)
+		if (rtp && rtp < 65535) {
+			*follows = true;
 			return rtp + 1;
+		}
 	}
 	return own;
 }
 
-/*
- * Inserts @exp on a public port no other endpoint's pinhole uses: @first,
- * else (unless @fixed) random ones from @own up, as nf_nat_exp_find_port().
- */
 #define NAT_CALL_PORT_TRIES	128
 
+/*
+ * Inserts @exp on public port @first, else (unless @fixed) on random ones
+ * of the same parity from @own up, as nf_nat_exp_find_port() does, skipping
+ * pairs claimed for another endpoint. @passive: @first is the only port
+ * and is taken even when claimed (the phone announced it unrewritten); the
+ * move of such a pinhole is checked where it happens.
+ */
 static int nat_call_insert_public(struct nf_conn *ct,
 				  struct nf_conntrack_expect *exp,
-				  u16 first, u16 own, bool fixed)
+				  u16 first, u16 own, bool fixed, bool passive)
 {
+	struct nat_pub_claim *spare = NULL;
 	unsigned int port = first, i;
-	int ret = -EBUSY;
+	struct nat_pub_key k;
+	int ret = -ENOSPC;
 
+	nat_pub_key_init(&k, ct, exp, NULL);
 	spin_lock_bh(&nat_pub_lock);
-	nat_pub_scan(ct, exp, NULL);
+	if (!nat_pub_reserve(&spare, 1))
+		goto out;
+	ret = -EBUSY;
 	for (i = 0; i < NAT_CALL_PORT_TRIES; i++) {
-		if (!nat_pub_taken(port)) {
+		bool free = nat_pub_free(&k, port);
+
+		if (free || passive) {
 			exp->tuple.dst.u.all = htons(port);
 			ret = nf_ct_expect_related(exp, 0);
+			if (!ret && free)
+				nat_pub_claim(&k, port, own, &spare);
 			if (ret != -EBUSY)
 				break;
 		}
-		if (fixed)
+		if (fixed || passive)
 			break;
-		port = own + get_random_u32() % (65536 - own);
+		port = ((own + get_random_u32() % (65536 - own)) & ~1U) |
+		       (own & 1);
 	}
+out:
 	spin_unlock_bh(&nat_pub_lock);
+	kfree(spare);
 	return ret;
 }
 
@@ -575,7 +706,8 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
 	const struct net *net = nf_ct_net(ct);
 	bool passive = READ_ONCE(nat_mode) == NAT_MODE_PASSIVE;
-	u16 own = ntohs(exp->tuple.dst.u.all);
+	u16 own = ntohs(exp->tuple.dst.u.all), first = own;
+	bool follows = false;
 	int ret;
 
 	exp->saved_addr = exp->tuple.dst.u3;
@@ -583,16 +715,21 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	exp->dir = !dir;
 	exp->expectfn = avaya_nat_to_phone;
 	exp->tuple.dst.u3 = r->dst.u3;
-	ret = nat_call_insert_public(ct, exp, passive ? own :
-				     nat_call_first_port(ct, exp), own, passive);
+	if (!passive)
+		first = nat_call_first_port(ct, exp, &follows);
+	ret = nat_call_insert_public(ct, exp, first, own, follows, passive);
 	if (!ret) {
 		*pub = ntohs(exp->tuple.dst.u.all);
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
-	} else if (ret == -EBUSY) {
+		return 0;
+	}
+	if (ret == -EBUSY || ret == -ENOSPC) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
 		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
-			      "no public port on %pI4 for %pI4:%u",
-			      &r->dst.u3.ip, &exp->saved_addr.ip, own);
+			      "no public port on %pI4 for %pI4:%u%s",
+			      &r->dst.u3.ip, &exp->saved_addr.ip, own,
+			      ret == -ENOSPC ? " (port claims full)" : "");
+		ret = -EBUSY;
 	}
 	return ret;
 }
@@ -1205,6 +1342,21 @@ static int sip_nat_try_pair(struct nf_conntrack_expect *exp,
 	return fresh ? ret : -ENOMEM;
 }
 
+/* Claims what was inserted; a port taken unclaimed (@free false) stays so. */
+static void sip_nat_claim(const struct nat_pub_key *k,
+			  const struct nf_conntrack_expect *exp,
+			  const struct nf_conntrack_expect *rtcp,
+			  unsigned int port, unsigned int rtcp_port,
+			  struct nat_pub_claim **spare, bool free)
+{
+	if (!free)
+		return;
+	nat_pub_claim(k, port, ntohs(exp->saved_proto.all), &spare[0]);
+	if (rtcp)
+		nat_pub_claim(k, rtcp_port, ntohs(rtcp->saved_proto.all),
+			      spare[0] ? &spare[0] : &spare[1]);
+}
+
 /*
  * The first try keeps what the SDP says when the RTP port is the private
  * one: RTP there, RTCP at a=rtcp (else RTP+1), and nothing is rewritten.
@@ -1220,35 +1372,52 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
 	unsigned int own = ntohs(exp->saved_proto.all);
-	unsigned int port, rtcp_port, i;
-	int ret;
+	bool sig_port = exp->saved_proto.all == t->src.u.all;
+	struct nat_pub_claim *spare[2] = {};
+	unsigned int port, rtcp_port, i = 0;
+	struct nat_pub_key k;
+	int ret = -EBUSY;
 
-	/* The flow's own port is public already; others are tried as is. */
-	port = exp->saved_proto.all == t->src.u.all ? ntohs(r->dst.u.all) : own;
+	/*
+	 * The flow's own port is public already (the masquerade chose it, a
+	 * registration's pinhole must be there, claimed or not); others are
+	 * tried as is.
+	 */
+	port = sig_port ? ntohs(r->dst.u.all) : own;
 	rtcp_port = *rtcp && port == own ? ntohs((*rtcp)->saved_proto.all) :
 					   port + 1;
 	if (want) {		/* the SDP carries these already */
 		port = ntohs(want[0]);
 		rtcp_port = *rtcp ? ntohs(want[1]) : port + 1;
 	}
+	nat_pub_key_init(&k, ct, exp, *rtcp);
 	spin_lock_bh(&nat_pub_lock);
-	nat_pub_scan(ct, exp, *rtcp);
-	for (i = 0; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
+	if (!nat_pub_reserve(spare, 2))
+		i = SIP_MEDIA_PORT_TRIES;
+	for (; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
 	     rtcp_port <= 65535; i++) {
+		bool free = nat_pub_free(&k, port) &&
+			    (!*rtcp || nat_pub_free(&k, rtcp_port));
+
 		ret = -EBUSY;
-		if (!nat_pub_taken(port) && !(*rtcp && nat_pub_taken(rtcp_port)))
+		if (free || sig_port)
 			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret) {
-			spin_unlock_bh(&nat_pub_lock);
-			return port;
+			sip_nat_claim(&k, exp, *rtcp, port, rtcp_port, spare,
+				      free);
+			break;
 		}
-		if (ret != -EBUSY || keep_port)
+		if (ret != -EBUSY || keep_port || sig_port)
 			break;
 		/* RTP keeps an even port, RTCP the odd one after it. */
 		port = (port | 1) + 1;
 		rtcp_port = port + 1;
 	}
 	spin_unlock_bh(&nat_pub_lock);
+	kfree(spare[0]);
+	kfree(spare[1]);
+	if (!ret)
+		return port;
 	avaya_refused(ct, AVAYA_CTR_SIP_NAT_FAILED,
 		      "no public media port pair near %u", own);
 	return 0;
@@ -1312,10 +1481,12 @@ static void __exit nf_nat_avaya_fini(void)
 	nf_ct_expect_iterate_destroy(avaya_nat_exp_is_ours, NULL);
 	/* ... and no expectfn of ours still runs for a matched one. */
 	synchronize_rcu();
+	nat_pub_exit();
 }
 
 static int __init nf_nat_avaya_init(void)
 {
+	nat_pub_seed = get_random_u32();
 	nf_nat_helper_register(&avaya_nat_helper);
 	nf_ct_helper_expectfn_register(&avaya_nat_expectfn);
 	nf_ct_helper_expectfn_register(&avaya_sip_nat_expectfn);

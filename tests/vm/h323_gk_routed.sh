@@ -39,6 +39,9 @@
 #    the gateway for M: M's pinhole must not become a second gw -> public:P.
 #    Whatever the ports: never two equal pending pinholes, and what the
 #    gateway sends to the port announced for each phone reaches that phone.
+# 8. The same with nat_mode=passive (no rewrite: both phones' pinholes on
+#    the public port 5001, from different sources): moving M's to the
+#    gateway would equal V's, so it is refused (call_media_move_refused).
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib/callscen.sh"
@@ -373,6 +376,67 @@ check "no call pinhole left" eventually no_call_pinhole
 touch "$work/nat_done"
 check "player finished cleanly" wait "$PLAYER"
 cat "$work/play7.log"
+
+echo "== 8. the same under nat_mode=passive: the public ports are the private ones"
+# Nothing is rewritten, so both phones' RTCP pinholes are on $PUB:5001 (the
+# core allows it: gw and CM differ). Moving M's to the gateway would make
+# it equal to V's: the move is refused and counted, V keeps its media.
+NATMODE=/sys/module/nf_nat_avaya/parameters/nat_mode
+old_mode=$(cat $NATMODE)
+echo passive > $NATMODE
+msg v8_setup setup --cref 22 --tunnelling
+msg v8_connect connect --cref 22 --tunnelling --tunnel-h245 olc:1:$GW:6000
+msg v8_fac facility --cref 22 --tunnel-h245 olcack:1:$V:5000
+msg m8_setup setup --cref 23 --tunnelling
+msg m8_connect connect --cref 23 --tunnelling
+msg m8_fac facility --cref 23 --tunnel-h245 olc:2:$M:5000
+msg m8_move facility --cref 23 --tunnel-h245 olcack:2:$GW:6100
+msg v8_rlc releasecomplete --cref 22
+msg m8_rlc releasecomplete --cref 23
+{
+	echo '{"conns": {"v": {"client": ["ph", "'$V':32812"], "server": ["gk", "10.0.2.2:1720"]},'
+	echo '           "m": {"client": ["ph", "'$M':32813"], "server": ["gk", "10.0.2.2:1721"]}},'
+	echo ' "steps": ['
+	step v client v8_setup
+	step v server v8_connect
+	step v client v8_fac
+	step m client m8_setup
+	step m server m8_connect
+	step m client m8_fac
+	echo "{\"mark\": \"$work/p_open\"}, {\"wait\": \"$work/p_go_move\"},"
+	step m server m8_move
+	echo "{\"mark\": \"$work/p_moved\"}, {\"wait\": \"$work/p_go_release\"},"
+	step v client v8_rlc
+	step m client m8_rlc
+	echo "{\"mark\": \"$work/p_released\"}, {\"wait\": \"$work/p_done\"}]}"
+} > "$work/plan8.json"
+$PLAY "$work/plan8.json" > "$work/play8.log" 2>&1 &
+PLAYER=$!
+PIDS+=("$PLAYER")
+check "both calls up, M's OLC passes" wait_file "$work/p_open"
+check "gw -> $PUB:5001 -> V" has_pinhole $GW $PUB 5001
+check "CM -> $PUB:5001 -> M (passive: the same public port)" has_pinhole 10.0.2.2 $PUB 5001
+refused=$(counter call_media_move_refused)
+moved=$(counter call_media_pinhole_moved)
+touch "$work/p_go_move"
+check "CM's OLCAck 2, naming the gateway for M, passes" wait_file "$work/p_moved"
+pinholes_all | sort
+check "no two equal pending pinholes (twins: $(twin_pinholes | tr '\n' ' '))" \
+	test -z "$(twin_pinholes)"
+check "the clashing move is refused and counted (call_media_move_refused +$(($(counter call_media_move_refused) - refused)))" \
+	test "$(counter call_media_move_refused)" -gt "$refused"
+check "nothing of M's moved onto V's pinholes" \
+	test "$(counter call_media_pinhole_moved)" -eq "$moved"
+got=$(media_reaches $GW:6011 $PUB:5001 5001)
+check "gw:6011 -> $PUB:5001 reaches V $V (got $got)" test "$got" = "$V"
+check "the refusal is logged with its counter" \
+	sh -c "dmesg | grep -q 'avaya: call_media_move_refused'"
+touch "$work/p_go_release"
+check "ReleaseCompletes pass" wait_file "$work/p_released"
+check "no call pinhole left" eventually no_call_pinhole
+touch "$work/p_done"
+check "player finished cleanly" wait "$PLAYER"
+echo "$old_mode" > $NATMODE
 
 echo "$old_peers" > $PEERS
 show_counters

@@ -461,7 +461,8 @@ def tunnelled(a):
 
 def tunnelled_extra(a):
     """--tunnel-h245 KIND:CHANNEL[:IP:PORT]: olc (RTCP at IP:PORT+1),
-    olcack (media IP:PORT, RTCP PORT+1) or clc of any channel, in order."""
+    olcack (media IP:PORT, RTCP PORT+1), olcack-rtp (media IP:PORT only)
+    or clc of any channel, in order."""
     msgs = []
     for spec in a.tunnel_h245 or []:
         kind, rest = spec.split(':', 1)
@@ -475,8 +476,10 @@ def tunnelled_extra(a):
             msgs.append(h245_olc(channel, ctrl=(ip, port + 1)))
         elif kind == 'olcack':
             msgs.append(h245_olc_ack(channel, (ip, port), (ip, port + 1)))
+        elif kind == 'olcack-rtp':	# no mediaControlChannel: RTCP implied
+            msgs.append(h245_olc_ack(channel, (ip, port)))
         else:
-            raise ValueError(f'--tunnel-h245 {spec}: olc, olcack or clc')
+            raise ValueError(f'--tunnel-h245 {spec}: olc, olcack, olcack-rtp or clc')
     return msgs
 
 

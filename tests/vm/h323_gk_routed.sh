@@ -42,6 +42,8 @@
 # 8. The same with nat_mode=passive (no rewrite: both phones' pinholes on
 #    the public port 5001, from different sources): moving M's to the
 #    gateway would equal V's, so it is refused (call_media_move_refused).
+# 9. Masquerade: M's OLCAck names only its RTP; the RTCP the gateway sends
+#    to RTP + 1 reaches M, even while V's RTCP pinhole is still pending.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/lib/callscen.sh"
@@ -437,6 +439,58 @@ check "no call pinhole left" eventually no_call_pinhole
 touch "$work/p_done"
 check "player finished cleanly" wait "$PLAYER"
 echo "$old_mode" > $NATMODE
+
+echo "== 9. masquerade: an RTCP implied as RTP+1 reaches the phone that announced the RTP"
+# V's OLCAck announces RTP and RTCP; the gateway's first RTP consumes V's
+# RTP pinhole, its RTCP pinhole stays pending. M's OLCAck names only its
+# RTP (no mediaControlChannel): the gateway sends M's RTCP to that port + 1,
+# which must lead to M, never to V's pending RTCP pinhole.
+msg v9_setup setup --cref 24 --tunnelling
+msg v9_connect connect --cref 24 --tunnelling --tunnel-h245 olc:1:$GW:6000
+msg v9_fac facility --cref 24 --tunnel-h245 olcack:1:$V:5000
+msg m9_setup setup --cref 25 --tunnelling
+msg m9_connect connect --cref 25 --tunnelling --tunnel-h245 olc:1:$GW:6100
+msg m9_fac facility --cref 25 --tunnel-h245 olcack-rtp:1:$M:5000
+msg v9_rlc releasecomplete --cref 24
+msg m9_rlc releasecomplete --cref 25
+{
+	echo '{"conns": {"v": {"client": ["ph", "'$V':32814"], "server": ["gk", "10.0.2.2:1720"]},'
+	echo '           "m": {"client": ["ph", "'$M':32815"], "server": ["gk", "10.0.2.2:1721"]}},'
+	echo ' "steps": ['
+	step v client v9_setup
+	step v server v9_connect
+	step v client v9_fac | sed "s|}|, \"save\": \"$work/v9_fac.rx\"}|"
+	echo "{\"mark\": \"$work/v9_open\"}, {\"wait\": \"$work/go_m9\"},"
+	step m client m9_setup
+	step m server m9_connect
+	step m client m9_fac | sed "s|}|, \"save\": \"$work/m9_fac.rx\"}|"
+	echo "{\"mark\": \"$work/m9_open\"}, {\"wait\": \"$work/go_rel9\"},"
+	step v client v9_rlc
+	step m client m9_rlc
+	echo "{\"mark\": \"$work/released9\"}, {\"wait\": \"$work/done9\"}]}"
+} > "$work/plan9.json"
+$PLAY "$work/plan9.json" > "$work/play9.log" 2>&1 &
+PLAYER=$!
+PIDS+=("$PLAYER")
+check "V's call up, its OLCAck passes" wait_file "$work/v9_open"
+pv=$(announced v9_fac.rx | sed -n 1p)
+echo "V's OLCAck announces $PUB: $(announced v9_fac.rx | tr '\n' ' ')"
+got=$(media_reaches $GW:6020 $PUB:${pv:-0} 5000)
+check "the gateway's RTP to $PUB:${pv:-none} reaches V (got $got)" test "$got" = "$V"
+touch "$work/go_m9"
+check "M's call up, its RTP-only OLCAck passes" wait_file "$work/m9_open"
+pm=$(announced m9_fac.rx | sed -n 1p)
+echo "M's OLCAck announces $PUB: ${pm:-none} (RTCP implied at +1)"
+check "M's RTP is announced on $PUB" test -n "$pm"
+pinholes_all | sort
+got=$(media_reaches $GW:6121 $PUB:$((${pm:-0} + 1)) 5001)
+check "the gateway's RTCP to $PUB:$((${pm:-0} + 1)) (M's RTP + 1) reaches M $M (got $got)" \
+	test "$got" = "$M"
+touch "$work/go_rel9"
+check "ReleaseCompletes pass" wait_file "$work/released9"
+check "no call pinhole left" eventually no_call_pinhole
+touch "$work/done9"
+check "player finished cleanly" wait "$PLAYER"
 
 echo "$old_peers" > $PEERS
 show_counters

@@ -340,8 +340,10 @@ static int prefix_param_get(char *buf, const struct kernel_param *kp)
 static void prefix_param_free(void *arg)
 {
 	struct avaya_prefix_param *pp = arg;
+	struct avaya_prefix_set *s = rcu_replace_pointer(pp->set, NULL, true);
 
-	kfree(rcu_dereference_protected(pp->set, 1));
+	if (s)
+		kfree_rcu(s, rcu);
 }
 
 static const struct kernel_param_ops prefix_param_ops = {

@@ -220,6 +220,13 @@ logline() { dmesg | grep -c "avaya: sip_refused_sdp_not_source: SDP media at $1 
 check "5. logged: avaya: sip_refused_sdp_not_source ... 10.0.3.2 ... flow" \
 	sh -c "dmesg | grep -q 'avaya: sip_refused_sdp_not_source: SDP media at 10.0.3.2 is neither the sender.s nor in media_peers; flow 17 10.0.1.2:5060 -> 10.0.2.2:5060'"
 check "5. logged for the firewall's own 10.0.2.1 too" [ "$(logline 10.0.2.1)" -ge 1 ]
+# The same two refusals as an operator's metrics see them (issue 18).
+python3 "$TOP/scripts/avaya-prom" --netns fw > "$work/prom" 2>&1
+sed -n '/sip_refused_sdp_not_source/p' "$work/prom" | sed 's/^/   /'
+check "5. avaya-prom exports them: sip_refused_sdp_not_source_total{netns=\"fw\"} $((refused + 2))" \
+	grep -qx "nf_conntrack_avaya_sip_refused_sdp_not_source_total{netns=\"fw\"} $((refused + 2))" "$work/prom"
+check "5. ... with its HELP line from the README" \
+	grep -q '^# HELP nf_conntrack_avaya_sip_refused_sdp_not_source_total .' "$work/prom"
 before=$(logline 10.0.3.2)
 echo N > /sys/module/nf_conntrack_avaya/parameters/log_refusals
 exchange c3 ph "$PBX:5060" gk "$GK:5060"

@@ -560,6 +560,8 @@ static void nat_pub_claim(const struct nat_pub_key *k, unsigned int port,
 {
 	struct nat_pub_claim *c = nat_pub_find(k, port >> 1);
 
+	if (!c && !*spare)	/* a registration's, inserted without room */
+		return;
 	if (!c) {
 		c = *spare;
 		*spare = NULL;
@@ -1373,6 +1375,9 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
 	unsigned int own = ntohs(exp->saved_proto.all);
 	bool sig_port = exp->saved_proto.all == t->src.u.all;
+	/* Only a registration may sit on a pair claimed for another endpoint. */
+	bool reg = sig_port && exp->class == AVAYA_SIP_EXP_REG &&
+		   exp->tuple.dst.protonum == nf_ct_protonum(ct);
 	struct nat_pub_claim *spare[2] = {};
 	unsigned int port, rtcp_port, i = 0;
 	struct nat_pub_key k;
@@ -1392,7 +1397,7 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	}
 	nat_pub_key_init(&k, ct, exp, *rtcp);
 	spin_lock_bh(&nat_pub_lock);
-	if (!nat_pub_reserve(spare, 2))
+	if (!nat_pub_reserve(spare, *rtcp ? 2 : 1) && !reg)
 		i = SIP_MEDIA_PORT_TRIES;
 	for (; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
 	     rtcp_port <= 65535; i++) {
@@ -1400,7 +1405,7 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 			    (!*rtcp || nat_pub_free(&k, rtcp_port));
 
 		ret = -EBUSY;
-		if (free || sig_port)
+		if (free || reg)
 			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret) {
 			sip_nat_claim(&k, exp, *rtcp, port, rtcp_port, spare,

@@ -269,6 +269,21 @@ check "player finished cleanly" wait "$PLAYER"
 check "no Q.931 or H.245 message malformed" \
 	test "$(counter q931_malformed)" -eq 0 -a "$(counter h245_malformed)" -eq 0
 
+# two_calls_head PORT_V PORT_M: a plan's connections for V's call (to
+# 1720) and M's (to 1721) from those client ports, up to its steps.
+two_calls_head() {
+	echo '{"conns": {"v": {"client": ["ph", "'$V':'$1'"], "server": ["gk", "10.0.2.2:1720"]},'
+	echo '           "m": {"client": ["ph", "'$M':'$2'"], "server": ["gk", "10.0.2.2:1721"]}},'
+	echo ' "steps": ['
+}
+
+# play_plan N: $work/planN.json played in the background as $PLAYER.
+play_plan() {
+	$PLAY "$work/plan$1.json" > "$work/play$1.log" 2>&1 &
+	PLAYER=$!
+	PIDS+=("$PLAYER")
+}
+
 echo "== 7. masquerade: two phones, one public address, both calls through the gateway"
 PUB=10.0.2.1
 V=$A
@@ -293,9 +308,7 @@ msg m_move facility --cref 21 --tunnel-h245 olcack:2:$GW:6100
 msg v_rlc releasecomplete --cref 20
 msg m_rlc releasecomplete --cref 21
 {
-	echo '{"conns": {"v": {"client": ["ph", "'$V':32810"], "server": ["gk", "10.0.2.2:1720"]},'
-	echo '           "m": {"client": ["ph", "'$M':32811"], "server": ["gk", "10.0.2.2:1721"]}},'
-	echo ' "steps": ['
+	two_calls_head 32810 32811
 	step v client v_setup
 	step v server v_connect
 	step v client v_fac | sed "s|}|, \"save\": \"$work/v_fac.rx\"}|"
@@ -345,9 +358,7 @@ media_reaches() {
 # Pending udp pinholes equal in source, destination and port.
 twin_pinholes() { pinholes_all | sort | uniq -d; }
 
-$PLAY "$work/plan7.json" > "$work/play7.log" 2>&1 &
-PLAYER=$!
-PIDS+=("$PLAYER")
+play_plan 7
 check "V's call: Setup, Connect (CM names the gateway), OLCAck 1 pass" wait_file "$work/v_open"
 pv=$(announced v_fac.rx | sed -n 2p)
 echo "V's OLCAck announces $PUB: $(announced v_fac.rx | tr '\n' ' ')"
@@ -396,9 +407,7 @@ msg m8_move facility --cref 23 --tunnel-h245 olcack:2:$GW:6100
 msg v8_rlc releasecomplete --cref 22
 msg m8_rlc releasecomplete --cref 23
 {
-	echo '{"conns": {"v": {"client": ["ph", "'$V':32812"], "server": ["gk", "10.0.2.2:1720"]},'
-	echo '           "m": {"client": ["ph", "'$M':32813"], "server": ["gk", "10.0.2.2:1721"]}},'
-	echo ' "steps": ['
+	two_calls_head 32812 32813
 	step v client v8_setup
 	step v server v8_connect
 	step v client v8_fac
@@ -412,9 +421,7 @@ msg m8_rlc releasecomplete --cref 23
 	step m client m8_rlc
 	echo "{\"mark\": \"$work/p_released\"}, {\"wait\": \"$work/p_done\"}]}"
 } > "$work/plan8.json"
-$PLAY "$work/plan8.json" > "$work/play8.log" 2>&1 &
-PLAYER=$!
-PIDS+=("$PLAYER")
+play_plan 8
 check "both calls up, M's OLC passes" wait_file "$work/p_open"
 check "gw -> $PUB:5001 -> V" has_pinhole $GW $PUB 5001
 check "CM -> $PUB:5001 -> M (passive: the same public port)" has_pinhole 10.0.2.2 $PUB 5001
@@ -454,9 +461,7 @@ msg m9_fac facility --cref 25 --tunnel-h245 olcack-rtp:1:$M:5000
 msg v9_rlc releasecomplete --cref 24
 msg m9_rlc releasecomplete --cref 25
 {
-	echo '{"conns": {"v": {"client": ["ph", "'$V':32814"], "server": ["gk", "10.0.2.2:1720"]},'
-	echo '           "m": {"client": ["ph", "'$M':32815"], "server": ["gk", "10.0.2.2:1721"]}},'
-	echo ' "steps": ['
+	two_calls_head 32814 32815
 	step v client v9_setup
 	step v server v9_connect
 	step v client v9_fac | sed "s|}|, \"save\": \"$work/v9_fac.rx\"}|"
@@ -469,9 +474,7 @@ msg m9_rlc releasecomplete --cref 25
 	step m client m9_rlc
 	echo "{\"mark\": \"$work/released9\"}, {\"wait\": \"$work/done9\"}]}"
 } > "$work/plan9.json"
-$PLAY "$work/plan9.json" > "$work/play9.log" 2>&1 &
-PLAYER=$!
-PIDS+=("$PLAYER")
+play_plan 9
 check "V's call up, its OLCAck passes" wait_file "$work/v9_open"
 pv=$(announced v9_fac.rx | sed -n 1p)
 echo "V's OLCAck announces $PUB: $(announced v9_fac.rx | tr '\n' ' ')"

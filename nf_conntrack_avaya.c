@@ -2732,7 +2732,8 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 
 	if (nat && nat->sip_expect && sip_side_natted(ct, side)) {
 		/* It may replace *rtcp (see struct avaya_nat_ops). */
-		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port, want);
+		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port, want,
+				       lifetime);
 		if (!*pub)
 			return -EBUSY;
 	} else {

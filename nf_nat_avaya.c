@@ -490,7 +490,7 @@ struct nat_pub_host {
 	struct hlist_node node;
 	struct hlist_head claims;
 	const struct net *net;		/* compared only */
-	__be32 priv;
+	union nf_inet_addr priv;
 	unsigned int count;
 	unsigned long pruned;
 };
@@ -501,8 +501,8 @@ struct nat_pub_claim {
 	struct nat_pub_host *host;
 	const struct net *net;		/* compared only */
 	const struct nf_conn *master;	/* compared only */
-	__be32 pub;
-	__be32 priv;
+	union nf_inet_addr pub;
+	union nf_inet_addr priv;
 	u16 pair;			/* public port >> 1 */
 	u16 priv_pair;			/* private port >> 1 */
 	u8 proto;
@@ -514,8 +514,8 @@ struct nat_pub_claim {
 struct nat_pub_key {
 	const struct net *net;
 	const struct nf_conn *master;
-	__be32 pub;
-	__be32 priv;
+	union nf_inet_addr pub;
+	union nf_inet_addr priv;
 	u16 priv_pair[2];		/* RTP's and RTCP's */
 	u8 proto;
 	bool reg;
@@ -540,8 +540,8 @@ static void nat_pub_key_init(struct nat_pub_key *k, struct nf_conn *ct,
 {
 	k->net = nf_ct_net(ct);
 	k->master = ct;
-	k->pub = exp->tuple.dst.u3.ip;
-	k->priv = exp->saved_addr.ip;
+	k->pub = exp->tuple.dst.u3;	/* the whole address: NAT66 too */
+	k->priv = exp->saved_addr;
 	k->priv_pair[0] = ntohs(exp->saved_proto.all) >> 1;
 	k->priv_pair[1] = rtcp ? ntohs(rtcp->saved_proto.all) >> 1 :
 				 k->priv_pair[0];
@@ -551,24 +551,26 @@ static void nat_pub_key_init(struct nat_pub_key *k, struct nf_conn *ct,
 
 static u32 nat_pub_hash(const struct nat_pub_key *k, u16 pair)
 {
-	return jhash_3words((__force u32)k->pub, (u32)(unsigned long)k->net,
-			    (u32)k->proto << 16 | pair, nat_pub_seed);
+	return jhash2((const u32 *)k->pub.all, ARRAY_SIZE(k->pub.all),
+		      jhash_2words((u32)(unsigned long)k->net,
+				   (u32)k->proto << 16 | pair, nat_pub_seed));
 }
 
-static u32 nat_host_hash(const struct net *net, __be32 priv)
+static u32 nat_host_hash(const struct net *net, const union nf_inet_addr *priv)
 {
-	return jhash_2words((__force u32)priv, (u32)(unsigned long)net,
-			    nat_pub_seed);
+	return jhash2((const u32 *)priv->all, ARRAY_SIZE(priv->all),
+		      jhash_1word((u32)(unsigned long)net, nat_pub_seed));
 }
 
-static struct nat_pub_host *nat_host_find(const struct net *net, __be32 priv)
+static struct nat_pub_host *nat_host_find(const struct net *net,
+					  const union nf_inet_addr *priv)
 {
 	struct nat_pub_host *h;
 
 	lockdep_assert_held(&nat_pub_lock);
 	hash_for_each_possible(nat_pub_hosts, h, node,
 			       nat_host_hash(net, priv))
-		if (h->net == net && h->priv == priv)
+		if (h->net == net && nf_inet_addr_cmp(&h->priv, priv))
 			return h;
 	return NULL;
 }
@@ -592,7 +594,7 @@ static void nat_host_put(struct nat_pub_claim *c)
 static void nat_host_get(struct nat_pub_claim *c, const struct nat_pub_key *k,
 			 struct nat_pub_spare *spare)
 {
-	struct nat_pub_host *h = nat_host_find(k->net, k->priv);
+	struct nat_pub_host *h = nat_host_find(k->net, &k->priv);
 
 	if (!h) {
 		h = spare->host;	/* reserved with the claim */
@@ -603,7 +605,7 @@ static void nat_host_get(struct nat_pub_claim *c, const struct nat_pub_key *k,
 		h->count = 0;
 		h->pruned = jiffies - HZ;
 		hash_add(nat_pub_hosts, &h->node,
-			 nat_host_hash(k->net, k->priv));
+			 nat_host_hash(k->net, &k->priv));
 	}
 	h->count++;
 	hlist_add_head(&c->hnode, &h->claims);
@@ -632,7 +634,7 @@ static struct nat_pub_claim *nat_pub_find(const struct nat_pub_key *k,
 			nat_pub_drop(c);
 			continue;
 		}
-		if (c->net == k->net && c->pub == k->pub &&
+		if (c->net == k->net && nf_inet_addr_cmp(&c->pub, &k->pub) &&
 		    c->proto == k->proto && c->pair == pair)
 			return c;
 	}
@@ -653,7 +655,7 @@ static bool nat_pub_free(const struct nat_pub_key *k, unsigned int port)
 		return false;
 	c = nat_pub_find(k, port >> 1);
 	return !c || ((c->master == k->master || (c->reg && k->reg)) &&
-		      c->priv == k->priv &&
+		      nf_inet_addr_cmp(&c->priv, &k->priv) &&
 		      (c->priv_pair == k->priv_pair[0] ||
 		       c->priv_pair == k->priv_pair[1]));
 }
@@ -733,7 +735,7 @@ static int nat_pub_room(const struct nat_pub_key *k, unsigned int need)
 		nat_pub_prune();
 	if (nat_pub_count + need > NAT_PUB_CLAIMS)
 		return -ENOSPC;
-	h = nat_host_find(k->net, k->priv);
+	h = nat_host_find(k->net, &k->priv);
 	if (h && h->count + need > quota && !nat_host_prune(h))
 		h = NULL;
 	return (h ? h->count : 0) + need > quota ? -EDQUOT : 0;
@@ -805,7 +807,8 @@ static void nat_pub_claim(const struct nat_pub_key *k, unsigned int port,
 		c->expires = jiffies + hold;
 }
 
-static void nat_pub_exit(void)
+/* The claims of @net (NULL: all) go. */
+static void nat_pub_flush(const struct net *net)
 {
 	struct nat_pub_claim *c;
 	struct hlist_node *tmp;
@@ -813,9 +816,23 @@ static void nat_pub_exit(void)
 
 	spin_lock_bh(&nat_pub_lock);
 	hash_for_each_safe(nat_pub_claims, b, tmp, c, node)
-		nat_pub_drop(c);
+		if (!net || c->net == net)
+			nat_pub_drop(c);
 	spin_unlock_bh(&nat_pub_lock);
 }
+
+/*
+ * A namespace that goes takes its claims along: they compare its address
+ * only, and a new namespace allocated there must not inherit them.
+ */
+static void __net_exit nat_pub_net_exit(struct net *net)
+{
+	nat_pub_flush(net);
+}
+
+static struct pernet_operations nat_pub_net_ops = {
+	.exit = nat_pub_net_exit,
+};
 
 /*
  * Calls through NAT (Q.931, tunnelled and standalone H.245), IPv4 only.
@@ -903,25 +920,45 @@ static unsigned long nat_exp_wait(const struct nf_conn *ct,
 }
 
 /* A media pinhole with no public port: why, counted and logged. */
-static void nat_claim_refused(struct nf_conn *ct, int err, const __be32 *pub,
-			      const __be32 *priv, u16 own)
+static void nat_claim_refused(struct nf_conn *ct, int err,
+			      const union nf_inet_addr *pub,
+			      const union nf_inet_addr *priv, u16 own)
 {
+	unsigned int quota = READ_ONCE(nat_claims_per_host);
+
+	if (err == -EDQUOT && nf_ct_l3num(ct) == NFPROTO_IPV6) {
+		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_HOST_CLAIMS,
+			      "%pI6c holds nat_claims_per_host (%u) public media port pairs on %pI6c, [%pI6c]:%u refused",
+			      &priv->in6, quota, &pub->in6, &priv->in6, own);
+		return;
+	}
 	if (err == -EDQUOT) {
 		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_HOST_CLAIMS,
 			      "%pI4 holds nat_claims_per_host (%u) public media port pairs on %pI4, %pI4:%u refused",
-			      priv, READ_ONCE(nat_claims_per_host), pub, priv,
-			      own);
+			      &priv->ip, quota, &pub->ip, &priv->ip, own);
 		return;
 	}
 	avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
-		      "no public port on %pI4 for %pI4:%u%s", pub, priv, own,
+		      "no public port on %pI4 for %pI4:%u%s", &pub->ip, &priv->ip,
+		      own,
 		      err == -ENOSPC ? " (port claims full)" :
 		      err == -ENOMEM ? " (out of memory)" : "");
 }
 
 /*
+ * A random public port of @parity in 1024-65535, whatever the private port:
+ * pairs a hostile inside host claimed around (or above) a victim's private
+ * port cannot make it run out of tries.
+ */
+static unsigned int nat_random_port(unsigned int parity)
+{
+	return 1024 + 2 * (get_random_u32() % ((65536 - 1024) / 2)) +
+	       (parity & 1);
+}
+
+/*
  * Inserts @exp on public port @first, else (unless @fixed) on random ones
- * of the same parity from @own up, as nf_nat_exp_find_port() does, skipping
+ * of the same parity (nat_random_port()), skipping
  * pairs claimed for another endpoint. A host at nat_claims_per_host (or a
  * full table) gets no new pair. @passive: @first is the only port and is
  * taken even when claimed or without room, unclaimed (the phone announced
@@ -960,8 +997,7 @@ static int nat_call_insert_public(struct nf_conn *ct,
 		}
 		if (fixed || passive)
 			break;
-		port = ((own + get_random_u32() % (65536 - own)) & ~1U) |
-		       (own & 1);
+		port = nat_random_port(own);
 	}
 	spin_unlock_bh(&nat_pub_lock);
 	nat_pub_spare_free(&spare);
@@ -994,7 +1030,7 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	if (ret == -EBUSY || ret == -ENOSPC || ret == -EDQUOT ||
 	    ret == -ENOMEM) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
-		nat_claim_refused(ct, ret, &r->dst.u3.ip, &exp->saved_addr.ip,
+		nat_claim_refused(ct, ret, &r->dst.u3, &exp->saved_addr,
 				  own);
 		ret = -EBUSY;
 	}
@@ -1626,21 +1662,6 @@ static void sip_nat_claim(const struct nat_pub_key *k,
 }
 
 /*
- * A random even RTP port (RTCP the odd one after it) from @own up, as
- * nf_nat_exp_find_port() picks: a hostile inside host that claimed the
- * pairs just above a victim's private port cannot make it run out of tries
- * (then from 1024 when fewer than SIP_MEDIA_PORT_TRIES pairs lie above).
- */
-static unsigned int sip_nat_random_pair(unsigned int own)
-{
-	unsigned int lo = max(own, 1024U) & ~1U;
-
-	if (65536 - lo < 2 * SIP_MEDIA_PORT_TRIES)
-		lo = 1024;
-	return lo + 2 * (get_random_u32() % ((65536 - lo) / 2));
-}
-
-/*
  * The first try keeps what the SDP says when the RTP port is the private
  * one: RTP there, RTCP at a=rtcp (else RTP+1), and nothing is rewritten.
  * After that both move to a random free even/odd pair and the SDP follows
@@ -1697,6 +1718,9 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 		ret = -EBUSY;
 		if (free || reg)
 			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
+		/* The same phone's registration from an older flow. */
+		if (ret == -EBUSY && k.reg && avaya_sip_reg_supersede(ct, exp))
+			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret) {
 			sip_nat_claim(&k, exp, *rtcp, port, rtcp_port,
 				      lifetime, &spare, free && !room);
@@ -1705,7 +1729,7 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 		if (ret != -EBUSY || keep_port || sig_port)
 			break;
 		/* RTP keeps an even port, RTCP the odd one after it. */
-		port = sip_nat_random_pair(own);
+		port = nat_random_port(0);
 		rtcp_port = port + 1;
 	}
 	spin_unlock_bh(&nat_pub_lock);
@@ -1780,12 +1804,18 @@ static void __exit nf_nat_avaya_fini(void)
 	nf_ct_expect_iterate_destroy(avaya_nat_exp_is_ours, NULL);
 	/* ... and no expectfn of ours still runs for a matched one. */
 	synchronize_rcu();
-	nat_pub_exit();
+	unregister_pernet_subsys(&nat_pub_net_ops);
+	nat_pub_flush(NULL);
 }
 
 static int __init nf_nat_avaya_init(void)
 {
+	int ret;
+
 	nat_pub_seed = get_random_u32();
+	ret = register_pernet_subsys(&nat_pub_net_ops);
+	if (ret)
+		return ret;
 	nf_nat_helper_register(&avaya_nat_helper);
 	nf_ct_helper_expectfn_register(&avaya_nat_expectfn);
 	nf_ct_helper_expectfn_register(&avaya_sip_nat_expectfn);

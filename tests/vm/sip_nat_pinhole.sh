@@ -20,10 +20,15 @@
 #    (5064) is not its source port keeps 203.0.113.1:5064 after 12 s: a
 #    call of another flow offering media at private 5064 gets another
 #    public port, and the registration's refresh is not refused.
-#    6b. A registration's claim follows the phone, not its flow: the phone
-#    registers Contact 10.0.1.2:5066 from :5070, that flow ends (conntrack
-#    -D, as a TCP/TLS connection closing), and it registers again from
-#    :5072: the Contact still leaves as 203.0.113.1:5066 with its pinhole.
+#    6b. A registration's claim and pinhole follow the phone, not its
+#    flow: the phone registers Contact 10.0.1.2:5066 from :5070, then
+#    again from :5072 while the :5070 flow lives on (a TCP/TLS reconnect,
+#    a new source port): the Contact still leaves as 203.0.113.1:5066, the
+#    old flow's pinhole is superseded (sip_register_superseded), one
+#    pinhole remains. Another inside host (10.0.1.3) registering Contact
+#    port 5066 from its own flow gets no pinhole there: that public pair
+#    is the phone's (its REGISTER itself still leaves with :5066, a known
+#    limit in the README).
 # 7. Per-host claim quota (F2): nat_claims_per_host=2; inside host
 #    10.0.1.3 offers two calls (RTP and RTCP share one pair: one claim
 #    each), both get pinholes; the first is sent again (a retransmission:
@@ -358,7 +363,7 @@ reg6_pinhole() {
 }
 check "6. pinhole 203.0.113.50 -> 203.0.113.1:5064" test -n "$(reg6_pinhole)"
 sleep 12
-failed=$(ctr sip_nat_failed)
+natfail=$(ctr sip_nat_failed)
 to60 inv6 10.0.1.2:5062 1
 p6=$(sdp_port "$work/inv6.rx.0")
 echo "-- another flow's offer at private 5064 left as 203.0.113.1:${p6:-none}"
@@ -367,30 +372,46 @@ check "6. it is not the registration's 5064 (claim held for the registration)" \
 	test "${p6:-5064}" != 5064
 exchange reg6b "$work/reg6b.req"
 check "6. the refresh's 200 reached the UA" [ -s "$work/reg6b.got" ]
-check "6. the refresh was not refused (sip_nat_failed ${failed:-?} -> $(ctr sip_nat_failed))" \
-	[ "$(ctr sip_nat_failed)" = "$failed" ]
+check "6. the refresh was not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = "$natfail" ]
 ttl6=$(reg6_pinhole)
 check "6. the registration's pinhole was refreshed: ${ttl6:-none} s left" \
 	[ "${ttl6:-0}" -gt 590 ]
 
-# 6b. A registration's claim survives its flow.
+# 6b. A registration's claim and pinhole follow the phone.
 $MSG register --src 10.0.1.2:5070 --dst 203.0.113.50:5060 --contact 10.0.1.2:5066 \
 	--expires 600 --cseq 5 --user pbx6b -o "$work/reg6c.req"
 $MSG register --src 10.0.1.2:5072 --dst 203.0.113.50:5060 --contact 10.0.1.2:5066 \
 	--expires 600 --cseq 6 --user pbx6b -o "$work/reg6d.req"
+$MSG register --src 10.0.1.3:5074 --dst 203.0.113.50:5060 --contact 10.0.1.3:5066 \
+	--expires 600 --cseq 7 --user other6b -o "$work/reg6e.req"
+pin5066() {
+	ip netns exec fw conntrack -L expect 2>/dev/null |
+		grep -cE 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5066 '
+}
 exchange reg6c "$work/reg6c.req" 10.0.1.2:5070
 check "6b. REGISTER from :5070, Contact 10.0.1.2:5066 leaves as 203.0.113.1:5066" \
 	sh -c "tr -d '\r' < $work/reg6c.rx.0 | grep -q '^Contact: <sip:pbx6b@203.0.113.1:5066>;expires=600'"
-check "6b. the :5070 flow ends (conntrack -D)" \
-	fw conntrack -D -p udp --orig-src 10.0.1.2 --sport 5070
-failed=$(ctr sip_nat_failed)
+natfail=$(ctr sip_nat_failed)
+sup=$(ctr sip_register_superseded)
 exchange reg6d "$work/reg6d.req" 10.0.1.2:5072
+check "6b. the :5070 flow still lives" \
+	sh -c "ip netns exec fw conntrack -L -p udp --orig-src 10.0.1.2 --sport 5070 2>/dev/null | grep -q dport=5060"
 check "6b. the phone's REGISTER from :5072 still leaves as 203.0.113.1:5066" \
 	sh -c "tr -d '\r' < $work/reg6d.rx.0 2>/dev/null | grep -q '^Contact: <sip:pbx6b@203.0.113.1:5066>;expires=600'"
-check "6b. ... with its pinhole 203.0.113.50 -> 203.0.113.1:5066" \
-	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -Eq 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5066 '"
-check "6b. not refused (sip_nat_failed ${failed:-?} -> $(ctr sip_nat_failed))" \
-	[ "$(ctr sip_nat_failed)" = "$failed" ]
+check "6b. one pinhole 203.0.113.50 -> 203.0.113.1:5066 ($(pin5066))" [ "$(pin5066)" = 1 ]
+check "6b. the old flow's was superseded (sip_register_superseded ${sup:-?} -> $(ctr sip_register_superseded))" \
+	[ "$(ctr sip_register_superseded)" = $((${sup:-0} + 1)) ]
+check "6b. not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = "$natfail" ]
+bg prov $PEER registrar 203.0.113.50:5060 "$work/reg6e.rx" 1 4
+wait_listen prov udp 5060
+ip netns exec pbx $NU udp-send 10.0.1.3:5074 203.0.113.50:5060 "$work/reg6e.req" \
+	--timeout 2 >/dev/null 2>&1
+wait_bg
+check "6b. host 10.0.1.3's registration pinhole on the phone's 5066 refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = $((${natfail:-0} + 1)) ]
+check "6b. the phone's pinhole is still the one ($(pin5066))" [ "$(pin5066)" = 1 ]
 
 # 7. One inside host's share of the claims.
 check "7. nat_claims_per_host=2 accepted" fw sh -c "echo 2 > $NATP/nat_claims_per_host"
@@ -405,7 +426,7 @@ cp "$work/inv7.2.req" "$work/inv7x.0.req"
 $MSG invite --src 10.0.1.4:5060 --dst 203.0.113.60:5060 --media 10.0.1.4:7000 \
 	--call-id q-other@avaya.test -o "$work/inv7b.0.req"
 quota=$(ctr nat_refused_host_claims)
-failed=$(ctr sip_nat_failed)
+natfail=$(ctr sip_nat_failed)
 to60 inv7 10.0.1.3:5060 2
 echo "-- expectations after host 10.0.1.3's two offers:"; expect_lines | sed 's/^/   /'
 check "7. both INVITEs arrived (one claim per RTP/RTCP couple)" test -s "$work/inv7.rx.1"
@@ -428,8 +449,8 @@ check_not "7. the third call's INVITE is dropped (no public port for its media)"
 	test -s "$work/inv7x.rx.0"
 check "7. refused and counted (nat_refused_host_claims ${quota:-?} -> $(ctr nat_refused_host_claims))" \
 	[ "$(ctr nat_refused_host_claims)" = $((${quota:-0} + 1)) ]
-check "7. sip_nat_failed counts it too (${failed:-?} -> $(ctr sip_nat_failed))" \
-	[ "$(ctr sip_nat_failed)" = $((${failed:-0} + 1)) ]
+check "7. sip_nat_failed counts it too (${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = $((${natfail:-0} + 1)) ]
 check "7. one log line names the host and the quota" \
 	sh -c "dmesg | grep -q 'nat_refused_host_claims: .*10.0.1.3 holds nat_claims_per_host (2) public media port pairs on 203.0.113.1, 10.0.1.3:6004 refused'"
 to60 inv7b 10.0.1.4:5060 1

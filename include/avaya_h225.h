@@ -70,17 +70,54 @@ static __always_inline u32 h225_choice_fast(struct avaya_per *r, u32 nroot,
 	return per_failed(r) ? 0 : nroot + idx;
 }
 
+int h225_transport_address_slow(struct avaya_per *r, struct avaya_taddr *out);
+
+/* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
+static __always_inline int h225_read_ip_port(struct avaya_per *r,
+					     struct avaya_taddr *out,
+					     unsigned int iplen)
+{
+	/* the port's two octets follow the address, aligned too: one take */
+	size_t off = per_take_octets(r, iplen + 2);
+	size_t abs;
+
+	if (per_failed(r))
+		return -AVAYA_EBADMSG;
+	out->port = r->buf[off + iplen] << 8 | r->buf[off + iplen + 1];
+	abs = per_abs(r, off);
+	if (abs > 0xffff)
+		return -AVAYA_ERANGE;
+	memcpy(out->ip, r->buf + off, iplen);
+	out->off = abs;
+	out->family = iplen == 4 ? 4 : 6;
+	return 0;
+}
+
 /*
  * Read a TransportAddress. Returns 0, or a negative error (the reader's
  * error flag is set then). Partial results: @out is zeroed first; after an
- * error it may hold a partial address and must not be acted on.
+ * error it may hold a partial address and must not be acted on. Inline for
+ * the common case (no extension bit, root index 0: IPv4); the other
+ * alternatives are read out of line.
  */
-int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out);
+static __always_inline int h225_transport_address(struct avaya_per *r,
+						  struct avaya_taddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (per_bits(r, 4) == 0)
+		return h225_read_ip_port(r, out, 4);
+	if (per_failed(r))
+		return -AVAYA_EBADMSG;
+	r->pos -= 4;
+	return h225_transport_address_slow(r, out);
+}
 int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 			       unsigned int max, u8 *count, u8 *overflow);
 void h225_skip_transport_address(struct avaya_per *r);
 
 void h225_ext_begin(struct avaya_per *r, struct h225_ext *x);
+struct h225_ext h225_ext_read(struct avaya_per *r);
+u32 h225_ext_skip_beyond(struct avaya_per *r, u32 n);
 bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		   unsigned int *idx, struct avaya_per *sub);
 void h225_skip_extensions(struct avaya_per *r);
@@ -102,7 +139,8 @@ static __always_inline void h225_ext_begin_fast(struct avaya_per *r,
 
 	if (unlikely(head & 0x40)) {
 		r->pos -= 7;	/* read again, length form and all */
-		h225_ext_begin(r, x);
+		/* by value: @x stays a register candidate in the caller */
+		*x = h225_ext_read(r);
 		return;
 	}
 	x->next = 0;
@@ -143,13 +181,33 @@ static __always_inline bool h225_ext_next_of(struct avaya_per *r,
 		*idx = i;
 		return true;
 	}
-	return h225_ext_next(r, x, idx, sub);
+	/* h225_ext_next() past the last present addition, by value */
+	if (unlikely(x->beyond))
+		x->beyond = h225_ext_skip_beyond(r, x->beyond);
+	x->present = 0;
+	x->next = x->n;
+	return false;
 }
 
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext);
 
 void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r));
-size_t h225_bmp_string(struct avaya_per *r, u32 lb, u32 ub, u32 *nchars);
+
+/*
+ * BMPString (SIZE (@lb..@ub)), @ub > 1 so always octet-aligned. Returns the
+ * local octet offset of the characters and their number in @nchars.
+ * Inline: the bounds are constants at every call.
+ */
+static __always_inline size_t h225_bmp_string(struct avaya_per *r, u32 lb,
+					      u32 ub, u32 *nchars)
+{
+	u32 n = per_uint(r, lb, ub);
+	size_t off = per_take_octets(r, (size_t)n * 2);
+
+	*nchars = per_failed(r) ? 0 : n;
+	return per_failed(r) ? 0 : off;
+}
+
 void h225_skip_octet_string(struct avaya_per *r);
 void h225_skip_bit_string(struct avaya_per *r);
 void h225_skip_oid(struct avaya_per *r);

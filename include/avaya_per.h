@@ -85,12 +85,19 @@ static __always_inline u32 per_bits(struct avaya_per *r, unsigned int n)
 	size_t byte = pos >> 3;
 	u64 w;
 
-	if (unlikely(n > 32 || r->len * 8 - pos < n))
+	if (unlikely(n > 32))
 		return per_fail(r);
 	if (!n)
 		return 0;
-	w = per_load_be64(r->buf + byte, r->len - byte,
-			  ((pos & 7) + n + 7) >> 3);
+	/* Eight octets left hold any 32 bits from here: no other check. */
+	if (likely(byte + 8 <= r->len)) {
+		w = per_load_be64(r->buf + byte, 8, 8);
+	} else {
+		if (unlikely(r->len * 8 - pos < n))
+			return per_fail(r);
+		w = per_load_be64(r->buf + byte, r->len - byte,
+				  ((pos & 7) + n + 7) >> 3);
+	}
 	r->pos = pos + n;
 	return (w << (pos & 7)) >> (64 - n);
 }
@@ -149,13 +156,20 @@ static __always_inline size_t per_take_octets(struct avaya_per *r, size_t n)
 /* @n (0..4) aligned octets as a big-endian number. */
 static __always_inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
 {
-	size_t off;
+	size_t off = (r->pos + 7) >> 3;
 
 	if (n > 4)
 		return per_fail(r);
-	off = per_take_octets(r, n);
-	if (r->err || !n)
+	/* a failed reader has len 0: nothing to read */
+	if (unlikely(off > r->len || r->len - off < n))
+		return per_fail(r);
+	r->pos = (off + n) * 8;
+	if (!n)
 		return 0;
+	if (n == 1)
+		return r->buf[off];
+	if (n == 2)
+		return r->buf[off] << 8 | r->buf[off + 1];
 	return per_load_be64(r->buf + off, r->len - off, n) >> (64 - 8 * n);
 }
 
@@ -209,15 +223,27 @@ static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 	return lb + v;
 }
 
+/* One aligned octet: per_octets_be(r, 1) with one bound check. */
+static __always_inline u32 per_octet(struct avaya_per *r)
+{
+	size_t off = (r->pos + 7) >> 3;
+
+	/* a failed reader has len 0: no octet */
+	if (unlikely(off >= r->len))
+		return per_fail(r);
+	r->pos = (off + 1) * 8;
+	return r->buf[off];
+}
+
 /* X.691 10.9.3.5-7: unconstrained length determinant (no fragments). */
 static __always_inline u32 per_length(struct avaya_per *r)
 {
-	u32 first = per_octets_be(r, 1);
+	u32 first = per_octet(r);
 
-	if (!(first & 0x80))
+	if (likely(!(first & 0x80)))
 		return first;
 	if ((first & 0xc0) == 0x80)
-		return ((first & 0x3f) << 8) | per_octets_be(r, 1);
+		return ((first & 0x3f) << 8) | per_octet(r);
 	/* Fragmented encodings (>= 16K items) never occur in signalling. */
 	return per_fail(r);
 }

@@ -28,22 +28,35 @@ u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
  * count the present ones past them so that h225_ext_next() can still skip
  * them.
  */
-void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
+struct h225_ext h225_ext_read(struct avaya_per *r)
 {
+	struct h225_ext x = { .n = per_ext_count(r) };
 	u32 i, take, bits;
 
-	x->n = per_ext_count(r);
-	x->next = 0;
-	x->present = 0;
-	x->beyond = 0;
-	for (i = 0; i < x->n && !per_failed(r); i += take) {
-		take = min_t(u32, x->n - i, 32);
+	for (i = 0; i < x.n && !per_failed(r); i += take) {
+		take = min_t(u32, x.n - i, 32);
 		bits = per_bits(r, take);
 		if (i < 64)
-			x->present |= (u64)bits << (64 - i - take);
+			x.present |= (u64)bits << (64 - i - take);
 		else
-			x->beyond += hweight32(bits);
+			x.beyond += hweight32(bits);
 	}
+	return x;
+}
+
+void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
+{
+	*x = h225_ext_read(r);
+}
+
+/* Skip @n additions as open types; returns how many are left (on error). */
+u32 h225_ext_skip_beyond(struct avaya_per *r, u32 n)
+{
+	while (n && !per_failed(r)) {
+		n--;
+		per_skip_open_type(r);
+	}
+	return n;
 }
 
 /*
@@ -65,10 +78,7 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		*idx = i;
 		return true;
 	}
-	while (x->beyond && !per_failed(r)) {
-		x->beyond--;
-		per_skip_open_type(r);
-	}
+	x->beyond = h225_ext_skip_beyond(r, x->beyond);
 	x->present = 0;
 	x->next = x->n;
 	return false;
@@ -99,19 +109,6 @@ void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r))
 
 	while (n-- && !per_failed(r))
 		skip(r);
-}
-
-/*
- * BMPString (SIZE (@lb..@ub)), @ub > 1 so always octet-aligned. Returns the
- * local octet offset of the characters and their number in @nchars.
- */
-size_t h225_bmp_string(struct avaya_per *r, u32 lb, u32 ub, u32 *nchars)
-{
-	u32 n = per_uint(r, lb, ub);
-	size_t off = per_take_octets(r, (size_t)n * 2);
-
-	*nchars = per_failed(r) ? 0 : n;
-	return per_failed(r) ? 0 : off;
 }
 
 void h225_skip_octet_string(struct avaya_per *r)
@@ -256,27 +253,6 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
-/* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
-static __always_inline int read_ip_port(struct avaya_per *r,
-					struct avaya_taddr *out,
-					unsigned int iplen)
-{
-	/* the port's two octets follow the address, aligned too: one take */
-	size_t off = per_take_octets(r, iplen + 2);
-	size_t abs;
-
-	if (per_failed(r))
-		return -AVAYA_EBADMSG;
-	out->port = r->buf[off + iplen] << 8 | r->buf[off + iplen + 1];
-	abs = per_abs(r, off);
-	if (abs > 0xffff)
-		return -AVAYA_ERANGE;
-	memcpy(out->ip, r->buf + off, iplen);
-	out->off = abs;
-	out->family = iplen == 4 ? 4 : 6;
-	return 0;
-}
-
 static void skip_ip_source_route(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
@@ -300,26 +276,21 @@ static void skip_ipx_address(struct avaya_per *r)
 }
 
 /*
- * TransportAddress. IPv4 and IPv6 addresses are returned with the absolute
- * offset of their octets; the other alternatives are skipped and reported
- * as family 0, so that list positions stay meaningful.
+ * TransportAddress, after h225_transport_address() found no IPv4 address
+ * in the common form (@out is zeroed). IPv4 and IPv6 addresses are
+ * returned with the absolute offset of their octets; the other
+ * alternatives are skipped and reported as family 0, so that list
+ * positions stay meaningful.
  */
-int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
+int h225_transport_address_slow(struct avaya_per *r, struct avaya_taddr *out)
 {
 	struct avaya_per ext;
 	bool extended;
 	int ret = 0;
 
-	memset(out, 0, sizeof(*out));
-	/* The common case first: no extension bit, root index 0, IPv4. */
-	if (per_bits(r, 4) == 0)
-		return read_ip_port(r, out, 4);
-	if (per_failed(r))
-		return -AVAYA_EBADMSG;
-	r->pos -= 4;
 	switch (h225_choice_fast(r, H225_TA_ROOT_COUNT, &ext)) {
 	case H225_TA_IP:
-		ret = read_ip_port(r, out, 4);
+		ret = h225_read_ip_port(r, out, 4);
 		break;
 	case H225_TA_IP_SOURCE_ROUTE:
 		skip_ip_source_route(r);
@@ -329,7 +300,7 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 		break;
 	case H225_TA_IP6:
 		extended = per_bit(r);
-		ret = read_ip_port(r, out, 16);
+		ret = h225_read_ip_port(r, out, 16);
 		skip_extensions_if(r, extended);
 		break;
 	case H225_TA_NETBIOS:

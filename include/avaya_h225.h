@@ -37,11 +37,10 @@ struct avaya_taddr {
  * the presence bitmap and an iterator over the present additions' open types.
  */
 struct h225_ext {
-	u32 n;		/* additions in the encoding */
-	u32 next;	/* next addition index to look at */
 	u64 present;	/* bit 63 - i set: addition i (i < 64) present, not yet visited */
+	u32 n;		/* additions in the encoding */
 	u32 beyond;	/* present additions with index >= 64 */
-};
+};	/* 16 octets: h225_ext_read() returns it in registers */
 
 /* A CHOICE index above this is garbage: no H.225.0 type comes close. */
 #define H225_CHOICE_EXT_MAX	0xffff
@@ -114,6 +113,7 @@ static __always_inline int h225_transport_address(struct avaya_per *r,
 int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 			       unsigned int max, u8 *count, u8 *overflow);
 void h225_skip_transport_address(struct avaya_per *r);
+int h225_discard_transport_address(struct avaya_per *r);
 
 void h225_ext_begin(struct avaya_per *r, struct h225_ext *x);
 struct h225_ext h225_ext_read(struct avaya_per *r);
@@ -143,7 +143,6 @@ static __always_inline void h225_ext_begin_fast(struct avaya_per *r,
 		*x = h225_ext_read(r);
 		return;
 	}
-	x->next = 0;
 	x->beyond = 0;
 	if (n <= 32) {
 		x->present = (u64)per_bits(r, n) << (64 - n);
@@ -174,7 +173,6 @@ static __always_inline bool h225_ext_next_of(struct avaya_per *r,
 			per_take_octets(r, per_length(r));
 			continue;
 		}
-		x->next = i + 1;
 		per_open_type(r, sub);
 		if (per_failed(r))
 			return false;
@@ -185,7 +183,36 @@ static __always_inline bool h225_ext_next_of(struct avaya_per *r,
 	if (unlikely(x->beyond))
 		x->beyond = h225_ext_skip_beyond(r, x->beyond);
 	x->present = 0;
-	x->next = x->n;
+	return false;
+}
+
+/*
+ * h225_ext_next_of() without a sub-reader: @r itself is narrowed to the
+ * next wanted addition (per_enter()); the caller reads it from @r, then
+ * calls per_leave(r, *w).
+ */
+static __always_inline bool h225_ext_enter(struct avaya_per *r,
+					   struct h225_ext *x, u64 wanted,
+					   unsigned int *idx,
+					   struct per_window *w)
+{
+	while (x->present && !per_failed(r)) {
+		u32 i = __builtin_clzll(x->present);
+
+		x->present &= ~H225_EXT_BIT(i);
+		if (!(wanted & H225_EXT_BIT(i))) {
+			per_take_octets(r, per_length(r));
+			continue;
+		}
+		*w = per_enter(r);
+		if (per_failed(r))
+			return false;
+		*idx = i;
+		return true;
+	}
+	if (unlikely(x->beyond))
+		x->beyond = h225_ext_skip_beyond(r, x->beyond);
+	x->present = 0;
 	return false;
 }
 

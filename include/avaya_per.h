@@ -291,6 +291,54 @@ static inline size_t per_open_type(struct avaya_per *r, struct avaya_per *sub)
 	return off;
 }
 
+/*
+ * Reading an open type in place, without a second reader: per_enter()
+ * narrows @r to the contents (positions and offsets stay those of the whole
+ * buffer), per_leave() moves past them whatever was read. A failure inside
+ * is a failure of @r, unless per_leave_recover() forgives it.
+ */
+struct per_window {
+	size_t whole;	/* @r's length outside */
+	size_t end;	/* octet offset just past the open type */
+};
+
+static __always_inline struct per_window per_enter(struct avaya_per *r)
+{
+	u32 n = per_length(r);
+	size_t off = per_take_octets(r, n);
+	struct per_window w = { .whole = r->len, .end = off + n };
+
+	if (!per_failed(r)) {
+		r->len = w.end;
+		r->pos = off * 8;
+	}
+	return w;
+}
+
+static __always_inline void per_leave(struct avaya_per *r,
+				      struct per_window w)
+{
+	if (!per_failed(r)) {
+		r->len = w.whole;
+		r->pos = w.end * 8;
+	}
+}
+
+/*
+ * per_leave() for contents bounded by their length: @r goes on after a
+ * failure inside. Returns whether the contents read without one.
+ */
+static __always_inline bool per_leave_recover(struct avaya_per *r,
+					      struct per_window w)
+{
+	bool ok = !per_failed(r);
+
+	r->err = false;
+	r->len = w.whole;
+	r->pos = w.end * 8;
+	return ok;
+}
+
 static inline void per_skip_open_type(struct avaya_per *r)
 {
 	struct avaya_per sub;

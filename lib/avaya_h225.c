@@ -71,7 +71,6 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		u32 i = __builtin_clzll(x->present);
 
 		x->present &= ~H225_EXT_BIT(i);
-		x->next = i + 1;
 		per_open_type(r, sub);
 		if (per_failed(r))
 			return false;
@@ -80,7 +79,6 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 	}
 	x->beyond = h225_ext_skip_beyond(r, x->beyond);
 	x->present = 0;
-	x->next = x->n;
 	return false;
 }
 
@@ -328,6 +326,14 @@ void h225_skip_transport_address(struct avaya_per *r)
 		per_fail(r);
 }
 
+/* An address that does not fit a list: read, checked, dropped. */
+noinline int h225_discard_transport_address(struct avaya_per *r)
+{
+	struct avaya_taddr ta;
+
+	return h225_transport_address(r, &ta);
+}
+
 /*
  * SEQUENCE OF TransportAddress into @out[0..@max-1]. Addresses that do not
  * fit are counted in @overflow (saturating), never an error: the caller
@@ -337,7 +343,6 @@ int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 			       unsigned int max, u8 *count, u8 *overflow)
 {
 	u32 n = per_length(r);
-	struct avaya_taddr ta;
 	bool room;
 	int ret;
 
@@ -346,7 +351,10 @@ int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
 	while (n-- && !per_failed(r)) {
 		/* straight into the list while it has room */
 		room = *count < max && *count < 255;
-		ret = h225_transport_address(r, room ? &out[*count] : &ta);
+		if (room)
+			ret = h225_transport_address(r, &out[*count]);
+		else
+			ret = h225_discard_transport_address(r);
 		if (ret)
 			return ret;
 		if (room)

@@ -99,11 +99,14 @@ struct ras_hdr {
 	unsigned int nopt;
 };
 
+/* The extension bit and the bitmap together: at most 9 bits, one read. */
 static void read_preamble(struct avaya_per *r, struct ras_hdr *h,
 			  unsigned int nopt)
 {
-	h->extended = per_bit(r);
-	h->opt = per_bits(r, nopt);
+	u32 v = per_bits(r, 1 + nopt);
+
+	h->extended = v >> nopt;
+	h->opt = v & ((1U << nopt) - 1);
 	h->nopt = nopt;
 }
 
@@ -174,29 +177,35 @@ static int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
 					  &m->n_csa, &m->csa_overflow);
 }
 
-/* AlternateGK: rasAddress, gatekeeperIdentifier, needToRegister, priority. */
+/*
+ * AlternateGK: rasAddress, gatekeeperIdentifier, needToRegister, priority.
+ * The address goes straight into the next free slot; the count says
+ * whether it is valid.
+ */
 static int read_alternate_gk(struct avaya_per *r, struct avaya_ras *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool extended = lead & 2;
 	bool has_gkid = lead & 1;
-	struct avaya_taddr ta;
+	bool room = m->n_alt_gk < RAS_MAX_ALT_GK;
 	u32 n;
 	int ret;
 
-	ret = h225_transport_address(r, &ta);
+	if (room)
+		ret = h225_transport_address(r, &m->alt_gk[m->n_alt_gk]);
+	else
+		ret = h225_discard_transport_address(r);
 	if (ret)
 		return ret;
 	if (has_gkid)
 		h225_bmp_string(r, 1, 128, &n);
-	per_bit(r);		/* needToRegister */
-	per_uint(r, 0, 127);	/* priority */
+	per_bits(r, 8);		/* needToRegister, priority (0..127) */
 	if (extended)
 		h225_skip_extensions(r);
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
-	if (m->n_alt_gk < RAS_MAX_ALT_GK)
-		m->alt_gk[m->n_alt_gk++] = ta;
+	if (room)
+		m->n_alt_gk++;
 	else if (m->alt_gk_overflow < 255)
 		m->alt_gk_overflow++;
 	return 0;
@@ -229,9 +238,14 @@ static int read_alt_gk_info(struct avaya_per *r, struct avaya_ras *m)
 	return per_failed(r) ? -AVAYA_EBADMSG : 0;
 }
 
-/* One extension addition we care about, read from its open type @sub. */
-static int read_ext_addition(struct avaya_per *sub, struct avaya_ras *m,
-			     const struct ras_ext_map *map, unsigned int idx)
+/*
+ * One extension addition we care about: @sub is the reader narrowed to its
+ * open type.
+ */
+static __always_inline int read_ext_addition(struct avaya_per *sub,
+					     struct avaya_ras *m,
+					     const struct ras_ext_map *map,
+					     unsigned int idx)
 {
 	idx++;		/* the map stores index + 1 */
 	if (idx == map->tokens) {
@@ -265,7 +279,7 @@ static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
 {
 	const struct ras_ext_map *map = &ras_ext_maps[m->type];
 	u64 wanted = ras_ext_wanted[m->type];
-	struct avaya_per sub;
+	struct per_window w;
 	struct h225_ext x;
 	unsigned int idx;
 	int ret;
@@ -275,10 +289,11 @@ static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
 	if (!h->extended)
 		return 0;
 	h225_ext_begin_fast(r, &x);
-	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
-		ret = read_ext_addition(&sub, m, map, idx);
+	while (h225_ext_enter(r, &x, wanted, &idx, &w)) {
+		ret = read_ext_addition(r, m, map, idx);
 		if (ret)
 			return ret;
+		per_leave(r, w);
 	}
 	return per_failed(r) ? -AVAYA_EBADMSG : 0;
 }
@@ -468,14 +483,31 @@ static int decode_urj(struct avaya_per *r, struct avaya_ras *m,
 	return read_extensions(r, m, h);
 }
 
-typedef int (*ras_decoder_t)(struct avaya_per *r, struct avaya_ras *m,
-			     const struct ras_hdr *h);
-
-static const ras_decoder_t ras_decoders[RAS_URJ + 1] = {
-	[RAS_GRQ] = decode_grq, [RAS_GCF] = decode_gcf, [RAS_GRJ] = decode_grj,
-	[RAS_RRQ] = decode_rrq, [RAS_RCF] = decode_rcf, [RAS_RRJ] = decode_rrj,
-	[RAS_URQ] = decode_urq, [RAS_UCF] = decode_ucf, [RAS_URJ] = decode_urj,
-};
+/* A switch, not a table of pointers: no indirect call (retpoline). */
+static int decode_body(struct avaya_per *r, struct avaya_ras *m,
+		       const struct ras_hdr *h)
+{
+	switch (m->type) {
+	case RAS_GRQ:
+		return decode_grq(r, m, h);
+	case RAS_GCF:
+		return decode_gcf(r, m, h);
+	case RAS_GRJ:
+		return decode_grj(r, m, h);
+	case RAS_RRQ:
+		return decode_rrq(r, m, h);
+	case RAS_RCF:
+		return decode_rcf(r, m, h);
+	case RAS_RRJ:
+		return decode_rrj(r, m, h);
+	case RAS_URQ:
+		return decode_urq(r, m, h);
+	case RAS_UCF:
+		return decode_ucf(r, m, h);
+	default:
+		return decode_urj(r, m, h);
+	}
+}
 
 /* Any message with a requestSeqNum: the preamble, then the number. */
 static int decode_message(struct avaya_per *r, struct avaya_ras *m)
@@ -492,7 +524,7 @@ static int decode_message(struct avaya_per *r, struct avaya_ras *m)
 	if (m->type > RAS_URJ)
 		return 0;
 	m->decoded = true;
-	return ras_decoders[m->type](r, m, &h);
+	return decode_body(r, m, &h);
 }
 
 /* Everything but the address lists, which are only valid up to their counts. */
@@ -508,29 +540,45 @@ static void clear_result(struct avaya_ras *m)
 	       sizeof(*m) - offsetof(struct avaya_ras, has_ttl));
 }
 
+/* A RasMessage whose first bit says: an extension alternative. */
+static noinline int decode_extension_message(struct avaya_per *r,
+					     struct avaya_ras *m)
+{
+	struct avaya_per ext;
+	u32 idx = h225_choice_fast(r, RAS_ROOT_COUNT, &ext);
+
+	if (per_failed(r))
+		return -AVAYA_EBADMSG;
+	m->type = idx < RAS_UNKNOWN ? idx : RAS_UNKNOWN;
+	/* SEQUENCE OF ACF or unknown have no seq. */
+	if (m->type >= RAS_ACF_SEQ)
+		return 0;
+	return decode_message(&ext, m);
+}
+
 /*
  * Decode a RasMessage from @buf. Returns 0 with @m filled, or a negative
  * error. On error @m may hold partial values and must not be acted on.
  */
 int avaya_ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
 {
-	struct avaya_per r, ext;
+	struct avaya_per r = { .buf = buf, .len = len };
 	u32 idx;
 
 	clear_result(m);
 	if (!buf || !len)
 		return -AVAYA_EBADMSG;
-	per_init(&r, buf, len);
-	idx = h225_choice_fast(&r, RAS_ROOT_COUNT, &ext);
-	if (per_failed(&r))
+	if (buf[0] & 0x80)
+		return decode_extension_message(&r, m);
+	/* a root alternative: a 0 bit and the index in five bits */
+	idx = buf[0] >> 2;
+	if (idx >= RAS_ROOT_COUNT) {
+		per_fail(&r);
 		return -AVAYA_EBADMSG;
-	m->type = idx < RAS_UNKNOWN ? idx : RAS_UNKNOWN;
-	if (idx < RAS_ROOT_COUNT)
-		return decode_message(&r, m);
-	/* Extension alternatives: SEQUENCE OF ACF or unknown have no seq. */
-	if (m->type >= RAS_ACF_SEQ)
-		return 0;
-	return decode_message(&ext, m);
+	}
+	r.pos = 6;
+	m->type = idx;
+	return decode_message(&r, m);
 }
 
 AVAYA_EXPORT(avaya_ras_decode);

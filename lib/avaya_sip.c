@@ -142,21 +142,68 @@ static int to_lower(int ch)
 }
 
 /*
- * Case-insensitive comparison of buf[off..off+len) with a lowercase literal.
- * Inlined, so that the literal's length is a constant: a name of another
- * length costs one comparison.
+ * Case-insensitive comparison of buf[off..off+len) with a lowercase string
+ * literal of 1..16 characters, a word at a time. Two loads of 1, 2, 4 or 8
+ * octets (overlapping when the length is not a power of two) cover the
+ * span. Where the literal has a letter, the octet is compared under a 0x20
+ * mask (x | 0x20 is that lowercase letter only for the letter in either
+ * case), everything else exactly: to_lower() on both sides, no more. The
+ * literal's words and masks are constants, built here by the preprocessor;
+ * a span of another length costs one comparison.
  */
-static __always_inline bool span_ieq(const u8 *buf, size_t off, size_t len,
-				     const char *lit)
-{
-	size_t i;
+#define SIP_LIT_LEN(lit)	(sizeof(lit) - 1)
+#define SIP_CHUNK(lit)		(SIP_LIT_LEN(lit) >= 8 ? 8 : \
+				 SIP_LIT_LEN(lit) >= 4 ? 4 : \
+				 SIP_LIT_LEN(lit) >= 2 ? 2 : 1)
+#define SIP_LCH(lit, i)		((i) < SIP_LIT_LEN(lit) ? (u8)(lit)[i] : 0)
+#define SIP_LMASK(lit, i)	(SIP_LCH(lit, i) >= 'a' && \
+				 SIP_LCH(lit, i) <= 'z' ? 0x20 : 0)
+/* character @ch as octet @i of a @k-octet load in host order */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SIP_AT(ch, i, k)	((u64)(ch) << (8 * (i)))
+#else
+#define SIP_AT(ch, i, k)	((u64)(ch) << (8 * (((k) - 1 - (i)) & 7)))
+#endif
+#define SIP_W1(lit, f, X, i)	((i) < SIP_CHUNK(lit) ? \
+				 SIP_AT(X(lit, (f) + (i)), i, SIP_CHUNK(lit)) : 0)
+#define SIP_WORD(lit, f, X)	(SIP_W1(lit, f, X, 0) | SIP_W1(lit, f, X, 1) | \
+				 SIP_W1(lit, f, X, 2) | SIP_W1(lit, f, X, 3) | \
+				 SIP_W1(lit, f, X, 4) | SIP_W1(lit, f, X, 5) | \
+				 SIP_W1(lit, f, X, 6) | SIP_W1(lit, f, X, 7))
+#define SIP_TAIL(lit)		(SIP_LIT_LEN(lit) - SIP_CHUNK(lit))
+#define span_ieq(buf, off, len, lit) ({					\
+	_Static_assert(SIP_LIT_LEN(lit) >= 1 && SIP_LIT_LEN(lit) <= 16,	\
+		       "span_ieq: 1..16 characters");			\
+	(len) == SIP_LIT_LEN(lit) &&					\
+	sip_ieq((buf) + (off), SIP_LIT_LEN(lit),			\
+		SIP_WORD(lit, 0, SIP_LCH), SIP_WORD(lit, 0, SIP_LMASK),	\
+		SIP_WORD(lit, SIP_TAIL(lit), SIP_LCH),			\
+		SIP_WORD(lit, SIP_TAIL(lit), SIP_LMASK));		\
+})
 
-	if (strlen(lit) != len)
-		return false;
-	for (i = 0; i < len; i++)
-		if (to_lower(buf[off + i]) != lit[i])
-			return false;
-	return true;
+static __always_inline bool sip_ieq(const u8 *p, size_t n, u64 head,
+				    u64 head_mask, u64 tail, u64 tail_mask)
+{
+	u64 a, b;
+	u32 a4, b4;
+	u16 a2, b2;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		return ((a | head_mask) == head) & ((b | tail_mask) == tail);
+	}
+	if (n >= 4) {
+		memcpy(&a4, p, 4);
+		memcpy(&b4, p + n - 4, 4);
+		return ((a4 | head_mask) == head) & ((b4 | tail_mask) == tail);
+	}
+	if (n >= 2) {
+		memcpy(&a2, p, 2);
+		memcpy(&b2, p + n - 2, 2);
+		return ((a2 | head_mask) == head) & ((b2 | tail_mask) == tail);
+	}
+	return (p[0] | head_mask) == head;
 }
 
 static __always_inline void cur_skip_lws(struct sip_cur *c)
@@ -178,7 +225,7 @@ static void cur_token(struct sip_cur *c, struct avaya_sip_span *s)
 /* Decimal number of buf[off..off+len), all digits, no overflow past @max. */
 static int parse_uint(const u8 *buf, size_t off, size_t len, u32 max, u32 *out)
 {
-	u32 v = 0;
+	u64 v = 0;	/* at most max * 10 + 9: no wrap, no division */
 	size_t i;
 
 	if (!len)
@@ -186,30 +233,48 @@ static int parse_uint(const u8 *buf, size_t off, size_t len, u32 max, u32 *out)
 	for (i = 0; i < len; i++) {
 		u32 d = buf[off + i] - '0';
 
-		if (!is_digit(buf[off + i]))
+		if (d > 9)
 			return -AVAYA_EBADMSG;
-		if (v > (max - d) / 10)
-			return -AVAYA_ERANGE;
 		v = v * 10 + d;
+		if (v > max)
+			return -AVAYA_ERANGE;
 	}
 	*out = v;
 	return 0;
 }
 
-/* Reads a run of digits at the cursor as a number up to @max. */
+/*
+ * Reads a run of digits at the cursor as a number up to @max, in one pass:
+ * parse_uint() of the run.
+ */
 static int cur_number(struct sip_cur *c, u32 max, struct avaya_sip_span *s,
 		      u32 *out)
 {
-	size_t start = c->pos;
-	int ret;
+	size_t start = c->pos, pos = start;
+	bool big = false;
+	u64 v = 0;
+	u32 d;
 
-	while (is_digit(cur_peek(c)))
-		c->pos++;
-	span_set(s, start, c->pos - start);
-	ret = parse_uint(c->buf, start, c->pos - start, max, out);
-	if (ret)
+	if (c->err) {
+		span_set(s, start, 0);
 		c->err = true;
-	return ret;
+		return -AVAYA_EBADMSG;
+	}
+	for (; pos < c->end && (d = c->buf[pos] - '0') <= 9; pos++) {
+		v = v * 10 + d;
+		if (v > max) {
+			big = true;
+			v = max;	/* keep it small: only the span goes on */
+		}
+	}
+	c->pos = pos;
+	span_set(s, start, pos - start);
+	if (pos == start || big) {
+		c->err = true;
+		return pos == start ? -AVAYA_EBADMSG : -AVAYA_ERANGE;
+	}
+	*out = v;
+	return 0;
 }
 
 /* Skips a quoted-string, backslash escapes included. */

@@ -130,10 +130,88 @@ static __always_inline void cur_over(struct sip_cur *c, u8 cls)
 	cur_scan(c, cls, true);
 }
 
-/* Advance up to the first byte of class @cls (none after an error). */
+/*
+ * Word-at-a-time tests on eight octets loaded little-endian: 0x80 in the
+ * first octet that is @ch (or below @n, n <= 0x80), and possibly in later
+ * ones (a borrow runs upwards only), so the lowest flag is exact.
+ */
+static __always_inline u64 first_eq(u64 w, u8 ch)
+{
+	w ^= SIP_ONES * ch;
+	return (w - SIP_ONES) & ~w & (SIP_ONES << 7);
+}
+
+static __always_inline u64 first_below(u64 w, u8 n)
+{
+	return (w - SIP_ONES * n) & ~w & (SIP_ONES << 7);
+}
+
+/*
+ * Advance up to the first byte of class @cls (none after an error). The
+ * classes searched for are a few octets: eight at a time find a candidate
+ * (SC_GT: '>'; SC_END: an octet up to SP, ';' or ','), the class table
+ * decides (a control octet other than LWS ends nothing).
+ */
 static __always_inline void cur_until(struct sip_cur *c, u8 cls)
 {
-	cur_scan(c, cls, false);
+	const u8 *b = c->buf;
+	size_t pos = c->pos, end = c->end;
+	u64 w, hit;
+
+	if (c->err)
+		return;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - pos >= 8) {
+		memcpy(&w, b + pos, 8);
+		if (cls == SC_GT)
+			hit = first_eq(w, '>');
+		else
+			hit = first_below(w, ' ' + 1) | first_eq(w, ';') |
+			      first_eq(w, ',');
+		if (!hit) {
+			pos += 8;
+			continue;
+		}
+		pos += __builtin_ctzll(hit) >> 3;
+		if (sip_class[b[pos]] & cls)
+			goto out;
+		pos++;
+	}
+#endif
+	while (pos < end && !(sip_class[b[pos]] & cls))
+		pos++;
+out:
+	c->pos = pos;
+}
+
+/*
+ * Advance to the first octet up to SP (or @stop): an SDP field. A cursor
+ * that failed does not move.
+ */
+static __always_inline void cur_over_field(struct sip_cur *c, int stop)
+{
+	const u8 *b = c->buf;
+	size_t pos = c->pos, end = c->end;
+	u64 w, hit;
+
+	if (c->err)
+		return;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; end - pos >= 8; pos += 8) {
+		memcpy(&w, b + pos, 8);
+		hit = first_below(w, ' ' + 1);
+		if (stop >= 0)
+			hit |= first_eq(w, stop);
+		if (hit) {
+			pos += __builtin_ctzll(hit) >> 3;
+			goto out;
+		}
+	}
+#endif
+	while (pos < end && b[pos] > ' ' && b[pos] != stop)
+		pos++;
+out:
+	c->pos = pos;
 }
 
 static int to_lower(int ch)
@@ -776,16 +854,91 @@ static enum sip_hdr header_of(const u8 *buf, size_t off, size_t len)
 	return HDR_OTHER;
 }
 
+/* @lit at @off, followed by ':', SP or HT: the whole name of a header. */
+#define NAME_IS(buf, off, end, lit)					\
+	((end) - (off) > SIP_LIT_LEN(lit) &&				\
+	 span_ieq(buf, off, SIP_LIT_LEN(lit), lit) &&			\
+	 ((buf)[(off) + SIP_LIT_LEN(lit)] == ':' ||			\
+	  (buf)[(off) + SIP_LIT_LEN(lit)] == ' ' ||			\
+	  (buf)[(off) + SIP_LIT_LEN(lit)] == '\t'))
+
+#define KNOWN(lit, hdr)							\
+	do {								\
+		if (NAME_IS(buf, off, end, lit)) {			\
+			*len = SIP_LIT_LEN(lit);			\
+			return hdr;					\
+		}							\
+	} while (0)
+
+/*
+ * The headers we parse, by first letter and then whole name, straight from
+ * the line: no scan over the name, which is a token by construction. Sets
+ * *@len to 0 for any other name (cur_token() and header_of() then, as for
+ * a known name not followed by ':' or LWS, which fails there).
+ */
+static enum sip_hdr known_header(const u8 *buf, size_t off, size_t end,
+				 size_t *len)
+{
+	*len = 0;
+	/* x | 0x20 is a lowercase letter only for that letter, either case */
+	switch (buf[off] | 0x20) {
+	case 'v':
+		KNOWN("via", HDR_VIA);
+		KNOWN("v", HDR_VIA);
+		break;
+	case 'f':
+		KNOWN("from", HDR_FROM);
+		KNOWN("f", HDR_FROM);
+		break;
+	case 't':
+		KNOWN("to", HDR_TO);
+		KNOWN("t", HDR_TO);
+		break;
+	case 'c':
+		KNOWN("call-id", HDR_CALL_ID);
+		KNOWN("cseq", HDR_CSEQ);
+		KNOWN("contact", HDR_CONTACT);
+		KNOWN("content-length", HDR_CLEN);
+		KNOWN("content-type", HDR_CTYPE);
+		KNOWN("c", HDR_CTYPE);
+		break;
+	case 'm':
+		KNOWN("m", HDR_CONTACT);
+		break;
+	case 'i':
+		KNOWN("i", HDR_CALL_ID);
+		break;
+	case 'l':
+		KNOWN("l", HDR_CLEN);
+		break;
+	case 'e':
+		KNOWN("expires", HDR_EXPIRES);
+		break;
+	}
+	return HDR_OTHER;
+}
+
+#undef KNOWN
+
 /* One header field, folded lines included, in buf[off..end). */
 static int parse_header(const u8 *buf, size_t off, size_t end,
 			struct avaya_sip_msg *m)
 {
 	struct avaya_sip_span name, num;
+	enum sip_hdr hdr;
 	struct sip_cur c;
+	size_t len;
 	u32 v;
 
 	cur_init(&c, buf, off, end);
-	cur_token(&c, &name);
+	hdr = known_header(buf, off, end, &len);
+	if (len) {
+		span_set(&name, off, len);
+		c.pos = off + len;
+	} else {
+		cur_token(&c, &name);
+		hdr = header_of(buf, name.off, name.len);
+	}
 	while (cur_peek(&c) == ' ' || cur_peek(&c) == '\t')
 		c.pos++;
 	cur_expect(&c, ':');
@@ -795,7 +948,7 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 	while (c.end > c.pos && is_lws(buf[c.end - 1]))
 		c.end--;
 
-	switch (header_of(buf, name.off, name.len)) {
+	switch (hdr) {
 	case HDR_VIA:
 		parse_via(&c, m);
 		break;
@@ -986,8 +1139,7 @@ static void sdp_conn(struct sip_cur *c, struct avaya_sip_sdp_conn *conn)
 	cur_token(c, &type);
 	cur_expect(c, ' ');
 	start = c->pos;
-	while (cur_peek(c) > ' ' && cur_peek(c) != '/')
-		c->pos++;
+	cur_over_field(c, '/');
 	if (c->pos == start)
 		c->err = true;
 	if (c->err)
@@ -1007,8 +1159,7 @@ static void sdp_origin(struct sip_cur *c, struct avaya_sip_sdp *sdp)
 	int field;
 
 	for (field = 0; field < 3; field++) {
-		while (cur_peek(c) > ' ')
-			c->pos++;
+		cur_over_field(c, -1);
 		cur_expect(c, ' ');
 	}
 	sdp_conn(c, &sdp->origin);

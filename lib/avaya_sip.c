@@ -995,14 +995,35 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 static __always_inline size_t find_lf(const u8 *buf, size_t pos, size_t win)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; win - pos >= 8; pos += 8) {
-		u64 w, hit;
+	u64 w, v, hit, hit2;
 
-		memcpy(&w, buf + pos, 8);
-		w ^= SIP_ONES * '\n';
-		hit = (w - SIP_ONES) & ~w & (SIP_ONES << 7);
-		if (hit)
-			return pos + (__builtin_ctzll(hit) >> 3);
+	if (win - pos >= 8) {
+		/* sixteen octets a step while they last, then eight */
+		for (; win - pos >= 16; pos += 16) {
+			memcpy(&w, buf + pos, 8);
+			memcpy(&v, buf + pos + 8, 8);
+			hit = first_eq(w, '\n');
+			hit2 = first_eq(v, '\n');
+			if (hit | hit2)
+				return hit ? pos + (__builtin_ctzll(hit) >> 3) :
+					     pos + 8 + (__builtin_ctzll(hit2) >> 3);
+		}
+		if (win - pos >= 8) {
+			memcpy(&w, buf + pos, 8);
+			hit = first_eq(w, '\n');
+			if (hit)
+				return pos + (__builtin_ctzll(hit) >> 3);
+			pos += 8;
+		}
+		if (pos == win)
+			return win;
+		/*
+		 * The last octets in one load that ends at @win: those before
+		 * @pos hold no LF, so its first LF is the one.
+		 */
+		memcpy(&w, buf + win - 8, 8);
+		hit = first_eq(w, '\n');
+		return hit ? win - 8 + (__builtin_ctzll(hit) >> 3) : win;
 	}
 #endif
 	for (; pos < win; pos++)
@@ -1015,8 +1036,8 @@ static __always_inline size_t find_lf(const u8 *buf, size_t pos, size_t win)
  * Finds the end of the line at @pos: @eol is where its content ends (before
  * CRLF or a bare LF), @next where the following line starts.
  */
-static int find_eol(const u8 *buf, size_t pos, size_t lim, size_t *eol,
-		    size_t *next)
+static __always_inline int find_eol(const u8 *buf, size_t pos, size_t lim,
+				    size_t *eol, size_t *next)
 {
 	size_t win = min_t(size_t, lim, pos + AVAYA_SIP_MAX_HDR + 2);
 	size_t i = find_lf(buf, pos, win);

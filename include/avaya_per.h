@@ -95,8 +95,12 @@ static __always_inline u32 per_bits(struct avaya_per *r, unsigned int n)
 	} else {
 		if (unlikely(r->len * 8 - pos < n))
 			return per_fail(r);
-		w = per_load_be64(r->buf + byte, r->len - byte,
-				  ((pos & 7) + n + 7) >> 3);
+		if (r->len >= 8)	/* the last eight, moved up */
+			w = per_load_be64(r->buf + r->len - 8, 8, 8) <<
+			    (8 * (byte + 8 - r->len));
+		else
+			w = per_load_be64(r->buf + byte, r->len - byte,
+					  ((pos & 7) + n + 7) >> 3);
 	}
 	r->pos = pos + n;
 	return (w << (pos & 7)) >> (64 - n);

@@ -23,10 +23,18 @@
  */
 static __always_inline u32 choice_ext(struct avaya_per *r, u32 root)
 {
+	unsigned int w = per_width(root);
 	u32 n;
 
 	if (!root)
 		return per_fail(r);
+	/* a root index (at most 255): the bit and the index in one read */
+	if (root <= 255 && per_bits_left(r) >= 1 + w) {
+		n = per_bits(r, 1 + w);
+		if (!(n >> w))
+			return n < root ? n : per_fail(r);
+		r->pos -= 1 + w;
+	}
 	if (!per_bit(r))
 		return per_uint(r, 0, root - 1);
 	n = per_small(r);
@@ -570,7 +578,7 @@ static void read_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 		h225_skip_extensions(r);
 }
 
-static void read_olc(struct avaya_per *r, struct avaya_h245 *m)
+static noinline void read_olc(struct avaya_per *r, struct avaya_h245 *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool ext = lead & 2;
@@ -623,7 +631,8 @@ static void read_forward_mux_ack(struct avaya_per *r, struct avaya_h245 *m,
 /* Extension additions of OpenLogicalChannelAck, by position. */
 #define OLC_ACK_FORWARD_MUX_ACK	1
 
-static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
+static noinline void read_olc_ack(struct avaya_per *r,
+				   struct avaya_h245 *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool ext = lead & 2;
@@ -660,7 +669,8 @@ static void clear_result(struct avaya_h245 *m)
 	memset(m, 0, offsetof(struct avaya_h245, media));
 }
 
-int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
+static __always_inline int h245_decode_msg(struct avaya_per *r,
+					   struct avaya_h245 *m)
 {
 	u32 idx;
 
@@ -703,6 +713,11 @@ int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 	return 0;
 }
 
+int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
+{
+	return h245_decode_msg(r, m);
+}
+
 int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 {
 	clear_result(m);
@@ -718,15 +733,14 @@ int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 
 int avaya_h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
 {
-	struct avaya_per r;
+	struct avaya_per r = { .buf = buf, .len = len };
 
 	/* Offsets are u16: one TPKT never carries more. */
 	if (len > 65535) {
 		clear_result(m);
 		return -AVAYA_ERANGE;
 	}
-	per_init(&r, buf, len);
-	return h245_decode_per(&r, m);
+	return h245_decode_msg(&r, m);
 }
 
 AVAYA_EXPORT(avaya_h245_decode);

@@ -36,6 +36,19 @@ int avaya_tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len
 {
 	size_t total;
 
+	if (likely(len >= AVAYA_TPKT_HDR_LEN)) {
+		if (buf[0] != TPKT_VERSION || buf[1] != 0)
+			return -AVAYA_EBADMSG;
+		total = (size_t)buf[2] << 8 | buf[3];
+		if (total < AVAYA_TPKT_HDR_LEN)
+			return -AVAYA_EBADMSG;
+		if (len < total)
+			return AVAYA_TPKT_INCOMPLETE;
+		*msg_off = AVAYA_TPKT_HDR_LEN;
+		*msg_len = total - AVAYA_TPKT_HDR_LEN;
+		return total;
+	}
+	/* fewer than four octets: as far as they go */
 	if (len >= 1 && buf[0] != TPKT_VERSION)
 		return -AVAYA_EBADMSG;
 	if (len >= 2 && buf[1] != 0)

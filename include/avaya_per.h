@@ -259,7 +259,7 @@ static inline u32 per_length_c(struct avaya_per *r, u32 lb, u32 ub)
 }
 
 /* X.691 10.6: normally small non-negative whole number. */
-static inline u32 per_small(struct avaya_per *r)
+static __always_inline u32 per_small(struct avaya_per *r)
 {
 	if (!per_bit(r))
 		return per_bits(r, 6);

@@ -578,7 +578,7 @@ static void read_reverse_params(struct avaya_per *r, struct avaya_h245 *m)
 		h225_skip_extensions(r);
 }
 
-static noinline void read_olc(struct avaya_per *r, struct avaya_h245 *m)
+static void read_olc(struct avaya_per *r, struct avaya_h245 *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool ext = lead & 2;
@@ -631,8 +631,7 @@ static void read_forward_mux_ack(struct avaya_per *r, struct avaya_h245 *m,
 /* Extension additions of OpenLogicalChannelAck, by position. */
 #define OLC_ACK_FORWARD_MUX_ACK	1
 
-static noinline void read_olc_ack(struct avaya_per *r,
-				   struct avaya_h245 *m)
+static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool ext = lead & 2;
@@ -658,6 +657,24 @@ static noinline void read_olc_ack(struct avaya_per *r,
 	}
 }
 
+/*
+ * OpenLogicalChannel and its Ack, out of line on a copy of the reader
+ * (made from its fields: the caller's reader stays in registers). Nothing
+ * reads on after them, so only a failure comes back.
+ */
+static noinline bool olc_failed(const u8 *buf, size_t len, size_t pos,
+				size_t base, struct avaya_h245 *m, bool ack)
+{
+	struct avaya_per r = { .buf = buf, .len = len, .pos = pos,
+			       .base = base };
+
+	if (ack)
+		read_olc_ack(&r, m);
+	else
+		read_olc(&r, m);
+	return per_failed(&r);
+}
+
 static u8 clamp_index(u32 idx)
 {
 	return idx > 255 ? 255 : idx;
@@ -680,7 +697,9 @@ static __always_inline int h245_decode_msg(struct avaya_per *r,
 	case AVAYA_H245_REQUEST:
 		idx = choice_ext(r, 11);
 		if (idx == AVAYA_H245_REQ_OLC) {
-			read_olc(r, m);
+			if (olc_failed(r->buf, r->len, r->pos, r->base, m,
+				       false))
+				per_fail(r);
 		} else if (idx == AVAYA_H245_REQ_CLC) {
 			per_bit(r);	/* extension bit */
 			m->kind = AVAYA_H245_CLC;
@@ -689,8 +708,9 @@ static __always_inline int h245_decode_msg(struct avaya_per *r,
 		break;
 	case AVAYA_H245_RESPONSE:
 		idx = choice_ext(r, 19);
-		if (idx == AVAYA_H245_RSP_OLC_ACK)
-			read_olc_ack(r, m);
+		if (idx == AVAYA_H245_RSP_OLC_ACK &&
+		    olc_failed(r->buf, r->len, r->pos, r->base, m, true))
+			per_fail(r);
 		break;
 	case AVAYA_H245_COMMAND:
 		idx = choice_ext(r, 7);

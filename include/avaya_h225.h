@@ -219,6 +219,19 @@ static __always_inline bool h225_ext_enter(struct avaya_per *r,
 u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext);
 
 void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r));
+void h225_skip_aliases(struct avaya_per *r);
+
+/* OCTET STRING, OBJECT IDENTIFIER: a length in octets, then the contents. */
+static __always_inline void h225_skip_octet_string(struct avaya_per *r)
+{
+	per_take_octets(r, per_length(r));
+}
+
+static __always_inline void h225_skip_oid(struct avaya_per *r)
+{
+	per_take_octets(r, per_length(r));
+}
+
 
 /*
  * BMPString (SIZE (@lb..@ub)), @ub > 1 so always octet-aligned. Returns the
@@ -235,9 +248,7 @@ static __always_inline size_t h225_bmp_string(struct avaya_per *r, u32 lb,
 	return per_failed(r) ? 0 : off;
 }
 
-void h225_skip_octet_string(struct avaya_per *r);
 void h225_skip_bit_string(struct avaya_per *r);
-void h225_skip_oid(struct avaya_per *r);
 void h225_skip_h221_nonstandard(struct avaya_per *r);
 void h225_skip_nonstandard_parameter(struct avaya_per *r);
 void h225_skip_alias_address(struct avaya_per *r);

@@ -109,25 +109,14 @@ void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r))
 		skip(r);
 }
 
-void h225_skip_octet_string(struct avaya_per *r)
-{
-	per_take_octets(r, per_length(r));
-}
-
 /* Unconstrained BIT STRING: the length counts bits. */
 void h225_skip_bit_string(struct avaya_per *r)
 {
 	per_skip_string(r, per_length(r), 1);
 }
 
-/* OBJECT IDENTIFIER: a length in octets, then the contents. */
-void h225_skip_oid(struct avaya_per *r)
-{
-	per_take_octets(r, per_length(r));
-}
-
 /* H221NonStandard: country code, extension, manufacturer code. */
-void h225_skip_h221_nonstandard(struct avaya_per *r)
+static __always_inline void skip_h221_nonstandard(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
 
@@ -136,8 +125,13 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
+void h225_skip_h221_nonstandard(struct avaya_per *r)
+{
+	skip_h221_nonstandard(r);
+}
+
 /* NonStandardParameter: identifier CHOICE {object, h221NonStandard}, data. */
-void h225_skip_nonstandard_parameter(struct avaya_per *r)
+static __always_inline void skip_nonstandard_parameter(struct avaya_per *r)
 {
 	struct avaya_per ext;
 
@@ -146,7 +140,7 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
 		h225_skip_oid(r);
 		break;
 	case 1:
-		h225_skip_h221_nonstandard(r);
+		skip_h221_nonstandard(r);
 		break;
 	default:	/* an extension, already skipped */
 		break;
@@ -154,12 +148,17 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
 	h225_skip_octet_string(r);
 }
 
+void h225_skip_nonstandard_parameter(struct avaya_per *r)
+{
+	skip_nonstandard_parameter(r);
+}
+
 /*
  * AliasAddress: dialledDigits are 4-bit characters from "0123456789#*,",
  * h323-ID is BMPString (1..256); the rest are extension alternatives, which
  * arrive as open types.
  */
-void h225_skip_alias_address(struct avaya_per *r)
+static __always_inline void skip_alias_address(struct avaya_per *r)
 {
 	struct avaya_per ext;
 	u32 n;
@@ -177,13 +176,27 @@ void h225_skip_alias_address(struct avaya_per *r)
 	}
 }
 
+void h225_skip_alias_address(struct avaya_per *r)
+{
+	skip_alias_address(r);
+}
+
+/* SEQUENCE OF AliasAddress: h225_skip_seqof() without a call per element. */
+void h225_skip_aliases(struct avaya_per *r)
+{
+	u32 n = per_length(r);
+
+	while (n-- && !per_failed(r))
+		skip_alias_address(r);
+}
+
 /* VendorIdentifier: vendor, productId and versionId OCTET STRING (1..256). */
-void h225_skip_vendor_identifier(struct avaya_per *r)
+static __always_inline void skip_vendor_identifier(struct avaya_per *r)
 {
 	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
 	bool extended = opt >> 2;
 
-	h225_skip_h221_nonstandard(r);
+	skip_h221_nonstandard(r);
 	if (opt & 2)
 		per_take_octets(r, per_uint(r, 1, 256));
 	if (opt & 1)
@@ -191,16 +204,21 @@ void h225_skip_vendor_identifier(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
+void h225_skip_vendor_identifier(struct avaya_per *r)
+{
+	skip_vendor_identifier(r);
+}
+
 /*
  * GatekeeperInfo, TerminalInfo, McuInfo and the H310Caps..T120OnlyCaps
  * family share one root: an optional NonStandardParameter, then additions.
  */
-static void skip_nonstd_only_seq(struct avaya_per *r)
+static __always_inline void skip_nonstd_only_seq(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
 
 	if (per_bit(r))
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	skip_extensions_if(r, extended);
 }
 
@@ -212,7 +230,7 @@ static void skip_supported_protocols(struct avaya_per *r)
 	if (per_failed(r))
 		return;
 	if (idx == 0)
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	else if (idx < 9)
 		skip_nonstd_only_seq(r);
 }
@@ -225,7 +243,7 @@ static void skip_gateway_info(struct avaya_per *r)
 	if (opt & 2)
 		h225_skip_seqof(r, skip_supported_protocols);
 	if (opt & 1)
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	skip_extensions_if(r, extended);
 }
 
@@ -236,9 +254,9 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 	bool extended = opt >> 6;
 
 	if (opt & 0x20)
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	if (opt & 0x10)
-		h225_skip_vendor_identifier(r);
+		skip_vendor_identifier(r);
 	if (opt & 0x08)
 		skip_nonstd_only_seq(r);	/* gatekeeper */
 	if (opt & 0x04)
@@ -308,7 +326,7 @@ int h225_transport_address_slow(struct avaya_per *r, struct avaya_taddr *out)
 		per_take_octets(r, per_uint(r, 1, 20));
 		break;
 	case H225_TA_NONSTANDARD:
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 		break;
 	default:	/* extension alternative: skipped as an open type */
 		break;

@@ -229,14 +229,14 @@ static void read_setup(struct avaya_per *r, struct avaya_q931 *m)
 	if (opt & SETUP_OPT_H245_ADDRESS)
 		read_taddr(r, &m->h245_addr);
 	if (opt & SETUP_OPT_SOURCE_ADDR)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	h225_skip_endpoint_type(r);		/* sourceInfo */
 	if (opt & SETUP_OPT_DEST_ADDR)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt & SETUP_OPT_DEST_CSA)
 		read_taddr(r, &m->dst_csa);
 	if (opt & SETUP_OPT_DEST_EXTRA)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt & SETUP_OPT_DEST_CRV)
 		h225_skip_seqof(r, skip_crv);
 	per_bit(r);				/* activeMC */
@@ -321,7 +321,7 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 	if (opt & 4)
 		h225_skip_transport_address(r);	/* alternativeAddress */
 	if (opt & 2)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt & 1)
 		per_take_octets(r, 16);		/* conferenceID */
 	reason = h225_choice_fast(r, 4, &sub);	/* the shim's min_t() is a macro */

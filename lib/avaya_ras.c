@@ -332,7 +332,7 @@ static int decode_grq(struct avaya_per *r, struct avaya_ras *m,
 	if (opt_present(h, 2))
 		skip_qseries_options(r);
 	if (opt_present(h, 3))
-		h225_skip_seqof(r, h225_skip_alias_address);	/* endpointAlias */
+		h225_skip_aliases(r);	/* endpointAlias */
 	return read_extensions(r, m, h);
 }
 
@@ -365,7 +365,7 @@ static void read_reject_reason(struct avaya_per *r, struct avaya_ras *m,
 	m->has_reject_reason = !per_failed(r);
 	/* RegistrationRejectReason's duplicateAlias carries the aliases */
 	if (m->type == RAS_RRJ && idx == 4)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 }
 
 static int decode_grj(struct avaya_per *r, struct avaya_ras *m,
@@ -400,7 +400,7 @@ static int decode_rrq(struct avaya_per *r, struct avaya_ras *m,
 		return ret;
 	h225_skip_endpoint_type(r);	/* terminalType */
 	if (opt_present(h, 1))
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt_present(h, 2)) {
 		ret = read_gkid(r, m);
 		if (ret)
@@ -421,7 +421,7 @@ static int decode_rcf(struct avaya_per *r, struct avaya_ras *m,
 	if (ret)
 		return ret;
 	if (opt_present(h, 1))
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt_present(h, 2)) {
 		ret = read_gkid(r, m);
 		if (ret)
@@ -458,7 +458,7 @@ static int decode_urq(struct avaya_per *r, struct avaya_ras *m,
 	if (ret)
 		return ret;
 	if (opt_present(h, 0))
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	skip_nonstd_if(r, m, h, 1);
 	if (opt_present(h, 2)) {
 		ret = read_epid(r, m);

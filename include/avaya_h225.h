@@ -53,10 +53,22 @@ struct h225_ext {
 static __always_inline u32 h225_choice_fast(struct avaya_per *r, u32 nroot,
 					    struct avaya_per *ext)
 {
+	unsigned int w = per_width(nroot);
 	u32 idx;
 
 	per_init(ext, r->buf, 0);
 	ext->err = true;
+	/*
+	 * A root index of up to six bits: the bit and the index in one read.
+	 * If that read fails, so would the two reads: seven bits or fewer
+	 * cannot hold an extension index either (at least 1 + 7 bits).
+	 */
+	if (nroot <= 64) {
+		idx = per_bits(r, 1 + w);
+		if (!(idx >> w))
+			return idx < nroot ? idx : per_fail(r);
+		r->pos -= 1 + w;
+	}
 	if (!per_bit(r)) {
 		/* the index field may hold values past the last alternative */
 		idx = per_uint(r, 0, nroot - 1);
@@ -90,6 +102,32 @@ static __always_inline int h225_read_ip_port(struct avaya_per *r,
 	out->off = abs;
 	out->family = iplen == 4 ? 4 : 6;
 	return 0;
+}
+
+/*
+ * h225_choice_fast() for a caller that does not read an extension
+ * alternative: its open type is skipped by length, no reader made for it.
+ */
+static __always_inline u32 h225_choice_idx(struct avaya_per *r, u32 nroot)
+{
+	unsigned int w = per_width(nroot);
+	u32 idx;
+
+	if (nroot <= 64) {
+		idx = per_bits(r, 1 + w);
+		if (!(idx >> w))
+			return idx < nroot ? idx : per_fail(r);
+		r->pos -= 1 + w;
+	}
+	if (!per_bit(r)) {
+		idx = per_uint(r, 0, nroot - 1);
+		return idx < nroot ? idx : per_fail(r);
+	}
+	idx = per_small(r);
+	if (idx > H225_CHOICE_EXT_MAX)
+		return per_fail(r);
+	per_take_octets(r, per_length(r));
+	return per_failed(r) ? 0 : nroot + idx;
 }
 
 /*

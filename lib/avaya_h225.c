@@ -133,9 +133,8 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 /* NonStandardParameter: identifier CHOICE {object, h221NonStandard}, data. */
 static __always_inline void skip_nonstandard_parameter(struct avaya_per *r)
 {
-	struct avaya_per ext;
 
-	switch (h225_choice_fast(r, 2, &ext)) {
+	switch (h225_choice_idx(r, 2)) {
 	case 0:
 		h225_skip_oid(r);
 		break;
@@ -160,10 +159,9 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
  */
 static __always_inline void skip_alias_address(struct avaya_per *r)
 {
-	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice_fast(r, 2, &ext)) {
+	switch (h225_choice_idx(r, 2)) {
 	case 0:
 		n = per_uint(r, 1, 128);
 		per_skip_string(r, n, 4);
@@ -224,8 +222,7 @@ static __always_inline void skip_nonstd_only_seq(struct avaya_per *r)
 
 static void skip_supported_protocols(struct avaya_per *r)
 {
-	struct avaya_per ext;
-	u32 idx = h225_choice_fast(r, 9, &ext);
+	u32 idx = h225_choice_idx(r, 9);
 
 	if (per_failed(r))
 		return;
@@ -272,7 +269,6 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 static void skip_ip_source_route(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
-	struct avaya_per ext;
 	u32 n;
 
 	per_take_octets(r, 4);
@@ -280,7 +276,7 @@ static void skip_ip_source_route(struct avaya_per *r)
 	n = per_length(r);
 	while (n-- && !per_failed(r))
 		per_take_octets(r, 4);
-	h225_choice_fast(r, 2, &ext);	/* routing: strict, loose */
+	h225_choice_idx(r, 2);	/* routing: strict, loose */
 	skip_extensions_if(r, extended);
 }
 
@@ -300,11 +296,10 @@ static void skip_ipx_address(struct avaya_per *r)
  */
 int h225_transport_address_slow(struct avaya_per *r, struct avaya_taddr *out)
 {
-	struct avaya_per ext;
 	bool extended;
 	int ret = 0;
 
-	switch (h225_choice_fast(r, H225_TA_ROOT_COUNT, &ext)) {
+	switch (h225_choice_idx(r, H225_TA_ROOT_COUNT)) {
 	case H225_TA_IP:
 		ret = h225_read_ip_port(r, out, 4);
 		break;
@@ -472,9 +467,8 @@ void h225_skip_clear_token(struct avaya_per *r)
 /* H.235 CryptoToken, the nestedcryptoToken alternative. */
 static void skip_crypto_token(struct avaya_per *r)
 {
-	struct avaya_per ext;
 
-	switch (h225_choice_fast(r, 4, &ext)) {
+	switch (h225_choice_idx(r, 4)) {
 	case 0:		/* cryptoEncryptedToken */
 		h225_skip_oid(r);
 		skip_h235_encrypted(r);
@@ -498,10 +492,9 @@ static void skip_crypto_token(struct avaya_per *r)
 
 void h225_skip_crypto_h323_token(struct avaya_per *r)
 {
-	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice_fast(r, 8, &ext)) {
+	switch (h225_choice_idx(r, 8)) {
 	case 0:		/* cryptoEPPwdHash */
 		h225_skip_alias_address(r);
 		per_uint(r, 1, H225_TIMESTAMP_MAX);

@@ -28,8 +28,12 @@ static __always_inline u32 choice_ext(struct avaya_per *r, u32 root)
 
 	if (!root)
 		return per_fail(r);
-	/* a root index (at most 255): the bit and the index in one read */
-	if (root <= 255 && per_bits_left(r) >= 1 + w) {
+	/*
+	 * A root index of up to six bits: the bit and the index in one read.
+	 * If that read fails, so would the two reads: seven bits or fewer
+	 * cannot hold an extension index either (at least 1 + 7 bits).
+	 */
+	if (root <= 64) {
 		n = per_bits(r, 1 + w);
 		if (!(n >> w))
 			return n < root ? n : per_fail(r);

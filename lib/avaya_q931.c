@@ -199,9 +199,7 @@ static void skip_qseries_options(struct avaya_per *r)
 /* A CHOICE of NULLs: only an extension alternative has contents. */
 static void skip_null_choice(struct avaya_per *r, u32 nroot)
 {
-	struct avaya_per ext;
-
-	h225_choice_fast(r, nroot, &ext);
+	h225_choice_idx(r, nroot);
 }
 
 static void read_setup_ext(struct avaya_per *r, unsigned int idx,
@@ -314,7 +312,6 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 {
 	u32 opt = per_bits(r, 4);	/* extension bit, 3 presence bits */
 	bool ext = opt >> 3;
-	struct avaya_per sub;
 	u32 reason;
 
 	h225_skip_oid(r);
@@ -324,7 +321,7 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_aliases(r);
 	if (opt & 1)
 		per_take_octets(r, 16);		/* conferenceID */
-	reason = h225_choice_fast(r, 4, &sub);	/* the shim's min_t() is a macro */
+	reason = h225_choice_idx(r, 4);	/* the shim's min_t() is a macro */
 	m->facility_reason = min_t(u32, reason, 255);
 	if (ext)
 		read_uuie_ext(r, m, FACILITY_EXT_FASTSTART, read_facility_ext);
@@ -333,17 +330,15 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 /* SecurityServiceMode: nonStandard, none, default. */
 static void skip_security_mode(struct avaya_per *r)
 {
-	struct avaya_per ext;
 
-	if (h225_choice_fast(r, 3, &ext) == 0)
+	if (h225_choice_idx(r, 3) == 0)
 		h225_skip_nonstandard_parameter(r);
 }
 
 /* H245Security: nonStandard, noSecurity, tls and ipsec capabilities. */
 static void skip_h245_security(struct avaya_per *r)
 {
-	struct avaya_per ext;
-	u32 alt = h225_choice_fast(r, 4, &ext);
+	u32 alt = h225_choice_idx(r, 4);
 	bool extended;
 
 	if (alt == 0) {

@@ -358,8 +358,7 @@ static int decode_gcf(struct avaya_per *r, struct avaya_ras *m,
 static void read_reject_reason(struct avaya_per *r, struct avaya_ras *m,
 			       u32 nroot)
 {
-	struct avaya_per ext;
-	u32 idx = h225_choice_fast(r, nroot, &ext);
+	u32 idx = h225_choice_idx(r, nroot);
 
 	m->reject_reason = idx > 0xff ? 0xff : idx;
 	m->has_reject_reason = !per_failed(r);

@@ -194,6 +194,53 @@ static __always_inline void h225_ext_begin_fast(struct avaya_per *r,
 }
 
 /*
+ * Skip the present additions before the next one in @wanted, each by its
+ * length: per_take_octets(r, per_length(r)) in a loop that keeps the
+ * octet position in a register. False if one does not fit (@r failed).
+ * @x->present is not 0.
+ */
+static __always_inline bool h225_ext_skip_unwanted(struct avaya_per *r,
+						   struct h225_ext *x,
+						   u64 wanted)
+{
+	size_t off, len, n;
+	u64 present = x->present;
+	u32 i;
+
+	if (per_failed(r))
+		return false;
+	/* the next one is wanted: nothing to skip */
+	if (wanted & H225_EXT_BIT(__builtin_clzll(present)))
+		return true;
+	off = (r->pos + 7) >> 3;
+	len = r->len;
+	while (present) {
+		i = __builtin_clzll(present);
+		if (wanted & H225_EXT_BIT(i))
+			break;
+		present &= ~H225_EXT_BIT(i);
+		if (unlikely(off >= len))
+			goto fail;
+		n = r->buf[off++];
+		if (unlikely(n & 0x80)) {
+			if ((n & 0xc0) != 0x80 || off >= len)
+				goto fail;
+			n = (n & 0x3f) << 8 | r->buf[off++];
+		}
+		if (unlikely(len - off < n))
+			goto fail;
+		off += n;
+	}
+	x->present = present;
+	r->pos = off * 8;
+	return true;
+fail:
+	x->present = present;
+	per_fail(r);
+	return false;
+}
+
+/*
  * h225_ext_next() for a caller that reads only the additions in @wanted
  * (H225_EXT_BIT of each): the others are skipped by their length in a
  * tight loop, without a sub-reader or a return to the caller.
@@ -203,14 +250,11 @@ static __always_inline bool h225_ext_next_of(struct avaya_per *r,
 					     unsigned int *idx,
 					     struct avaya_per *sub)
 {
-	while (x->present && !per_failed(r)) {
+	while (x->present && h225_ext_skip_unwanted(r, x, wanted) &&
+	       x->present) {
 		u32 i = __builtin_clzll(x->present);
 
 		x->present &= ~H225_EXT_BIT(i);
-		if (!(wanted & H225_EXT_BIT(i))) {
-			per_take_octets(r, per_length(r));
-			continue;
-		}
 		per_open_type(r, sub);
 		if (per_failed(r))
 			return false;
@@ -234,14 +278,11 @@ static __always_inline bool h225_ext_enter(struct avaya_per *r,
 					   unsigned int *idx,
 					   struct per_window *w)
 {
-	while (x->present && !per_failed(r)) {
+	while (x->present && h225_ext_skip_unwanted(r, x, wanted) &&
+	       x->present) {
 		u32 i = __builtin_clzll(x->present);
 
 		x->present &= ~H225_EXT_BIT(i);
-		if (!(wanted & H225_EXT_BIT(i))) {
-			per_take_octets(r, per_length(r));
-			continue;
-		}
 		*w = per_enter(r);
 		if (per_failed(r))
 			return false;

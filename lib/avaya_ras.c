@@ -100,20 +100,22 @@ struct ras_hdr {
 };
 
 /* The extension bit and the bitmap together: at most 9 bits, one read. */
-static void read_preamble(struct avaya_per *r, struct ras_hdr *h,
-			  unsigned int nopt)
+static struct ras_hdr read_preamble(struct avaya_per *r, unsigned int nopt)
 {
 	u32 v = per_bits(r, 1 + nopt);
+	struct ras_hdr h = {
+		.extended = v >> nopt,
+		.opt = v & ((1U << nopt) - 1),
+		.nopt = nopt,
+	};
 
-	h->extended = v >> nopt;
-	h->opt = v & ((1U << nopt) - 1);
-	h->nopt = nopt;
+	return h;
 }
 
 /* Is OPTIONAL root component @i (0 = first declared) present? */
-static bool opt_present(const struct ras_hdr *h, unsigned int i)
+static bool opt_present(struct ras_hdr h, unsigned int i)
 {
-	return h->opt & (1U << (h->nopt - 1 - i));
+	return h.opt & (1U << (h.nopt - 1 - i));
 }
 
 static void read_seq(struct avaya_per *r, struct avaya_ras *m)
@@ -123,7 +125,7 @@ static void read_seq(struct avaya_per *r, struct avaya_ras *m)
 }
 
 static void skip_nonstd_if(struct avaya_per *r, struct avaya_ras *m,
-			   const struct ras_hdr *h, unsigned int i)
+			   struct ras_hdr h, unsigned int i)
 {
 	if (!opt_present(h, i))
 		return;
@@ -274,11 +276,13 @@ static __always_inline int read_ext_addition(struct avaya_per *sub,
 }
 
 /* Walk the extension additions of a decoded message; skip the others. */
-static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
-			   const struct ras_hdr *h)
+static __always_inline int read_extensions(struct avaya_per *r,
+					   struct avaya_ras *m,
+					   struct ras_hdr h, enum ras_type type)
 {
-	const struct ras_ext_map *map = &ras_ext_maps[m->type];
-	u64 wanted = ras_ext_wanted[m->type];
+	/* a constant @type: the map and the mask fold into the code */
+	const struct ras_ext_map *map = &ras_ext_maps[type];
+	u64 wanted = ras_ext_wanted[type];
 	struct per_window w;
 	struct h225_ext x;
 	unsigned int idx;
@@ -286,7 +290,7 @@ static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
 
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
-	if (!h->extended)
+	if (!h.extended)
 		return 0;
 	h225_ext_begin_fast(r, &x);
 	while (h225_ext_enter(r, &x, wanted, &idx, &w)) {
@@ -314,7 +318,7 @@ static void skip_qseries_options(struct avaya_per *r)
 }
 
 static int decode_grq(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -333,11 +337,11 @@ static int decode_grq(struct avaya_per *r, struct avaya_ras *m,
 		skip_qseries_options(r);
 	if (opt_present(h, 3))
 		h225_skip_aliases(r);	/* endpointAlias */
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_GRQ);
 }
 
 static int decode_gcf(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -351,7 +355,7 @@ static int decode_gcf(struct avaya_per *r, struct avaya_ras *m,
 	ret = read_one_ras_address(r, m);
 	if (ret)
 		return ret;
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_GCF);
 }
 
 /* A reject reason CHOICE; extension reasons come and go as open types. */
@@ -368,7 +372,7 @@ static void read_reject_reason(struct avaya_per *r, struct avaya_ras *m,
 }
 
 static int decode_grj(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -380,11 +384,11 @@ static int decode_grj(struct avaya_per *r, struct avaya_ras *m,
 			return ret;
 	}
 	read_reject_reason(r, m, 4);
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_GRJ);
 }
 
 static int decode_rrq(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -406,11 +410,11 @@ static int decode_rrq(struct avaya_per *r, struct avaya_ras *m,
 			return ret;
 	}
 	h225_skip_vendor_identifier(r);	/* endpointVendor */
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_RRQ);
 }
 
 static int decode_rcf(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -429,11 +433,11 @@ static int decode_rcf(struct avaya_per *r, struct avaya_ras *m,
 	ret = read_epid(r, m);
 	if (ret)
 		return ret;
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_RCF);
 }
 
 static int decode_rrj(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -445,11 +449,11 @@ static int decode_rrj(struct avaya_per *r, struct avaya_ras *m,
 		if (ret)
 			return ret;
 	}
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_RRJ);
 }
 
 static int decode_urq(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -464,27 +468,27 @@ static int decode_urq(struct avaya_per *r, struct avaya_ras *m,
 		if (ret)
 			return ret;
 	}
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_URQ);
 }
 
 static int decode_ucf(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	skip_nonstd_if(r, m, h, 0);
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_UCF);
 }
 
 static int decode_urj(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	read_reject_reason(r, m, 3);
 	skip_nonstd_if(r, m, h, 0);
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_URJ);
 }
 
 /* A switch, not a table of pointers: no indirect call (retpoline). */
 static int decode_body(struct avaya_per *r, struct avaya_ras *m,
-		       const struct ras_hdr *h)
+		       struct ras_hdr h)
 {
 	switch (m->type) {
 	case RAS_GRQ:
@@ -513,17 +517,17 @@ static int decode_message(struct avaya_per *r, struct avaya_ras *m)
 {
 	struct ras_hdr h;
 
-	read_preamble(r, &h, ras_root_optionals[m->type]);
+	h = read_preamble(r, ras_root_optionals[m->type]);
 	/* InfoRequestResponse alone starts with its nonStandardData. */
 	if (m->type == RAS_IRR)
-		skip_nonstd_if(r, m, &h, 0);
+		skip_nonstd_if(r, m, h, 0);
 	read_seq(r, m);
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
 	if (m->type > RAS_URJ)
 		return 0;
 	m->decoded = true;
-	return decode_body(r, m, &h);
+	return decode_body(r, m, h);
 }
 
 /* Everything but the address lists, which are only valid up to their counts. */

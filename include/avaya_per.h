@@ -211,10 +211,18 @@ static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 		return lb;
 	if (range <= 255) {
 		v = per_bits(r, per_width(range));
-	} else if (range == 256) {
-		v = per_octets_be(r, 1);
 	} else if (range <= 65536) {
-		v = per_octets_be(r, 2);
+		/* one or two aligned octets: a failed read returns here */
+		size_t off = (r->pos + 7) >> 3;
+		unsigned int n = range == 256 ? 1 : 2;
+
+		if (unlikely(off > r->len || r->len - off < n))
+			return per_fail(r);
+		r->pos = (off + n) * 8;
+		v = n == 1 ? r->buf[off] : r->buf[off] << 8 | r->buf[off + 1];
+		if (unlikely(v > ub - lb))
+			return per_fail(r);
+		return lb + v;
 	} else {
 		/* Indefinite length: a 2-bit octet count, then the octets. */
 		octets = per_bits(r, 2) + 1;

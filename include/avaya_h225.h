@@ -148,10 +148,42 @@ static __always_inline int h225_transport_address(struct avaya_per *r,
 	r->pos -= 4;
 	return h225_transport_address_slow(r, out);
 }
-int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
-			       unsigned int max, u8 *count, u8 *overflow);
+
 void h225_skip_transport_address(struct avaya_per *r);
 int h225_discard_transport_address(struct avaya_per *r);
+
+/*
+ * SEQUENCE OF TransportAddress into @out[0..@max-1]. Addresses that do not
+ * fit are counted in @overflow (saturating), never an error: the caller
+ * decides whether it can act on a partial list. Inline: RAS reads its
+ * address lists with it.
+ */
+static __always_inline int
+h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
+			   unsigned int max, u8 *count, u8 *overflow)
+{
+	u32 n = per_length(r);
+	bool room;
+	int ret;
+
+	*count = 0;
+	*overflow = 0;
+	while (n-- && !per_failed(r)) {
+		/* straight into the list while it has room */
+		room = *count < max && *count < 255;
+		if (room)
+			ret = h225_transport_address(r, &out[*count]);
+		else
+			ret = h225_discard_transport_address(r);
+		if (ret)
+			return ret;
+		if (room)
+			(*count)++;
+		else if (*overflow < 255)
+			(*overflow)++;
+	}
+	return per_failed(r) ? -AVAYA_EBADMSG : 0;
+}
 
 void h225_ext_begin(struct avaya_per *r, struct h225_ext *x);
 struct h225_ext h225_ext_read(struct avaya_per *r);

@@ -347,37 +347,6 @@ noinline int h225_discard_transport_address(struct avaya_per *r)
 	return h225_transport_address(r, &ta);
 }
 
-/*
- * SEQUENCE OF TransportAddress into @out[0..@max-1]. Addresses that do not
- * fit are counted in @overflow (saturating), never an error: the caller
- * decides whether it can act on a partial list.
- */
-int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
-			       unsigned int max, u8 *count, u8 *overflow)
-{
-	u32 n = per_length(r);
-	bool room;
-	int ret;
-
-	*count = 0;
-	*overflow = 0;
-	while (n-- && !per_failed(r)) {
-		/* straight into the list while it has room */
-		room = *count < max && *count < 255;
-		if (room)
-			ret = h225_transport_address(r, &out[*count]);
-		else
-			ret = h225_discard_transport_address(r);
-		if (ret)
-			return ret;
-		if (room)
-			(*count)++;
-		else if (*overflow < 255)
-			(*overflow)++;
-	}
-	return per_failed(r) ? -AVAYA_EBADMSG : 0;
-}
-
 /* H.235 Params: ranInt INTEGER, iv8 OCTET STRING (SIZE (8)), additions. */
 static void skip_h235_params(struct avaya_per *r)
 {

@@ -134,7 +134,7 @@ static void skip_nonstd_if(struct avaya_per *r, struct avaya_ras *m,
 }
 
 /* A BMPString (SIZE (1..128)) identifier: absolute offset and length. */
-static int read_identifier(struct avaya_per *r, u16 *off, u8 *nchars)
+static __always_inline int read_identifier(struct avaya_per *r, u16 *off, u8 *nchars)
 {
 	u32 n;
 	size_t local = h225_bmp_string(r, 1, 128, &n);
@@ -149,13 +149,13 @@ static int read_identifier(struct avaya_per *r, u16 *off, u8 *nchars)
 	return 0;
 }
 
-static int read_gkid(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_gkid(struct avaya_per *r, struct avaya_ras *m)
 {
 	m->has_gkid = true;
 	return read_identifier(r, &m->gkid_off, &m->gkid_chars);
 }
 
-static int read_epid(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_epid(struct avaya_per *r, struct avaya_ras *m)
 {
 	m->has_epid = true;
 	return read_identifier(r, &m->epid_off, &m->epid_chars);
@@ -167,13 +167,13 @@ static int read_one_ras_address(struct avaya_per *r, struct avaya_ras *m)
 	return h225_transport_address(r, &m->ras[0]);
 }
 
-static int read_ras_list(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_ras_list(struct avaya_per *r, struct avaya_ras *m)
 {
 	return h225_transport_address_seq(r, m->ras, RAS_MAX_ADDRS,
 					  &m->n_ras, &m->ras_overflow);
 }
 
-static int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
 {
 	return h225_transport_address_seq(r, m->csa, RAS_MAX_ADDRS,
 					  &m->n_csa, &m->csa_overflow);

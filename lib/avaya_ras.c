@@ -161,7 +161,7 @@ static __always_inline int read_epid(struct avaya_per *r, struct avaya_ras *m)
 	return read_identifier(r, &m->epid_off, &m->epid_chars);
 }
 
-static int read_one_ras_address(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_one_ras_address(struct avaya_per *r, struct avaya_ras *m)
 {
 	m->n_ras = 1;
 	return h225_transport_address(r, &m->ras[0]);

@@ -85,12 +85,23 @@ static __always_inline u32 per_bits(struct avaya_per *r, unsigned int n)
 	size_t byte = pos >> 3;
 	u64 w;
 
-	if (unlikely(n > 32 || r->len * 8 - pos < n))
+	if (unlikely(n > 32))
 		return per_fail(r);
 	if (!n)
 		return 0;
-	w = per_load_be64(r->buf + byte, r->len - byte,
-			  ((pos & 7) + n + 7) >> 3);
+	/* Eight octets left hold any 32 bits from here: no other check. */
+	if (likely(byte + 8 <= r->len)) {
+		w = per_load_be64(r->buf + byte, 8, 8);
+	} else {
+		if (unlikely(r->len * 8 - pos < n))
+			return per_fail(r);
+		if (r->len >= 8)	/* the last eight, moved up */
+			w = per_load_be64(r->buf + r->len - 8, 8, 8) <<
+			    (8 * (byte + 8 - r->len));
+		else
+			w = per_load_be64(r->buf + byte, r->len - byte,
+					  ((pos & 7) + n + 7) >> 3);
+	}
 	r->pos = pos + n;
 	return (w << (pos & 7)) >> (64 - n);
 }
@@ -149,13 +160,20 @@ static __always_inline size_t per_take_octets(struct avaya_per *r, size_t n)
 /* @n (0..4) aligned octets as a big-endian number. */
 static __always_inline u32 per_octets_be(struct avaya_per *r, unsigned int n)
 {
-	size_t off;
+	size_t off = (r->pos + 7) >> 3;
 
 	if (n > 4)
 		return per_fail(r);
-	off = per_take_octets(r, n);
-	if (r->err || !n)
+	/* a failed reader has len 0: nothing to read */
+	if (unlikely(off > r->len || r->len - off < n))
+		return per_fail(r);
+	r->pos = (off + n) * 8;
+	if (!n)
 		return 0;
+	if (n == 1)
+		return r->buf[off];
+	if (n == 2)
+		return r->buf[off] << 8 | r->buf[off + 1];
 	return per_load_be64(r->buf + off, r->len - off, n) >> (64 - 8 * n);
 }
 
@@ -193,10 +211,18 @@ static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 		return lb;
 	if (range <= 255) {
 		v = per_bits(r, per_width(range));
-	} else if (range == 256) {
-		v = per_octets_be(r, 1);
 	} else if (range <= 65536) {
-		v = per_octets_be(r, 2);
+		/* one or two aligned octets: a failed read returns here */
+		size_t off = (r->pos + 7) >> 3;
+		unsigned int n = range == 256 ? 1 : 2;
+
+		if (unlikely(off > r->len || r->len - off < n))
+			return per_fail(r);
+		r->pos = (off + n) * 8;
+		v = n == 1 ? r->buf[off] : r->buf[off] << 8 | r->buf[off + 1];
+		if (unlikely(v > ub - lb))
+			return per_fail(r);
+		return lb + v;
 	} else {
 		/* Indefinite length: a 2-bit octet count, then the octets. */
 		octets = per_bits(r, 2) + 1;
@@ -209,15 +235,27 @@ static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 	return lb + v;
 }
 
+/* One aligned octet: per_octets_be(r, 1) with one bound check. */
+static __always_inline u32 per_octet(struct avaya_per *r)
+{
+	size_t off = (r->pos + 7) >> 3;
+
+	/* a failed reader has len 0: no octet */
+	if (unlikely(off >= r->len))
+		return per_fail(r);
+	r->pos = (off + 1) * 8;
+	return r->buf[off];
+}
+
 /* X.691 10.9.3.5-7: unconstrained length determinant (no fragments). */
 static __always_inline u32 per_length(struct avaya_per *r)
 {
-	u32 first = per_octets_be(r, 1);
+	u32 first = per_octet(r);
 
-	if (!(first & 0x80))
+	if (likely(!(first & 0x80)))
 		return first;
 	if ((first & 0xc0) == 0x80)
-		return ((first & 0x3f) << 8) | per_octets_be(r, 1);
+		return ((first & 0x3f) << 8) | per_octet(r);
 	/* Fragmented encodings (>= 16K items) never occur in signalling. */
 	return per_fail(r);
 }
@@ -229,7 +267,7 @@ static inline u32 per_length_c(struct avaya_per *r, u32 lb, u32 ub)
 }
 
 /* X.691 10.6: normally small non-negative whole number. */
-static inline u32 per_small(struct avaya_per *r)
+static __always_inline u32 per_small(struct avaya_per *r)
 {
 	if (!per_bit(r))
 		return per_bits(r, 6);
@@ -263,6 +301,54 @@ static inline size_t per_open_type(struct avaya_per *r, struct avaya_per *sub)
 	sub->base = r->base + off;
 	sub->err = r->err;
 	return off;
+}
+
+/*
+ * Reading an open type in place, without a second reader: per_enter()
+ * narrows @r to the contents (positions and offsets stay those of the whole
+ * buffer), per_leave() moves past them whatever was read. A failure inside
+ * is a failure of @r, unless per_leave_recover() forgives it.
+ */
+struct per_window {
+	size_t whole;	/* @r's length outside */
+	size_t end;	/* octet offset just past the open type */
+};
+
+static __always_inline struct per_window per_enter(struct avaya_per *r)
+{
+	u32 n = per_length(r);
+	size_t off = per_take_octets(r, n);
+	struct per_window w = { .whole = r->len, .end = off + n };
+
+	if (!per_failed(r)) {
+		r->len = w.end;
+		r->pos = off * 8;
+	}
+	return w;
+}
+
+static __always_inline void per_leave(struct avaya_per *r,
+				      struct per_window w)
+{
+	if (!per_failed(r)) {
+		r->len = w.whole;
+		r->pos = w.end * 8;
+	}
+}
+
+/*
+ * per_leave() for contents bounded by their length: @r goes on after a
+ * failure inside. Returns whether the contents read without one.
+ */
+static __always_inline bool per_leave_recover(struct avaya_per *r,
+					      struct per_window w)
+{
+	bool ok = !per_failed(r);
+
+	r->err = false;
+	r->len = w.whole;
+	r->pos = w.end * 8;
+	return ok;
 }
 
 static inline void per_skip_open_type(struct avaya_per *r)

@@ -35,6 +35,9 @@ typedef int s32;
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
 #ifndef hweight32
 #define hweight32(w) __builtin_popcount(w)
 #endif

@@ -28,22 +28,35 @@ u32 h225_choice(struct avaya_per *r, u32 nroot, struct avaya_per *ext)
  * count the present ones past them so that h225_ext_next() can still skip
  * them.
  */
-void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
+struct h225_ext h225_ext_read(struct avaya_per *r)
 {
+	struct h225_ext x = { .n = per_ext_count(r) };
 	u32 i, take, bits;
 
-	x->n = per_ext_count(r);
-	x->next = 0;
-	x->present = 0;
-	x->beyond = 0;
-	for (i = 0; i < x->n && !per_failed(r); i += take) {
-		take = min_t(u32, x->n - i, 32);
+	for (i = 0; i < x.n && !per_failed(r); i += take) {
+		take = min_t(u32, x.n - i, 32);
 		bits = per_bits(r, take);
 		if (i < 64)
-			x->present |= (u64)bits << (64 - i - take);
+			x.present |= (u64)bits << (64 - i - take);
 		else
-			x->beyond += hweight32(bits);
+			x.beyond += hweight32(bits);
 	}
+	return x;
+}
+
+void h225_ext_begin(struct avaya_per *r, struct h225_ext *x)
+{
+	*x = h225_ext_read(r);
+}
+
+/* Skip @n additions as open types; returns how many are left (on error). */
+u32 h225_ext_skip_beyond(struct avaya_per *r, u32 n)
+{
+	while (n && !per_failed(r)) {
+		n--;
+		per_skip_open_type(r);
+	}
+	return n;
 }
 
 /*
@@ -58,19 +71,14 @@ bool h225_ext_next(struct avaya_per *r, struct h225_ext *x,
 		u32 i = __builtin_clzll(x->present);
 
 		x->present &= ~H225_EXT_BIT(i);
-		x->next = i + 1;
 		per_open_type(r, sub);
 		if (per_failed(r))
 			return false;
 		*idx = i;
 		return true;
 	}
-	while (x->beyond && !per_failed(r)) {
-		x->beyond--;
-		per_skip_open_type(r);
-	}
+	x->beyond = h225_ext_skip_beyond(r, x->beyond);
 	x->present = 0;
-	x->next = x->n;
 	return false;
 }
 
@@ -101,38 +109,14 @@ void h225_skip_seqof(struct avaya_per *r, void (*skip)(struct avaya_per *r))
 		skip(r);
 }
 
-/*
- * BMPString (SIZE (@lb..@ub)), @ub > 1 so always octet-aligned. Returns the
- * local octet offset of the characters and their number in @nchars.
- */
-size_t h225_bmp_string(struct avaya_per *r, u32 lb, u32 ub, u32 *nchars)
-{
-	u32 n = per_uint(r, lb, ub);
-	size_t off = per_take_octets(r, (size_t)n * 2);
-
-	*nchars = per_failed(r) ? 0 : n;
-	return per_failed(r) ? 0 : off;
-}
-
-void h225_skip_octet_string(struct avaya_per *r)
-{
-	per_take_octets(r, per_length(r));
-}
-
 /* Unconstrained BIT STRING: the length counts bits. */
 void h225_skip_bit_string(struct avaya_per *r)
 {
 	per_skip_string(r, per_length(r), 1);
 }
 
-/* OBJECT IDENTIFIER: a length in octets, then the contents. */
-void h225_skip_oid(struct avaya_per *r)
-{
-	per_take_octets(r, per_length(r));
-}
-
 /* H221NonStandard: country code, extension, manufacturer code. */
-void h225_skip_h221_nonstandard(struct avaya_per *r)
+static __always_inline void skip_h221_nonstandard(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
 
@@ -141,17 +125,21 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
-/* NonStandardParameter: identifier CHOICE {object, h221NonStandard}, data. */
-void h225_skip_nonstandard_parameter(struct avaya_per *r)
+void h225_skip_h221_nonstandard(struct avaya_per *r)
 {
-	struct avaya_per ext;
+	skip_h221_nonstandard(r);
+}
 
-	switch (h225_choice_fast(r, 2, &ext)) {
+/* NonStandardParameter: identifier CHOICE {object, h221NonStandard}, data. */
+static __always_inline void skip_nonstandard_parameter(struct avaya_per *r)
+{
+
+	switch (h225_choice_idx(r, 2)) {
 	case 0:
 		h225_skip_oid(r);
 		break;
 	case 1:
-		h225_skip_h221_nonstandard(r);
+		skip_h221_nonstandard(r);
 		break;
 	default:	/* an extension, already skipped */
 		break;
@@ -159,17 +147,21 @@ void h225_skip_nonstandard_parameter(struct avaya_per *r)
 	h225_skip_octet_string(r);
 }
 
+void h225_skip_nonstandard_parameter(struct avaya_per *r)
+{
+	skip_nonstandard_parameter(r);
+}
+
 /*
  * AliasAddress: dialledDigits are 4-bit characters from "0123456789#*,",
  * h323-ID is BMPString (1..256); the rest are extension alternatives, which
  * arrive as open types.
  */
-void h225_skip_alias_address(struct avaya_per *r)
+static __always_inline void skip_alias_address(struct avaya_per *r)
 {
-	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice_fast(r, 2, &ext)) {
+	switch (h225_choice_idx(r, 2)) {
 	case 0:
 		n = per_uint(r, 1, 128);
 		per_skip_string(r, n, 4);
@@ -182,13 +174,27 @@ void h225_skip_alias_address(struct avaya_per *r)
 	}
 }
 
+void h225_skip_alias_address(struct avaya_per *r)
+{
+	skip_alias_address(r);
+}
+
+/* SEQUENCE OF AliasAddress: h225_skip_seqof() without a call per element. */
+void h225_skip_aliases(struct avaya_per *r)
+{
+	u32 n = per_length(r);
+
+	while (n-- && !per_failed(r))
+		skip_alias_address(r);
+}
+
 /* VendorIdentifier: vendor, productId and versionId OCTET STRING (1..256). */
-void h225_skip_vendor_identifier(struct avaya_per *r)
+static __always_inline void skip_vendor_identifier(struct avaya_per *r)
 {
 	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
 	bool extended = opt >> 2;
 
-	h225_skip_h221_nonstandard(r);
+	skip_h221_nonstandard(r);
 	if (opt & 2)
 		per_take_octets(r, per_uint(r, 1, 256));
 	if (opt & 1)
@@ -196,28 +202,32 @@ void h225_skip_vendor_identifier(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
+void h225_skip_vendor_identifier(struct avaya_per *r)
+{
+	skip_vendor_identifier(r);
+}
+
 /*
  * GatekeeperInfo, TerminalInfo, McuInfo and the H310Caps..T120OnlyCaps
  * family share one root: an optional NonStandardParameter, then additions.
  */
-static void skip_nonstd_only_seq(struct avaya_per *r)
+static __always_inline void skip_nonstd_only_seq(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
 
 	if (per_bit(r))
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	skip_extensions_if(r, extended);
 }
 
 static void skip_supported_protocols(struct avaya_per *r)
 {
-	struct avaya_per ext;
-	u32 idx = h225_choice_fast(r, 9, &ext);
+	u32 idx = h225_choice_idx(r, 9);
 
 	if (per_failed(r))
 		return;
 	if (idx == 0)
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	else if (idx < 9)
 		skip_nonstd_only_seq(r);
 }
@@ -230,7 +240,7 @@ static void skip_gateway_info(struct avaya_per *r)
 	if (opt & 2)
 		h225_skip_seqof(r, skip_supported_protocols);
 	if (opt & 1)
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	skip_extensions_if(r, extended);
 }
 
@@ -241,9 +251,9 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 	bool extended = opt >> 6;
 
 	if (opt & 0x20)
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 	if (opt & 0x10)
-		h225_skip_vendor_identifier(r);
+		skip_vendor_identifier(r);
 	if (opt & 0x08)
 		skip_nonstd_only_seq(r);	/* gatekeeper */
 	if (opt & 0x04)
@@ -256,31 +266,9 @@ void h225_skip_endpoint_type(struct avaya_per *r)
 	skip_extensions_if(r, extended);
 }
 
-/* An IPv4 or IPv6 address and its port, both octet-aligned, back to back. */
-static __always_inline int read_ip_port(struct avaya_per *r,
-					struct avaya_taddr *out,
-					unsigned int iplen)
-{
-	/* the port's two octets follow the address, aligned too: one take */
-	size_t off = per_take_octets(r, iplen + 2);
-	size_t abs;
-
-	if (per_failed(r))
-		return -AVAYA_EBADMSG;
-	out->port = r->buf[off + iplen] << 8 | r->buf[off + iplen + 1];
-	abs = per_abs(r, off);
-	if (abs > 0xffff)
-		return -AVAYA_ERANGE;
-	memcpy(out->ip, r->buf + off, iplen);
-	out->off = abs;
-	out->family = iplen == 4 ? 4 : 6;
-	return 0;
-}
-
 static void skip_ip_source_route(struct avaya_per *r)
 {
 	bool extended = per_bit(r);
-	struct avaya_per ext;
 	u32 n;
 
 	per_take_octets(r, 4);
@@ -288,7 +276,7 @@ static void skip_ip_source_route(struct avaya_per *r)
 	n = per_length(r);
 	while (n-- && !per_failed(r))
 		per_take_octets(r, 4);
-	h225_choice_fast(r, 2, &ext);	/* routing: strict, loose */
+	h225_choice_idx(r, 2);	/* routing: strict, loose */
 	skip_extensions_if(r, extended);
 }
 
@@ -300,26 +288,20 @@ static void skip_ipx_address(struct avaya_per *r)
 }
 
 /*
- * TransportAddress. IPv4 and IPv6 addresses are returned with the absolute
- * offset of their octets; the other alternatives are skipped and reported
- * as family 0, so that list positions stay meaningful.
+ * TransportAddress, after h225_transport_address() found no IPv4 address
+ * in the common form (@out is zeroed). IPv4 and IPv6 addresses are
+ * returned with the absolute offset of their octets; the other
+ * alternatives are skipped and reported as family 0, so that list
+ * positions stay meaningful.
  */
-int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
+int h225_transport_address_slow(struct avaya_per *r, struct avaya_taddr *out)
 {
-	struct avaya_per ext;
 	bool extended;
 	int ret = 0;
 
-	memset(out, 0, sizeof(*out));
-	/* The common case first: no extension bit, root index 0, IPv4. */
-	if (per_bits(r, 4) == 0)
-		return read_ip_port(r, out, 4);
-	if (per_failed(r))
-		return -AVAYA_EBADMSG;
-	r->pos -= 4;
-	switch (h225_choice_fast(r, H225_TA_ROOT_COUNT, &ext)) {
+	switch (h225_choice_idx(r, H225_TA_ROOT_COUNT)) {
 	case H225_TA_IP:
-		ret = read_ip_port(r, out, 4);
+		ret = h225_read_ip_port(r, out, 4);
 		break;
 	case H225_TA_IP_SOURCE_ROUTE:
 		skip_ip_source_route(r);
@@ -329,7 +311,7 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 		break;
 	case H225_TA_IP6:
 		extended = per_bit(r);
-		ret = read_ip_port(r, out, 16);
+		ret = h225_read_ip_port(r, out, 16);
 		skip_extensions_if(r, extended);
 		break;
 	case H225_TA_NETBIOS:
@@ -339,7 +321,7 @@ int h225_transport_address(struct avaya_per *r, struct avaya_taddr *out)
 		per_take_octets(r, per_uint(r, 1, 20));
 		break;
 	case H225_TA_NONSTANDARD:
-		h225_skip_nonstandard_parameter(r);
+		skip_nonstandard_parameter(r);
 		break;
 	default:	/* extension alternative: skipped as an open type */
 		break;
@@ -357,33 +339,12 @@ void h225_skip_transport_address(struct avaya_per *r)
 		per_fail(r);
 }
 
-/*
- * SEQUENCE OF TransportAddress into @out[0..@max-1]. Addresses that do not
- * fit are counted in @overflow (saturating), never an error: the caller
- * decides whether it can act on a partial list.
- */
-int h225_transport_address_seq(struct avaya_per *r, struct avaya_taddr *out,
-			       unsigned int max, u8 *count, u8 *overflow)
+/* An address that does not fit a list: read, checked, dropped. */
+noinline int h225_discard_transport_address(struct avaya_per *r)
 {
-	u32 n = per_length(r);
 	struct avaya_taddr ta;
-	bool room;
-	int ret;
 
-	*count = 0;
-	*overflow = 0;
-	while (n-- && !per_failed(r)) {
-		/* straight into the list while it has room */
-		room = *count < max && *count < 255;
-		ret = h225_transport_address(r, room ? &out[*count] : &ta);
-		if (ret)
-			return ret;
-		if (room)
-			(*count)++;
-		else if (*overflow < 255)
-			(*overflow)++;
-	}
-	return per_failed(r) ? -AVAYA_EBADMSG : 0;
+	return h225_transport_address(r, &ta);
 }
 
 /* H.235 Params: ranInt INTEGER, iv8 OCTET STRING (SIZE (8)), additions. */
@@ -475,9 +436,8 @@ void h225_skip_clear_token(struct avaya_per *r)
 /* H.235 CryptoToken, the nestedcryptoToken alternative. */
 static void skip_crypto_token(struct avaya_per *r)
 {
-	struct avaya_per ext;
 
-	switch (h225_choice_fast(r, 4, &ext)) {
+	switch (h225_choice_idx(r, 4)) {
 	case 0:		/* cryptoEncryptedToken */
 		h225_skip_oid(r);
 		skip_h235_encrypted(r);
@@ -501,10 +461,9 @@ static void skip_crypto_token(struct avaya_per *r)
 
 void h225_skip_crypto_h323_token(struct avaya_per *r)
 {
-	struct avaya_per ext;
 	u32 n;
 
-	switch (h225_choice_fast(r, 8, &ext)) {
+	switch (h225_choice_idx(r, 8)) {
 	case 0:		/* cryptoEPPwdHash */
 		h225_skip_alias_address(r);
 		per_uint(r, 1, H225_TIMESTAMP_MAX);

@@ -23,10 +23,22 @@
  */
 static __always_inline u32 choice_ext(struct avaya_per *r, u32 root)
 {
+	unsigned int w = per_width(root);
 	u32 n;
 
 	if (!root)
 		return per_fail(r);
+	/*
+	 * A root index of up to six bits: the bit and the index in one read.
+	 * If that read fails, so would the two reads: seven bits or fewer
+	 * cannot hold an extension index either (at least 1 + 7 bits).
+	 */
+	if (root <= 64) {
+		n = per_bits(r, 1 + w);
+		if (!(n >> w))
+			return n < root ? n : per_fail(r);
+		r->pos -= 1 + w;
+	}
 	if (!per_bit(r))
 		return per_uint(r, 0, root - 1);
 	n = per_small(r);
@@ -649,6 +661,24 @@ static void read_olc_ack(struct avaya_per *r, struct avaya_h245 *m)
 	}
 }
 
+/*
+ * OpenLogicalChannel and its Ack, out of line on a copy of the reader
+ * (made from its fields: the caller's reader stays in registers). Nothing
+ * reads on after them, so only a failure comes back.
+ */
+static noinline bool olc_failed(const u8 *buf, size_t len, size_t pos,
+				size_t base, struct avaya_h245 *m, bool ack)
+{
+	struct avaya_per r = { .buf = buf, .len = len, .pos = pos,
+			       .base = base };
+
+	if (ack)
+		read_olc_ack(&r, m);
+	else
+		read_olc(&r, m);
+	return per_failed(&r);
+}
+
 static u8 clamp_index(u32 idx)
 {
 	return idx > 255 ? 255 : idx;
@@ -660,7 +690,8 @@ static void clear_result(struct avaya_h245 *m)
 	memset(m, 0, offsetof(struct avaya_h245, media));
 }
 
-int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
+static __always_inline int h245_decode_msg(struct avaya_per *r,
+					   struct avaya_h245 *m)
 {
 	u32 idx;
 
@@ -670,7 +701,9 @@ int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 	case AVAYA_H245_REQUEST:
 		idx = choice_ext(r, 11);
 		if (idx == AVAYA_H245_REQ_OLC) {
-			read_olc(r, m);
+			if (olc_failed(r->buf, r->len, r->pos, r->base, m,
+				       false))
+				per_fail(r);
 		} else if (idx == AVAYA_H245_REQ_CLC) {
 			per_bit(r);	/* extension bit */
 			m->kind = AVAYA_H245_CLC;
@@ -679,8 +712,9 @@ int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 		break;
 	case AVAYA_H245_RESPONSE:
 		idx = choice_ext(r, 19);
-		if (idx == AVAYA_H245_RSP_OLC_ACK)
-			read_olc_ack(r, m);
+		if (idx == AVAYA_H245_RSP_OLC_ACK &&
+		    olc_failed(r->buf, r->len, r->pos, r->base, m, true))
+			per_fail(r);
 		break;
 	case AVAYA_H245_COMMAND:
 		idx = choice_ext(r, 7);
@@ -703,6 +737,11 @@ int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
 	return 0;
 }
 
+int h245_decode_per(struct avaya_per *r, struct avaya_h245 *m)
+{
+	return h245_decode_msg(r, m);
+}
+
 int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 {
 	clear_result(m);
@@ -718,15 +757,14 @@ int h245_decode_olc_per(struct avaya_per *r, struct avaya_h245 *m)
 
 int avaya_h245_decode(const u8 *buf, size_t len, struct avaya_h245 *m)
 {
-	struct avaya_per r;
+	struct avaya_per r = { .buf = buf, .len = len };
 
 	/* Offsets are u16: one TPKT never carries more. */
 	if (len > 65535) {
 		clear_result(m);
 		return -AVAYA_ERANGE;
 	}
-	per_init(&r, buf, len);
-	return h245_decode_per(&r, m);
+	return h245_decode_msg(&r, m);
 }
 
 AVAYA_EXPORT(avaya_h245_decode);

@@ -36,6 +36,19 @@ int avaya_tpkt_frame(const u8 *buf, size_t len, size_t *msg_off, size_t *msg_len
 {
 	size_t total;
 
+	if (likely(len >= AVAYA_TPKT_HDR_LEN)) {
+		if (buf[0] != TPKT_VERSION || buf[1] != 0)
+			return -AVAYA_EBADMSG;
+		total = (size_t)buf[2] << 8 | buf[3];
+		if (total < AVAYA_TPKT_HDR_LEN)
+			return -AVAYA_EBADMSG;
+		if (len < total)
+			return AVAYA_TPKT_INCOMPLETE;
+		*msg_off = AVAYA_TPKT_HDR_LEN;
+		*msg_len = total - AVAYA_TPKT_HDR_LEN;
+		return total;
+	}
+	/* fewer than four octets: as far as they go */
 	if (len >= 1 && buf[0] != TPKT_VERSION)
 		return -AVAYA_EBADMSG;
 	if (len >= 2 && buf[1] != 0)
@@ -186,9 +199,7 @@ static void skip_qseries_options(struct avaya_per *r)
 /* A CHOICE of NULLs: only an extension alternative has contents. */
 static void skip_null_choice(struct avaya_per *r, u32 nroot)
 {
-	struct avaya_per ext;
-
-	h225_choice_fast(r, nroot, &ext);
+	h225_choice_idx(r, nroot);
 }
 
 static void read_setup_ext(struct avaya_per *r, unsigned int idx,
@@ -216,14 +227,14 @@ static void read_setup(struct avaya_per *r, struct avaya_q931 *m)
 	if (opt & SETUP_OPT_H245_ADDRESS)
 		read_taddr(r, &m->h245_addr);
 	if (opt & SETUP_OPT_SOURCE_ADDR)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	h225_skip_endpoint_type(r);		/* sourceInfo */
 	if (opt & SETUP_OPT_DEST_ADDR)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt & SETUP_OPT_DEST_CSA)
 		read_taddr(r, &m->dst_csa);
 	if (opt & SETUP_OPT_DEST_EXTRA)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt & SETUP_OPT_DEST_CRV)
 		h225_skip_seqof(r, skip_crv);
 	per_bit(r);				/* activeMC */
@@ -301,17 +312,16 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 {
 	u32 opt = per_bits(r, 4);	/* extension bit, 3 presence bits */
 	bool ext = opt >> 3;
-	struct avaya_per sub;
 	u32 reason;
 
 	h225_skip_oid(r);
 	if (opt & 4)
 		h225_skip_transport_address(r);	/* alternativeAddress */
 	if (opt & 2)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt & 1)
 		per_take_octets(r, 16);		/* conferenceID */
-	reason = h225_choice_fast(r, 4, &sub);	/* the shim's min_t() is a macro */
+	reason = h225_choice_idx(r, 4);	/* the shim's min_t() is a macro */
 	m->facility_reason = min_t(u32, reason, 255);
 	if (ext)
 		read_uuie_ext(r, m, FACILITY_EXT_FASTSTART, read_facility_ext);
@@ -320,17 +330,15 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 /* SecurityServiceMode: nonStandard, none, default. */
 static void skip_security_mode(struct avaya_per *r)
 {
-	struct avaya_per ext;
 
-	if (h225_choice_fast(r, 3, &ext) == 0)
+	if (h225_choice_idx(r, 3) == 0)
 		h225_skip_nonstandard_parameter(r);
 }
 
 /* H245Security: nonStandard, noSecurity, tls and ipsec capabilities. */
 static void skip_h245_security(struct avaya_per *r)
 {
-	struct avaya_per ext;
-	u32 alt = h225_choice_fast(r, 4, &ext);
+	u32 alt = h225_choice_idx(r, 4);
 	bool extended;
 
 	if (alt == 0) {

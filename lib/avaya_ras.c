@@ -99,18 +99,23 @@ struct ras_hdr {
 	unsigned int nopt;
 };
 
-static void read_preamble(struct avaya_per *r, struct ras_hdr *h,
-			  unsigned int nopt)
+/* The extension bit and the bitmap together: at most 9 bits, one read. */
+static struct ras_hdr read_preamble(struct avaya_per *r, unsigned int nopt)
 {
-	h->extended = per_bit(r);
-	h->opt = per_bits(r, nopt);
-	h->nopt = nopt;
+	u32 v = per_bits(r, 1 + nopt);
+	struct ras_hdr h = {
+		.extended = v >> nopt,
+		.opt = v & ((1U << nopt) - 1),
+		.nopt = nopt,
+	};
+
+	return h;
 }
 
 /* Is OPTIONAL root component @i (0 = first declared) present? */
-static bool opt_present(const struct ras_hdr *h, unsigned int i)
+static bool opt_present(struct ras_hdr h, unsigned int i)
 {
-	return h->opt & (1U << (h->nopt - 1 - i));
+	return h.opt & (1U << (h.nopt - 1 - i));
 }
 
 static void read_seq(struct avaya_per *r, struct avaya_ras *m)
@@ -120,7 +125,7 @@ static void read_seq(struct avaya_per *r, struct avaya_ras *m)
 }
 
 static void skip_nonstd_if(struct avaya_per *r, struct avaya_ras *m,
-			   const struct ras_hdr *h, unsigned int i)
+			   struct ras_hdr h, unsigned int i)
 {
 	if (!opt_present(h, i))
 		return;
@@ -129,7 +134,7 @@ static void skip_nonstd_if(struct avaya_per *r, struct avaya_ras *m,
 }
 
 /* A BMPString (SIZE (1..128)) identifier: absolute offset and length. */
-static int read_identifier(struct avaya_per *r, u16 *off, u8 *nchars)
+static __always_inline int read_identifier(struct avaya_per *r, u16 *off, u8 *nchars)
 {
 	u32 n;
 	size_t local = h225_bmp_string(r, 1, 128, &n);
@@ -144,59 +149,65 @@ static int read_identifier(struct avaya_per *r, u16 *off, u8 *nchars)
 	return 0;
 }
 
-static int read_gkid(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_gkid(struct avaya_per *r, struct avaya_ras *m)
 {
 	m->has_gkid = true;
 	return read_identifier(r, &m->gkid_off, &m->gkid_chars);
 }
 
-static int read_epid(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_epid(struct avaya_per *r, struct avaya_ras *m)
 {
 	m->has_epid = true;
 	return read_identifier(r, &m->epid_off, &m->epid_chars);
 }
 
-static int read_one_ras_address(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_one_ras_address(struct avaya_per *r, struct avaya_ras *m)
 {
 	m->n_ras = 1;
 	return h225_transport_address(r, &m->ras[0]);
 }
 
-static int read_ras_list(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_ras_list(struct avaya_per *r, struct avaya_ras *m)
 {
 	return h225_transport_address_seq(r, m->ras, RAS_MAX_ADDRS,
 					  &m->n_ras, &m->ras_overflow);
 }
 
-static int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
+static __always_inline int read_csa_list(struct avaya_per *r, struct avaya_ras *m)
 {
 	return h225_transport_address_seq(r, m->csa, RAS_MAX_ADDRS,
 					  &m->n_csa, &m->csa_overflow);
 }
 
-/* AlternateGK: rasAddress, gatekeeperIdentifier, needToRegister, priority. */
+/*
+ * AlternateGK: rasAddress, gatekeeperIdentifier, needToRegister, priority.
+ * The address goes straight into the next free slot; the count says
+ * whether it is valid.
+ */
 static int read_alternate_gk(struct avaya_per *r, struct avaya_ras *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool extended = lead & 2;
 	bool has_gkid = lead & 1;
-	struct avaya_taddr ta;
+	bool room = m->n_alt_gk < RAS_MAX_ALT_GK;
 	u32 n;
 	int ret;
 
-	ret = h225_transport_address(r, &ta);
+	if (room)
+		ret = h225_transport_address(r, &m->alt_gk[m->n_alt_gk]);
+	else
+		ret = h225_discard_transport_address(r);
 	if (ret)
 		return ret;
 	if (has_gkid)
 		h225_bmp_string(r, 1, 128, &n);
-	per_bit(r);		/* needToRegister */
-	per_uint(r, 0, 127);	/* priority */
+	per_bits(r, 8);		/* needToRegister, priority (0..127) */
 	if (extended)
 		h225_skip_extensions(r);
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
-	if (m->n_alt_gk < RAS_MAX_ALT_GK)
-		m->alt_gk[m->n_alt_gk++] = ta;
+	if (room)
+		m->n_alt_gk++;
 	else if (m->alt_gk_overflow < 255)
 		m->alt_gk_overflow++;
 	return 0;
@@ -229,9 +240,14 @@ static int read_alt_gk_info(struct avaya_per *r, struct avaya_ras *m)
 	return per_failed(r) ? -AVAYA_EBADMSG : 0;
 }
 
-/* One extension addition we care about, read from its open type @sub. */
-static int read_ext_addition(struct avaya_per *sub, struct avaya_ras *m,
-			     const struct ras_ext_map *map, unsigned int idx)
+/*
+ * One extension addition we care about: @sub is the reader narrowed to its
+ * open type.
+ */
+static __always_inline int read_ext_addition(struct avaya_per *sub,
+					     struct avaya_ras *m,
+					     const struct ras_ext_map *map,
+					     unsigned int idx)
 {
 	idx++;		/* the map stores index + 1 */
 	if (idx == map->tokens) {
@@ -260,25 +276,28 @@ static int read_ext_addition(struct avaya_per *sub, struct avaya_ras *m,
 }
 
 /* Walk the extension additions of a decoded message; skip the others. */
-static int read_extensions(struct avaya_per *r, struct avaya_ras *m,
-			   const struct ras_hdr *h)
+static __always_inline int read_extensions(struct avaya_per *r,
+					   struct avaya_ras *m,
+					   struct ras_hdr h, enum ras_type type)
 {
-	const struct ras_ext_map *map = &ras_ext_maps[m->type];
-	u64 wanted = ras_ext_wanted[m->type];
-	struct avaya_per sub;
+	/* a constant @type: the map and the mask fold into the code */
+	const struct ras_ext_map *map = &ras_ext_maps[type];
+	u64 wanted = ras_ext_wanted[type];
+	struct per_window w;
 	struct h225_ext x;
 	unsigned int idx;
 	int ret;
 
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
-	if (!h->extended)
+	if (!h.extended)
 		return 0;
 	h225_ext_begin_fast(r, &x);
-	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
-		ret = read_ext_addition(&sub, m, map, idx);
+	while (h225_ext_enter(r, &x, wanted, &idx, &w)) {
+		ret = read_ext_addition(r, m, map, idx);
 		if (ret)
 			return ret;
+		per_leave(r, w);
 	}
 	return per_failed(r) ? -AVAYA_EBADMSG : 0;
 }
@@ -299,7 +318,7 @@ static void skip_qseries_options(struct avaya_per *r)
 }
 
 static int decode_grq(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -317,12 +336,12 @@ static int decode_grq(struct avaya_per *r, struct avaya_ras *m,
 	if (opt_present(h, 2))
 		skip_qseries_options(r);
 	if (opt_present(h, 3))
-		h225_skip_seqof(r, h225_skip_alias_address);	/* endpointAlias */
-	return read_extensions(r, m, h);
+		h225_skip_aliases(r);	/* endpointAlias */
+	return read_extensions(r, m, h, RAS_GRQ);
 }
 
 static int decode_gcf(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -336,25 +355,24 @@ static int decode_gcf(struct avaya_per *r, struct avaya_ras *m,
 	ret = read_one_ras_address(r, m);
 	if (ret)
 		return ret;
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_GCF);
 }
 
 /* A reject reason CHOICE; extension reasons come and go as open types. */
 static void read_reject_reason(struct avaya_per *r, struct avaya_ras *m,
 			       u32 nroot)
 {
-	struct avaya_per ext;
-	u32 idx = h225_choice_fast(r, nroot, &ext);
+	u32 idx = h225_choice_idx(r, nroot);
 
 	m->reject_reason = idx > 0xff ? 0xff : idx;
 	m->has_reject_reason = !per_failed(r);
 	/* RegistrationRejectReason's duplicateAlias carries the aliases */
 	if (m->type == RAS_RRJ && idx == 4)
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 }
 
 static int decode_grj(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -366,11 +384,11 @@ static int decode_grj(struct avaya_per *r, struct avaya_ras *m,
 			return ret;
 	}
 	read_reject_reason(r, m, 4);
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_GRJ);
 }
 
 static int decode_rrq(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -385,18 +403,18 @@ static int decode_rrq(struct avaya_per *r, struct avaya_ras *m,
 		return ret;
 	h225_skip_endpoint_type(r);	/* terminalType */
 	if (opt_present(h, 1))
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt_present(h, 2)) {
 		ret = read_gkid(r, m);
 		if (ret)
 			return ret;
 	}
 	h225_skip_vendor_identifier(r);	/* endpointVendor */
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_RRQ);
 }
 
 static int decode_rcf(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -406,7 +424,7 @@ static int decode_rcf(struct avaya_per *r, struct avaya_ras *m,
 	if (ret)
 		return ret;
 	if (opt_present(h, 1))
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	if (opt_present(h, 2)) {
 		ret = read_gkid(r, m);
 		if (ret)
@@ -415,11 +433,11 @@ static int decode_rcf(struct avaya_per *r, struct avaya_ras *m,
 	ret = read_epid(r, m);
 	if (ret)
 		return ret;
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_RCF);
 }
 
 static int decode_rrj(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -431,11 +449,11 @@ static int decode_rrj(struct avaya_per *r, struct avaya_ras *m,
 		if (ret)
 			return ret;
 	}
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_RRJ);
 }
 
 static int decode_urq(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	int ret;
 
@@ -443,56 +461,73 @@ static int decode_urq(struct avaya_per *r, struct avaya_ras *m,
 	if (ret)
 		return ret;
 	if (opt_present(h, 0))
-		h225_skip_seqof(r, h225_skip_alias_address);
+		h225_skip_aliases(r);
 	skip_nonstd_if(r, m, h, 1);
 	if (opt_present(h, 2)) {
 		ret = read_epid(r, m);
 		if (ret)
 			return ret;
 	}
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_URQ);
 }
 
 static int decode_ucf(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	skip_nonstd_if(r, m, h, 0);
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_UCF);
 }
 
 static int decode_urj(struct avaya_per *r, struct avaya_ras *m,
-		      const struct ras_hdr *h)
+		      struct ras_hdr h)
 {
 	read_reject_reason(r, m, 3);
 	skip_nonstd_if(r, m, h, 0);
-	return read_extensions(r, m, h);
+	return read_extensions(r, m, h, RAS_URJ);
 }
 
-typedef int (*ras_decoder_t)(struct avaya_per *r, struct avaya_ras *m,
-			     const struct ras_hdr *h);
-
-static const ras_decoder_t ras_decoders[RAS_URJ + 1] = {
-	[RAS_GRQ] = decode_grq, [RAS_GCF] = decode_gcf, [RAS_GRJ] = decode_grj,
-	[RAS_RRQ] = decode_rrq, [RAS_RCF] = decode_rcf, [RAS_RRJ] = decode_rrj,
-	[RAS_URQ] = decode_urq, [RAS_UCF] = decode_ucf, [RAS_URJ] = decode_urj,
-};
+/* A switch, not a table of pointers: no indirect call (retpoline). */
+static int decode_body(struct avaya_per *r, struct avaya_ras *m,
+		       struct ras_hdr h)
+{
+	switch (m->type) {
+	case RAS_GRQ:
+		return decode_grq(r, m, h);
+	case RAS_GCF:
+		return decode_gcf(r, m, h);
+	case RAS_GRJ:
+		return decode_grj(r, m, h);
+	case RAS_RRQ:
+		return decode_rrq(r, m, h);
+	case RAS_RCF:
+		return decode_rcf(r, m, h);
+	case RAS_RRJ:
+		return decode_rrj(r, m, h);
+	case RAS_URQ:
+		return decode_urq(r, m, h);
+	case RAS_UCF:
+		return decode_ucf(r, m, h);
+	default:
+		return decode_urj(r, m, h);
+	}
+}
 
 /* Any message with a requestSeqNum: the preamble, then the number. */
 static int decode_message(struct avaya_per *r, struct avaya_ras *m)
 {
 	struct ras_hdr h;
 
-	read_preamble(r, &h, ras_root_optionals[m->type]);
+	h = read_preamble(r, ras_root_optionals[m->type]);
 	/* InfoRequestResponse alone starts with its nonStandardData. */
 	if (m->type == RAS_IRR)
-		skip_nonstd_if(r, m, &h, 0);
+		skip_nonstd_if(r, m, h, 0);
 	read_seq(r, m);
 	if (per_failed(r))
 		return -AVAYA_EBADMSG;
 	if (m->type > RAS_URJ)
 		return 0;
 	m->decoded = true;
-	return ras_decoders[m->type](r, m, &h);
+	return decode_body(r, m, h);
 }
 
 /* Everything but the address lists, which are only valid up to their counts. */
@@ -508,29 +543,45 @@ static void clear_result(struct avaya_ras *m)
 	       sizeof(*m) - offsetof(struct avaya_ras, has_ttl));
 }
 
+/* A RasMessage whose first bit says: an extension alternative. */
+static noinline int decode_extension_message(struct avaya_per *r,
+					     struct avaya_ras *m)
+{
+	struct avaya_per ext;
+	u32 idx = h225_choice_fast(r, RAS_ROOT_COUNT, &ext);
+
+	if (per_failed(r))
+		return -AVAYA_EBADMSG;
+	m->type = idx < RAS_UNKNOWN ? idx : RAS_UNKNOWN;
+	/* SEQUENCE OF ACF or unknown have no seq. */
+	if (m->type >= RAS_ACF_SEQ)
+		return 0;
+	return decode_message(&ext, m);
+}
+
 /*
  * Decode a RasMessage from @buf. Returns 0 with @m filled, or a negative
  * error. On error @m may hold partial values and must not be acted on.
  */
 int avaya_ras_decode(const u8 *buf, size_t len, struct avaya_ras *m)
 {
-	struct avaya_per r, ext;
+	struct avaya_per r = { .buf = buf, .len = len };
 	u32 idx;
 
 	clear_result(m);
 	if (!buf || !len)
 		return -AVAYA_EBADMSG;
-	per_init(&r, buf, len);
-	idx = h225_choice_fast(&r, RAS_ROOT_COUNT, &ext);
-	if (per_failed(&r))
+	if (buf[0] & 0x80)
+		return decode_extension_message(&r, m);
+	/* a root alternative: a 0 bit and the index in five bits */
+	idx = buf[0] >> 2;
+	if (idx >= RAS_ROOT_COUNT) {
+		per_fail(&r);
 		return -AVAYA_EBADMSG;
-	m->type = idx < RAS_UNKNOWN ? idx : RAS_UNKNOWN;
-	if (idx < RAS_ROOT_COUNT)
-		return decode_message(&r, m);
-	/* Extension alternatives: SEQUENCE OF ACF or unknown have no seq. */
-	if (m->type >= RAS_ACF_SEQ)
-		return 0;
-	return decode_message(&ext, m);
+	}
+	r.pos = 6;
+	m->type = idx;
+	return decode_message(&r, m);
 }
 
 AVAYA_EXPORT(avaya_ras_decode);

@@ -130,10 +130,88 @@ static __always_inline void cur_over(struct sip_cur *c, u8 cls)
 	cur_scan(c, cls, true);
 }
 
-/* Advance up to the first byte of class @cls (none after an error). */
+/*
+ * Word-at-a-time tests on eight octets loaded little-endian: 0x80 in the
+ * first octet that is @ch (or below @n, n <= 0x80), and possibly in later
+ * ones (a borrow runs upwards only), so the lowest flag is exact.
+ */
+static __always_inline u64 first_eq(u64 w, u8 ch)
+{
+	w ^= SIP_ONES * ch;
+	return (w - SIP_ONES) & ~w & (SIP_ONES << 7);
+}
+
+static __always_inline u64 first_below(u64 w, u8 n)
+{
+	return (w - SIP_ONES * n) & ~w & (SIP_ONES << 7);
+}
+
+/*
+ * Advance up to the first byte of class @cls (none after an error). The
+ * classes searched for are a few octets: eight at a time find a candidate
+ * (SC_GT: '>'; SC_END: an octet up to SP, ';' or ','), the class table
+ * decides (a control octet other than LWS ends nothing).
+ */
 static __always_inline void cur_until(struct sip_cur *c, u8 cls)
 {
-	cur_scan(c, cls, false);
+	const u8 *b = c->buf;
+	size_t pos = c->pos, end = c->end;
+	u64 w, hit;
+
+	if (c->err)
+		return;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - pos >= 8) {
+		memcpy(&w, b + pos, 8);
+		if (cls == SC_GT)
+			hit = first_eq(w, '>');
+		else
+			hit = first_below(w, ' ' + 1) | first_eq(w, ';') |
+			      first_eq(w, ',');
+		if (!hit) {
+			pos += 8;
+			continue;
+		}
+		pos += __builtin_ctzll(hit) >> 3;
+		if (sip_class[b[pos]] & cls)
+			goto out;
+		pos++;
+	}
+#endif
+	while (pos < end && !(sip_class[b[pos]] & cls))
+		pos++;
+out:
+	c->pos = pos;
+}
+
+/*
+ * Advance to the first octet up to SP (or @stop): an SDP field. A cursor
+ * that failed does not move.
+ */
+static __always_inline void cur_over_field(struct sip_cur *c, int stop)
+{
+	const u8 *b = c->buf;
+	size_t pos = c->pos, end = c->end;
+	u64 w, hit;
+
+	if (c->err)
+		return;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; end - pos >= 8; pos += 8) {
+		memcpy(&w, b + pos, 8);
+		hit = first_below(w, ' ' + 1);
+		if (stop >= 0)
+			hit |= first_eq(w, stop);
+		if (hit) {
+			pos += __builtin_ctzll(hit) >> 3;
+			goto out;
+		}
+	}
+#endif
+	while (pos < end && b[pos] > ' ' && b[pos] != stop)
+		pos++;
+out:
+	c->pos = pos;
 }
 
 static int to_lower(int ch)
@@ -142,21 +220,68 @@ static int to_lower(int ch)
 }
 
 /*
- * Case-insensitive comparison of buf[off..off+len) with a lowercase literal.
- * Inlined, so that the literal's length is a constant: a name of another
- * length costs one comparison.
+ * Case-insensitive comparison of buf[off..off+len) with a lowercase string
+ * literal of 1..16 characters, a word at a time. Two loads of 1, 2, 4 or 8
+ * octets (overlapping when the length is not a power of two) cover the
+ * span. Where the literal has a letter, the octet is compared under a 0x20
+ * mask (x | 0x20 is that lowercase letter only for the letter in either
+ * case), everything else exactly: to_lower() on both sides, no more. The
+ * literal's words and masks are constants, built here by the preprocessor;
+ * a span of another length costs one comparison.
  */
-static __always_inline bool span_ieq(const u8 *buf, size_t off, size_t len,
-				     const char *lit)
-{
-	size_t i;
+#define SIP_LIT_LEN(lit)	(sizeof(lit) - 1)
+#define SIP_CHUNK(lit)		(SIP_LIT_LEN(lit) >= 8 ? 8 : \
+				 SIP_LIT_LEN(lit) >= 4 ? 4 : \
+				 SIP_LIT_LEN(lit) >= 2 ? 2 : 1)
+#define SIP_LCH(lit, i)		((i) < SIP_LIT_LEN(lit) ? (u8)(lit)[i] : 0)
+#define SIP_LMASK(lit, i)	(SIP_LCH(lit, i) >= 'a' && \
+				 SIP_LCH(lit, i) <= 'z' ? 0x20 : 0)
+/* character @ch as octet @i of a @k-octet load in host order */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SIP_AT(ch, i, k)	((u64)(ch) << (8 * (i)))
+#else
+#define SIP_AT(ch, i, k)	((u64)(ch) << (8 * (((k) - 1 - (i)) & 7)))
+#endif
+#define SIP_W1(lit, f, X, i)	((i) < SIP_CHUNK(lit) ? \
+				 SIP_AT(X(lit, (f) + (i)), i, SIP_CHUNK(lit)) : 0)
+#define SIP_WORD(lit, f, X)	(SIP_W1(lit, f, X, 0) | SIP_W1(lit, f, X, 1) | \
+				 SIP_W1(lit, f, X, 2) | SIP_W1(lit, f, X, 3) | \
+				 SIP_W1(lit, f, X, 4) | SIP_W1(lit, f, X, 5) | \
+				 SIP_W1(lit, f, X, 6) | SIP_W1(lit, f, X, 7))
+#define SIP_TAIL(lit)		(SIP_LIT_LEN(lit) - SIP_CHUNK(lit))
+#define span_ieq(buf, off, len, lit) ({					\
+	_Static_assert(SIP_LIT_LEN(lit) >= 1 && SIP_LIT_LEN(lit) <= 16,	\
+		       "span_ieq: 1..16 characters");			\
+	(len) == SIP_LIT_LEN(lit) &&					\
+	sip_ieq((buf) + (off), SIP_LIT_LEN(lit),			\
+		SIP_WORD(lit, 0, SIP_LCH), SIP_WORD(lit, 0, SIP_LMASK),	\
+		SIP_WORD(lit, SIP_TAIL(lit), SIP_LCH),			\
+		SIP_WORD(lit, SIP_TAIL(lit), SIP_LMASK));		\
+})
 
-	if (strlen(lit) != len)
-		return false;
-	for (i = 0; i < len; i++)
-		if (to_lower(buf[off + i]) != lit[i])
-			return false;
-	return true;
+static __always_inline bool sip_ieq(const u8 *p, size_t n, u64 head,
+				    u64 head_mask, u64 tail, u64 tail_mask)
+{
+	u64 a, b;
+	u32 a4, b4;
+	u16 a2, b2;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		return ((a | head_mask) == head) & ((b | tail_mask) == tail);
+	}
+	if (n >= 4) {
+		memcpy(&a4, p, 4);
+		memcpy(&b4, p + n - 4, 4);
+		return ((a4 | head_mask) == head) & ((b4 | tail_mask) == tail);
+	}
+	if (n >= 2) {
+		memcpy(&a2, p, 2);
+		memcpy(&b2, p + n - 2, 2);
+		return ((a2 | head_mask) == head) & ((b2 | tail_mask) == tail);
+	}
+	return (p[0] | head_mask) == head;
 }
 
 static __always_inline void cur_skip_lws(struct sip_cur *c)
@@ -178,7 +303,7 @@ static void cur_token(struct sip_cur *c, struct avaya_sip_span *s)
 /* Decimal number of buf[off..off+len), all digits, no overflow past @max. */
 static int parse_uint(const u8 *buf, size_t off, size_t len, u32 max, u32 *out)
 {
-	u32 v = 0;
+	u64 v = 0;	/* at most max * 10 + 9: no wrap, no division */
 	size_t i;
 
 	if (!len)
@@ -186,30 +311,48 @@ static int parse_uint(const u8 *buf, size_t off, size_t len, u32 max, u32 *out)
 	for (i = 0; i < len; i++) {
 		u32 d = buf[off + i] - '0';
 
-		if (!is_digit(buf[off + i]))
+		if (d > 9)
 			return -AVAYA_EBADMSG;
-		if (v > (max - d) / 10)
-			return -AVAYA_ERANGE;
 		v = v * 10 + d;
+		if (v > max)
+			return -AVAYA_ERANGE;
 	}
 	*out = v;
 	return 0;
 }
 
-/* Reads a run of digits at the cursor as a number up to @max. */
+/*
+ * Reads a run of digits at the cursor as a number up to @max, in one pass:
+ * parse_uint() of the run.
+ */
 static int cur_number(struct sip_cur *c, u32 max, struct avaya_sip_span *s,
 		      u32 *out)
 {
-	size_t start = c->pos;
-	int ret;
+	size_t start = c->pos, pos = start;
+	bool big = false;
+	u64 v = 0;
+	u32 d;
 
-	while (is_digit(cur_peek(c)))
-		c->pos++;
-	span_set(s, start, c->pos - start);
-	ret = parse_uint(c->buf, start, c->pos - start, max, out);
-	if (ret)
+	if (c->err) {
+		span_set(s, start, 0);
 		c->err = true;
-	return ret;
+		return -AVAYA_EBADMSG;
+	}
+	for (; pos < c->end && (d = c->buf[pos] - '0') <= 9; pos++) {
+		v = v * 10 + d;
+		if (v > max) {
+			big = true;
+			v = max;	/* keep it small: only the span goes on */
+		}
+	}
+	c->pos = pos;
+	span_set(s, start, pos - start);
+	if (pos == start || big) {
+		c->err = true;
+		return pos == start ? -AVAYA_EBADMSG : -AVAYA_ERANGE;
+	}
+	*out = v;
+	return 0;
 }
 
 /* Skips a quoted-string, backslash escapes included. */
@@ -711,16 +854,91 @@ static enum sip_hdr header_of(const u8 *buf, size_t off, size_t len)
 	return HDR_OTHER;
 }
 
+/* @lit at @off, followed by ':', SP or HT: the whole name of a header. */
+#define NAME_IS(buf, off, end, lit)					\
+	((end) - (off) > SIP_LIT_LEN(lit) &&				\
+	 span_ieq(buf, off, SIP_LIT_LEN(lit), lit) &&			\
+	 ((buf)[(off) + SIP_LIT_LEN(lit)] == ':' ||			\
+	  (buf)[(off) + SIP_LIT_LEN(lit)] == ' ' ||			\
+	  (buf)[(off) + SIP_LIT_LEN(lit)] == '\t'))
+
+#define KNOWN(lit, hdr)							\
+	do {								\
+		if (NAME_IS(buf, off, end, lit)) {			\
+			*len = SIP_LIT_LEN(lit);			\
+			return hdr;					\
+		}							\
+	} while (0)
+
+/*
+ * The headers we parse, by first letter and then whole name, straight from
+ * the line: no scan over the name, which is a token by construction. Sets
+ * *@len to 0 for any other name (cur_token() and header_of() then, as for
+ * a known name not followed by ':' or LWS, which fails there).
+ */
+static enum sip_hdr known_header(const u8 *buf, size_t off, size_t end,
+				 size_t *len)
+{
+	*len = 0;
+	/* x | 0x20 is a lowercase letter only for that letter, either case */
+	switch (buf[off] | 0x20) {
+	case 'v':
+		KNOWN("via", HDR_VIA);
+		KNOWN("v", HDR_VIA);
+		break;
+	case 'f':
+		KNOWN("from", HDR_FROM);
+		KNOWN("f", HDR_FROM);
+		break;
+	case 't':
+		KNOWN("to", HDR_TO);
+		KNOWN("t", HDR_TO);
+		break;
+	case 'c':
+		KNOWN("call-id", HDR_CALL_ID);
+		KNOWN("cseq", HDR_CSEQ);
+		KNOWN("contact", HDR_CONTACT);
+		KNOWN("content-length", HDR_CLEN);
+		KNOWN("content-type", HDR_CTYPE);
+		KNOWN("c", HDR_CTYPE);
+		break;
+	case 'm':
+		KNOWN("m", HDR_CONTACT);
+		break;
+	case 'i':
+		KNOWN("i", HDR_CALL_ID);
+		break;
+	case 'l':
+		KNOWN("l", HDR_CLEN);
+		break;
+	case 'e':
+		KNOWN("expires", HDR_EXPIRES);
+		break;
+	}
+	return HDR_OTHER;
+}
+
+#undef KNOWN
+
 /* One header field, folded lines included, in buf[off..end). */
 static int parse_header(const u8 *buf, size_t off, size_t end,
 			struct avaya_sip_msg *m)
 {
 	struct avaya_sip_span name, num;
+	enum sip_hdr hdr;
 	struct sip_cur c;
+	size_t len;
 	u32 v;
 
 	cur_init(&c, buf, off, end);
-	cur_token(&c, &name);
+	hdr = known_header(buf, off, end, &len);
+	if (len) {
+		span_set(&name, off, len);
+		c.pos = off + len;
+	} else {
+		cur_token(&c, &name);
+		hdr = header_of(buf, name.off, name.len);
+	}
 	while (cur_peek(&c) == ' ' || cur_peek(&c) == '\t')
 		c.pos++;
 	cur_expect(&c, ':');
@@ -730,7 +948,7 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 	while (c.end > c.pos && is_lws(buf[c.end - 1]))
 		c.end--;
 
-	switch (header_of(buf, name.off, name.len)) {
+	switch (hdr) {
 	case HDR_VIA:
 		parse_via(&c, m);
 		break;
@@ -777,14 +995,35 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 static __always_inline size_t find_lf(const u8 *buf, size_t pos, size_t win)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; win - pos >= 8; pos += 8) {
-		u64 w, hit;
+	u64 w, v, hit, hit2;
 
-		memcpy(&w, buf + pos, 8);
-		w ^= SIP_ONES * '\n';
-		hit = (w - SIP_ONES) & ~w & (SIP_ONES << 7);
-		if (hit)
-			return pos + (__builtin_ctzll(hit) >> 3);
+	if (win - pos >= 8) {
+		/* sixteen octets a step while they last, then eight */
+		for (; win - pos >= 16; pos += 16) {
+			memcpy(&w, buf + pos, 8);
+			memcpy(&v, buf + pos + 8, 8);
+			hit = first_eq(w, '\n');
+			hit2 = first_eq(v, '\n');
+			if (hit | hit2)
+				return hit ? pos + (__builtin_ctzll(hit) >> 3) :
+					     pos + 8 + (__builtin_ctzll(hit2) >> 3);
+		}
+		if (win - pos >= 8) {
+			memcpy(&w, buf + pos, 8);
+			hit = first_eq(w, '\n');
+			if (hit)
+				return pos + (__builtin_ctzll(hit) >> 3);
+			pos += 8;
+		}
+		if (pos == win)
+			return win;
+		/*
+		 * The last octets in one load that ends at @win: those before
+		 * @pos hold no LF, so its first LF is the one.
+		 */
+		memcpy(&w, buf + win - 8, 8);
+		hit = first_eq(w, '\n');
+		return hit ? win - 8 + (__builtin_ctzll(hit) >> 3) : win;
 	}
 #endif
 	for (; pos < win; pos++)
@@ -797,8 +1036,8 @@ static __always_inline size_t find_lf(const u8 *buf, size_t pos, size_t win)
  * Finds the end of the line at @pos: @eol is where its content ends (before
  * CRLF or a bare LF), @next where the following line starts.
  */
-static int find_eol(const u8 *buf, size_t pos, size_t lim, size_t *eol,
-		    size_t *next)
+static __always_inline int find_eol(const u8 *buf, size_t pos, size_t lim,
+				    size_t *eol, size_t *next)
 {
 	size_t win = min_t(size_t, lim, pos + AVAYA_SIP_MAX_HDR + 2);
 	size_t i = find_lf(buf, pos, win);
@@ -921,8 +1160,7 @@ static void sdp_conn(struct sip_cur *c, struct avaya_sip_sdp_conn *conn)
 	cur_token(c, &type);
 	cur_expect(c, ' ');
 	start = c->pos;
-	while (cur_peek(c) > ' ' && cur_peek(c) != '/')
-		c->pos++;
+	cur_over_field(c, '/');
 	if (c->pos == start)
 		c->err = true;
 	if (c->err)
@@ -942,8 +1180,7 @@ static void sdp_origin(struct sip_cur *c, struct avaya_sip_sdp *sdp)
 	int field;
 
 	for (field = 0; field < 3; field++) {
-		while (cur_peek(c) > ' ')
-			c->pos++;
+		cur_over_field(c, -1);
 		cur_expect(c, ' ');
 	}
 	sdp_conn(c, &sdp->origin);

@@ -127,7 +127,7 @@ static int frame(const u8 *buf, size_t len, size_t *off, size_t *mlen)
 	return avaya_tpkt_frame(buf, len, off, mlen) < 0 ? -1 : 0;
 }
 
-static __attribute__((noinline)) int ours(const struct msg *m)
+static __attribute__((__noinline__)) int ours(const struct msg *m)
 {
 	struct avaya_ras r;
 	struct avaya_q931 q;
@@ -158,7 +158,7 @@ static MultimediaSystemControlMessage stock_h;
 static unsigned char copy[4096];
 
 /* Stock results: H.323 decoders return < 0 on error; SIP NF_ACCEPT (1). */
-static __attribute__((noinline)) int stock(const struct msg *m)
+static __attribute__((__noinline__)) int stock(const struct msg *m)
 {
 	switch (m->kind) {
 	case K_RAS:
@@ -176,7 +176,7 @@ static __attribute__((noinline)) int stock(const struct msg *m)
 }
 
 /* The measurement's own cost: a call through the same path that does nothing. */
-static __attribute__((noinline)) int nothing(const struct msg *m)
+static __attribute__((__noinline__)) int nothing(const struct msg *m)
 {
 	__asm__ volatile("" : : "r"(m) : "memory");
 	return 0;

@@ -191,10 +191,14 @@ void h225_skip_aliases(struct avaya_per *r)
 /* VendorIdentifier: vendor, productId and versionId OCTET STRING (1..256). */
 static __always_inline void skip_vendor_identifier(struct avaya_per *r)
 {
-	u32 opt = per_bits(r, 3);	/* extension bit, 2 presence bits */
+	/* extension bit, 2 presence bits, then the vendor's extension bit */
+	u32 lead = per_bits(r, 4);
+	u32 opt = lead >> 1;
 	bool extended = opt >> 2;
 
-	skip_h221_nonstandard(r);
+	/* vendor: H221NonStandard, four aligned octets */
+	per_take_octets(r, 4);
+	skip_extensions_if(r, lead & 1);
 	if (opt & 2)
 		per_take_octets(r, per_uint(r, 1, 256));
 	if (opt & 1)
@@ -213,9 +217,10 @@ void h225_skip_vendor_identifier(struct avaya_per *r)
  */
 static __always_inline void skip_nonstd_only_seq(struct avaya_per *r)
 {
-	bool extended = per_bit(r);
+	u32 lead = per_bits(r, 2);	/* extension bit, presence bit */
+	bool extended = lead >> 1;
 
-	if (per_bit(r))
+	if (lead & 1)
 		skip_nonstandard_parameter(r);
 	skip_extensions_if(r, extended);
 }

@@ -284,9 +284,16 @@ static __always_inline bool sip_ieq(const u8 *p, size_t n, u64 head,
 	return (p[0] | head_mask) == head;
 }
 
-static __always_inline void cur_skip_lws(struct sip_cur *c)
+static noinline void cur_skip_lws_run(struct sip_cur *c)
 {
 	cur_over(c, SC_LWS);
+}
+
+/* Most often there is none: one octet tells, inline. */
+static __always_inline void cur_skip_lws(struct sip_cur *c)
+{
+	if (c->pos < c->end && (sip_class[c->buf[c->pos]] & SC_LWS))
+		cur_skip_lws_run(c);
 }
 
 /* Reads a token into @s; an empty token is an error. */
@@ -465,26 +472,37 @@ static __always_inline u64 zero_bytes(u64 x)
 	return ~(y | x | (SIP_ONES * 0x7f));
 }
 
-/* Index of the last @ch in buf[pos..end), or @end: eight bytes a step. */
+/*
+ * Index of the last @ch in buf[pos..end), or @end: eight bytes a step from
+ * the end backwards, the first (overlapping) word last.
+ */
 static __always_inline size_t find_last(const u8 *buf, size_t pos, size_t end,
 					u8 ch)
 {
-	size_t last = end;
+	size_t i;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; end - pos >= 8; pos += 8) {
-		u64 w, hit;
+	u64 w, hit;
 
+	if (end - pos >= 8) {
+		for (i = end; i - pos >= 8; i -= 8) {
+			memcpy(&w, buf + i - 8, 8);
+			hit = zero_bytes(w ^ (SIP_ONES * ch));
+			if (hit)
+				return i - 8 + ((63 - __builtin_clzll(hit)) >> 3);
+		}
+		if (i == pos)
+			return end;
+		/* octets from @i on hold no @ch: the first word's last is it */
 		memcpy(&w, buf + pos, 8);
 		hit = zero_bytes(w ^ (SIP_ONES * ch));
-		if (hit)
-			last = pos + ((63 - __builtin_clzll(hit)) >> 3);
+		return hit ? pos + ((63 - __builtin_clzll(hit)) >> 3) : end;
 	}
 #endif
-	for (; pos < end; pos++)
-		if (buf[pos] == ch)
-			last = pos;
-	return last;
+	for (i = end; i > pos; i--)
+		if (buf[i - 1] == ch)
+			return i - 1;
+	return end;
 }
 
 /*

@@ -36,7 +36,7 @@ typedef int s32;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 #ifndef noinline
-#define noinline __attribute__((__noinline__))
+#define noinline __attribute_noinline__	/* <sys/cdefs.h> */
 #endif
 #ifndef hweight32
 #define hweight32(w) __builtin_popcount(w)

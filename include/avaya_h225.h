@@ -343,7 +343,6 @@ static __always_inline void h225_skip_oid(struct avaya_per *r)
 	per_take_octets(r, per_length(r));
 }
 
-
 /*
  * BMPString (SIZE (@lb..@ub)), @ub > 1 so always octet-aligned. Returns the
  * local octet offset of the characters and their number in @nchars.

@@ -194,6 +194,25 @@ static inline unsigned int per_octets_for(u32 max)
 }
 
 /*
+ * per_uint() of a range of 256 or 65536 at most: @n (1 or 2) aligned
+ * octets, with their own bound check (a failed read returns here).
+ */
+static __always_inline u32 per_uint_octets(struct avaya_per *r, u32 lb,
+					   u32 ub, unsigned int n)
+{
+	size_t off = (r->pos + 7) >> 3;
+	u32 v;
+
+	if (unlikely(off > r->len || r->len - off < n))
+		return per_fail(r);
+	r->pos = (off + n) * 8;
+	v = n == 1 ? r->buf[off] : r->buf[off] << 8 | r->buf[off + 1];
+	if (unlikely(v > ub - lb))
+		return per_fail(r);
+	return lb + v;
+}
+
+/*
  * X.691 10.5.7: constrained whole number @lb..@ub, aligned variant. The
  * field is wider than the range except for a power of two, so a value past
  * @ub is an error: truncating or wrapping it would read a different number
@@ -209,20 +228,10 @@ static __always_inline u32 per_uint(struct avaya_per *r, u32 lb, u32 ub)
 		return per_fail(r);
 	if (range == 1)
 		return lb;
+	if (range > 255 && range <= 65536)
+		return per_uint_octets(r, lb, ub, range == 256 ? 1 : 2);
 	if (range <= 255) {
 		v = per_bits(r, per_width(range));
-	} else if (range <= 65536) {
-		/* one or two aligned octets: a failed read returns here */
-		size_t off = (r->pos + 7) >> 3;
-		unsigned int n = range == 256 ? 1 : 2;
-
-		if (unlikely(off > r->len || r->len - off < n))
-			return per_fail(r);
-		r->pos = (off + n) * 8;
-		v = n == 1 ? r->buf[off] : r->buf[off] << 8 | r->buf[off + 1];
-		if (unlikely(v > ub - lb))
-			return per_fail(r);
-		return lb + v;
 	} else {
 		/* Indefinite length: a 2-bit octet count, then the octets. */
 		octets = per_bits(r, 2) + 1;

@@ -133,7 +133,6 @@ void h225_skip_h221_nonstandard(struct avaya_per *r)
 /* NonStandardParameter: identifier CHOICE {object, h221NonStandard}, data. */
 static __always_inline void skip_nonstandard_parameter(struct avaya_per *r)
 {
-
 	switch (h225_choice_idx(r, 2)) {
 	case 0:
 		h225_skip_oid(r);
@@ -441,7 +440,6 @@ void h225_skip_clear_token(struct avaya_per *r)
 /* H.235 CryptoToken, the nestedcryptoToken alternative. */
 static void skip_crypto_token(struct avaya_per *r)
 {
-
 	switch (h225_choice_idx(r, 4)) {
 	case 0:		/* cryptoEncryptedToken */
 		h225_skip_oid(r);

@@ -330,7 +330,6 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 /* SecurityServiceMode: nonStandard, none, default. */
 static void skip_security_mode(struct avaya_per *r)
 {
-
 	if (h225_choice_idx(r, 3) == 0)
 		h225_skip_nonstandard_parameter(r);
 }

@@ -225,47 +225,54 @@ static int to_lower(int ch)
  * octets (overlapping when the length is not a power of two) cover the
  * span. Where the literal has a letter, the octet is compared under a 0x20
  * mask (x | 0x20 is that lowercase letter only for the letter in either
- * case), everything else exactly: to_lower() on both sides, no more. The
- * literal's words and masks are constants, built here by the preprocessor;
- * a span of another length costs one comparison.
+ * case), everything else exactly: to_lower() on both sides, no more. Always
+ * inline with a literal: its length, words and masks are constants, and a
+ * span of another length costs one comparison.
  */
-#define SIP_LIT_LEN(lit)	(sizeof(lit) - 1)
-#define SIP_CHUNK(lit)		(SIP_LIT_LEN(lit) >= 8 ? 8 : \
-				 SIP_LIT_LEN(lit) >= 4 ? 4 : \
-				 SIP_LIT_LEN(lit) >= 2 ? 2 : 1)
-#define SIP_LCH(lit, i)		((i) < SIP_LIT_LEN(lit) ? (u8)(lit)[i] : 0)
-#define SIP_LMASK(lit, i)	(SIP_LCH(lit, i) >= 'a' && \
-				 SIP_LCH(lit, i) <= 'z' ? 0x20 : 0)
-/* character @ch as octet @i of a @k-octet load in host order */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SIP_AT(ch, i, k)	((u64)(ch) << (8 * (i)))
-#else
-#define SIP_AT(ch, i, k)	((u64)(ch) << (8 * (((k) - 1 - (i)) & 7)))
-#endif
-#define SIP_W1(lit, f, X, i)	((i) < SIP_CHUNK(lit) ? \
-				 SIP_AT(X(lit, (f) + (i)), i, SIP_CHUNK(lit)) : 0)
-#define SIP_WORD(lit, f, X)	(SIP_W1(lit, f, X, 0) | SIP_W1(lit, f, X, 1) | \
-				 SIP_W1(lit, f, X, 2) | SIP_W1(lit, f, X, 3) | \
-				 SIP_W1(lit, f, X, 4) | SIP_W1(lit, f, X, 5) | \
-				 SIP_W1(lit, f, X, 6) | SIP_W1(lit, f, X, 7))
-#define SIP_TAIL(lit)		(SIP_LIT_LEN(lit) - SIP_CHUNK(lit))
-#define span_ieq(buf, off, len, lit) ({					\
-	_Static_assert(SIP_LIT_LEN(lit) >= 1 && SIP_LIT_LEN(lit) <= 16,	\
-		       "span_ieq: 1..16 characters");			\
-	(len) == SIP_LIT_LEN(lit) &&					\
-	sip_ieq((buf) + (off), SIP_LIT_LEN(lit),			\
-		SIP_WORD(lit, 0, SIP_LCH), SIP_WORD(lit, 0, SIP_LMASK),	\
-		SIP_WORD(lit, SIP_TAIL(lit), SIP_LCH),			\
-		SIP_WORD(lit, SIP_TAIL(lit), SIP_LMASK));		\
-})
-
-static __always_inline bool sip_ieq(const u8 *p, size_t n, u64 head,
-				    u64 head_mask, u64 tail, u64 tail_mask)
+static __always_inline u64 lit_octet(const char *lit, size_t n, size_t from,
+				     unsigned int k, unsigned int j, bool mask)
 {
+	u8 ch = j < k && from + j < n ? (u8)lit[from + j] : 0;
+
+	if (mask)
+		ch = ch >= 'a' && ch <= 'z' ? 0x20 : 0;
+	/* octet j of a k-octet load in host order */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (u64)ch << (8 * j);
+#else
+	return (u64)ch << (8 * ((k - 1 - j) & 7));
+#endif
+}
+
+static __always_inline u64 lit_word(const char *lit, size_t n, size_t from,
+				    unsigned int k, bool mask)
+{
+	return lit_octet(lit, n, from, k, 0, mask) |
+	       lit_octet(lit, n, from, k, 1, mask) |
+	       lit_octet(lit, n, from, k, 2, mask) |
+	       lit_octet(lit, n, from, k, 3, mask) |
+	       lit_octet(lit, n, from, k, 4, mask) |
+	       lit_octet(lit, n, from, k, 5, mask) |
+	       lit_octet(lit, n, from, k, 6, mask) |
+	       lit_octet(lit, n, from, k, 7, mask);
+}
+
+static __always_inline bool span_ieq(const u8 *buf, size_t off, size_t len,
+				     const char *lit)
+{
+	size_t n = __builtin_strlen(lit);
+	unsigned int k = n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+	u64 head = lit_word(lit, n, 0, k, false);
+	u64 head_mask = lit_word(lit, n, 0, k, true);
+	u64 tail = lit_word(lit, n, n - k, k, false);
+	u64 tail_mask = lit_word(lit, n, n - k, k, true);
+	const u8 *p = buf + off;
 	u64 a, b;
 	u32 a4, b4;
 	u16 a2, b2;
 
+	if (len != n || n > 16)
+		return false;
 	if (n >= 8) {
 		memcpy(&a, p, 8);
 		memcpy(&b, p + n - 8, 8);
@@ -873,20 +880,18 @@ static enum sip_hdr header_of(const u8 *buf, size_t off, size_t len)
 }
 
 /* @lit at @off, followed by ':', SP or HT: the whole name of a header. */
-#define NAME_IS(buf, off, end, lit)					\
-	((end) - (off) > SIP_LIT_LEN(lit) &&				\
-	 span_ieq(buf, off, SIP_LIT_LEN(lit), lit) &&			\
-	 ((buf)[(off) + SIP_LIT_LEN(lit)] == ':' ||			\
-	  (buf)[(off) + SIP_LIT_LEN(lit)] == ' ' ||			\
-	  (buf)[(off) + SIP_LIT_LEN(lit)] == '\t'))
+static __always_inline bool name_is(const u8 *buf, size_t off, size_t end,
+				    const char *lit, size_t *len)
+{
+	size_t n = __builtin_strlen(lit);
 
-#define KNOWN(lit, hdr)							\
-	do {								\
-		if (NAME_IS(buf, off, end, lit)) {			\
-			*len = SIP_LIT_LEN(lit);			\
-			return hdr;					\
-		}							\
-	} while (0)
+	if (end - off <= n || !span_ieq(buf, off, n, lit) ||
+	    (buf[off + n] != ':' && buf[off + n] != ' ' &&
+	     buf[off + n] != '\t'))
+		return false;
+	*len = n;
+	return true;
+}
 
 /*
  * The headers we parse, by first letter and then whole name, straight from
@@ -901,42 +906,52 @@ static enum sip_hdr known_header(const u8 *buf, size_t off, size_t end,
 	/* x | 0x20 is a lowercase letter only for that letter, either case */
 	switch (buf[off] | 0x20) {
 	case 'v':
-		KNOWN("via", HDR_VIA);
-		KNOWN("v", HDR_VIA);
+		if (name_is(buf, off, end, "via", len) ||
+		    name_is(buf, off, end, "v", len))
+			return HDR_VIA;
 		break;
 	case 'f':
-		KNOWN("from", HDR_FROM);
-		KNOWN("f", HDR_FROM);
+		if (name_is(buf, off, end, "from", len) ||
+		    name_is(buf, off, end, "f", len))
+			return HDR_FROM;
 		break;
 	case 't':
-		KNOWN("to", HDR_TO);
-		KNOWN("t", HDR_TO);
+		if (name_is(buf, off, end, "to", len) ||
+		    name_is(buf, off, end, "t", len))
+			return HDR_TO;
 		break;
 	case 'c':
-		KNOWN("call-id", HDR_CALL_ID);
-		KNOWN("cseq", HDR_CSEQ);
-		KNOWN("contact", HDR_CONTACT);
-		KNOWN("content-length", HDR_CLEN);
-		KNOWN("content-type", HDR_CTYPE);
-		KNOWN("c", HDR_CTYPE);
+		if (name_is(buf, off, end, "call-id", len))
+			return HDR_CALL_ID;
+		if (name_is(buf, off, end, "cseq", len))
+			return HDR_CSEQ;
+		if (name_is(buf, off, end, "contact", len))
+			return HDR_CONTACT;
+		if (name_is(buf, off, end, "content-length", len))
+			return HDR_CLEN;
+		if (name_is(buf, off, end, "content-type", len) ||
+		    name_is(buf, off, end, "c", len))
+			return HDR_CTYPE;
 		break;
 	case 'm':
-		KNOWN("m", HDR_CONTACT);
+		if (name_is(buf, off, end, "m", len))
+			return HDR_CONTACT;
 		break;
 	case 'i':
-		KNOWN("i", HDR_CALL_ID);
+		if (name_is(buf, off, end, "i", len))
+			return HDR_CALL_ID;
 		break;
 	case 'l':
-		KNOWN("l", HDR_CLEN);
+		if (name_is(buf, off, end, "l", len))
+			return HDR_CLEN;
 		break;
 	case 'e':
-		KNOWN("expires", HDR_EXPIRES);
+		if (name_is(buf, off, end, "expires", len))
+			return HDR_EXPIRES;
 		break;
 	}
 	return HDR_OTHER;
 }
-
-#undef KNOWN
 
 /* One header field, folded lines included, in buf[off..end). */
 static int parse_header(const u8 *buf, size_t off, size_t end,

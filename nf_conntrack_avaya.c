@@ -2717,6 +2717,41 @@ static bool sip_side_natted(const struct nf_conn *ct, int side)
 }
 
 /*
+ * The registration pinhole equal to @exp that an older flow of the same
+ * phone holds (it registered again from a new source port or connection
+ * while the old flow lives on: the core refuses an equal expectation of
+ * another master) is withdrawn, as a new RRQ supersedes an old one. Same
+ * helper, class, tuple, mask and private endpoint (under NAT): only the
+ * phone at that address and port can have announced it. True if withdrawn.
+ */
+bool avaya_sip_reg_supersede(struct nf_conn *ct,
+			     const struct nf_conntrack_expect *exp)
+{
+	struct nf_conntrack_expect *old;
+	bool same;
+
+	if (exp->class != AVAYA_SIP_EXP_REG)
+		return false;
+	old = nf_ct_expect_find_get(nf_ct_net(ct), nf_ct_zone(ct), &exp->tuple);
+	if (!old)
+		return false;
+	same = old->master != ct && old->class == AVAYA_SIP_EXP_REG &&
+	       rcu_access_pointer(old->assign_helper) ==
+	       rcu_access_pointer(exp->assign_helper) &&
+	       nf_ct_tuple_equal(&old->tuple, &exp->tuple) &&
+	       nf_ct_tuple_mask_equal(&old->mask, &exp->mask) &&
+	       nf_inet_addr_cmp(&old->saved_addr, &exp->saved_addr) &&
+	       old->saved_proto.all == exp->saved_proto.all;
+	if (same) {
+		nf_ct_unexpect_related(old);
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REGISTER_SUPERSEDED);
+	}
+	nf_ct_expect_put(old);
+	return same;
+}
+EXPORT_SYMBOL_GPL(avaya_sip_reg_supersede);
+
+/*
  * Insert @exp (and @rtcp), whose destination is the private address of the
  * host that sends in direction @side; through NAT when that host is NATed.
  * Sets *@pub to the port the far side must use.
@@ -2732,7 +2767,8 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 
 	if (nat && nat->sip_expect && sip_side_natted(ct, side)) {
 		/* It may replace *rtcp (see struct avaya_nat_ops). */
-		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port, want);
+		*pub = nat->sip_expect(ct, side, exp, rtcp, keep_port, want,
+				       lifetime);
 		if (!*pub)
 			return -EBUSY;
 	} else {
@@ -2740,6 +2776,8 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 		ret = rtcp && *rtcp ? nf_ct_expect_related(*rtcp, 0) : 0;
 		if (!ret) {
 			ret = nf_ct_expect_related(exp, 0);
+			if (ret == -EBUSY && avaya_sip_reg_supersede(ct, exp))
+				ret = nf_ct_expect_related(exp, 0);
 			if (ret && rtcp && *rtcp)
 				nf_ct_unexpect_related(*rtcp);
 		}

@@ -125,6 +125,55 @@ static const struct kernel_param_ops nat_sig_ports_ops = {
 module_param_cb(nat_sig_ports, &nat_sig_ports_ops, NULL, 0644);
 MODULE_PARM_DESC(nat_sig_ports, "Public call signalling ports for phones whose own port is taken, lo-hi, at most 1024 (default 11720-12743)");
 
+/*
+ * Public media port claims (see "Media pinholes on a public address"):
+ * how long a pair stays with its endpoint after its last pinhole was
+ * announced, and how many pairs one inside host may hold.
+ */
+#define NAT_PUB_CLAIMS		65536
+static unsigned int nat_claim_hold __read_mostly = 600;
+static unsigned int nat_claims_per_host __read_mostly = 4096;
+
+static int nat_bounded_set(const char *val, const struct kernel_param *kp,
+			   unsigned int lo, unsigned int hi)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < lo || v > hi)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	return 0;
+}
+
+static int nat_claim_hold_set(const char *val, const struct kernel_param *kp)
+{
+	return nat_bounded_set(val, kp, 10, 86400);
+}
+
+static int nat_claims_per_host_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	return nat_bounded_set(val, kp, 1, NAT_PUB_CLAIMS);
+}
+
+static const struct kernel_param_ops nat_claim_hold_ops = {
+	.set = nat_claim_hold_set,
+	.get = param_get_uint,
+};
+module_param_cb(nat_claim_hold, &nat_claim_hold_ops, &nat_claim_hold, 0644);
+MODULE_PARM_DESC(nat_claim_hold, "Seconds a NATed media port pair stays reserved for its endpoint after its last use, 10-86400 (default 600; never less than the pinhole's own lifetime + 60)");
+
+static const struct kernel_param_ops nat_claims_per_host_ops = {
+	.set = nat_claims_per_host_set,
+	.get = param_get_uint,
+};
+module_param_cb(nat_claims_per_host, &nat_claims_per_host_ops,
+		&nat_claims_per_host, 0644);
+MODULE_PARM_DESC(nat_claims_per_host, "Public media port pairs one inside host may hold at once, 1-65536 (default 4096)");
+
 /* ---------------------------------------------------------------------- */
 /* H.323: RAS and calls                                                   */
 /* ---------------------------------------------------------------------- */
@@ -415,30 +464,49 @@ static u16 nat_public_port(const struct nf_conn *ct,
  *
  * So every public port pair (RTP even, RTCP odd: 2k, 2k+1) that one of
  * our NATed media pinholes uses is claimed for its endpoint (master,
- * private address, private port pair) for NAT_PUB_HOLD, longer than any
- * media pinhole waits; a pair claimed for another endpoint is not used.
+ * private address, private port pair; a registration's without the
+ * master) for nat_claim_hold, and never less than the pinhole may wait; a
+ * pair claimed for another endpoint is not used.
  * Claim and insertion happen under nat_pub_lock, so two CPUs cannot take
  * one pair, and an RTCP port implied as RTP + 1 is never another phone's.
  * A claim outliving its pinholes only makes a pair look taken. Lookups
  * cost one hash bucket (a walk over all expectations per pinhole would let
  * an inside host pin a CPU with the expectation lock held). At most
- * NAT_PUB_CLAIMS claims: beyond, the pinhole is refused and counted.
+ * NAT_PUB_CLAIMS claims, and nat_claims_per_host for one inside host (net,
+ * private address; each host keeps a list of its own, so pruning it walks
+ * no more), so that one address announcing media in a loop cannot take
+ * every other host's NATed media for the hold: beyond, the pinhole is
+ * refused and counted. Pairs the endpoint already holds cost nothing.
  * Pinholes NATed elsewhere (other helpers, a flow moved in place onto a
  * tuple someone else holds) are caught where the move happens.
  */
-#define NAT_PUB_HASH_BITS	10
-#define NAT_PUB_CLAIMS		32768
-#define NAT_PUB_HOLD		(600 * HZ)
+#define NAT_PUB_HASH_BITS	12
+#define NAT_HOST_HASH_BITS	10
+/* Beyond the pinhole's own lifetime: its flow is set up by then. */
+#define NAT_PUB_MARGIN		(60 * HZ)
+
+/* The claims one inside host holds. */
+struct nat_pub_host {
+	struct hlist_node node;
+	struct hlist_head claims;
+	const struct net *net;		/* compared only */
+	union nf_inet_addr priv;
+	unsigned int count;
+	unsigned long pruned;
+};
 
 struct nat_pub_claim {
 	struct hlist_node node;
+	struct hlist_node hnode;	/* in its host's claims */
+	struct nat_pub_host *host;
 	const struct net *net;		/* compared only */
 	const struct nf_conn *master;	/* compared only */
-	__be32 pub;
-	__be32 priv;
+	union nf_inet_addr pub;
+	union nf_inet_addr priv;
 	u16 pair;			/* public port >> 1 */
 	u16 priv_pair;			/* private port >> 1 */
 	u8 proto;
+	bool reg;			/* a SIP registration's */
 	unsigned long expires;
 };
 
@@ -446,14 +514,22 @@ struct nat_pub_claim {
 struct nat_pub_key {
 	const struct net *net;
 	const struct nf_conn *master;
-	__be32 pub;
-	__be32 priv;
+	union nf_inet_addr pub;
+	union nf_inet_addr priv;
 	u16 priv_pair[2];		/* RTP's and RTCP's */
 	u8 proto;
+	bool reg;
+};
+
+/* What nat_pub_reserve() allocates before anything is inserted. */
+struct nat_pub_spare {
+	struct nat_pub_claim *claim[2];
+	struct nat_pub_host *host;
 };
 
 static DEFINE_SPINLOCK(nat_pub_lock);
 static DEFINE_HASHTABLE(nat_pub_claims, NAT_PUB_HASH_BITS);
+static DEFINE_HASHTABLE(nat_pub_hosts, NAT_HOST_HASH_BITS);
 static unsigned int nat_pub_count;	/* the rest under nat_pub_lock too */
 static unsigned long nat_pub_pruned;
 static u32 nat_pub_seed __read_mostly;
@@ -464,22 +540,81 @@ static void nat_pub_key_init(struct nat_pub_key *k, struct nf_conn *ct,
 {
 	k->net = nf_ct_net(ct);
 	k->master = ct;
-	k->pub = exp->tuple.dst.u3.ip;
-	k->priv = exp->saved_addr.ip;
+	k->pub = exp->tuple.dst.u3;	/* the whole address: NAT66 too */
+	k->priv = exp->saved_addr;
 	k->priv_pair[0] = ntohs(exp->saved_proto.all) >> 1;
 	k->priv_pair[1] = rtcp ? ntohs(rtcp->saved_proto.all) >> 1 :
 				 k->priv_pair[0];
 	k->proto = exp->tuple.dst.protonum;
+	k->reg = false;
 }
 
 static u32 nat_pub_hash(const struct nat_pub_key *k, u16 pair)
 {
-	return jhash_3words((__force u32)k->pub, (u32)(unsigned long)k->net,
-			    (u32)k->proto << 16 | pair, nat_pub_seed);
+	return jhash2((const u32 *)k->pub.all, ARRAY_SIZE(k->pub.all),
+		      jhash_2words((u32)(unsigned long)k->net,
+				   (u32)k->proto << 16 | pair, nat_pub_seed));
+}
+
+static u32 nat_host_hash(const struct net *net, const union nf_inet_addr *priv)
+{
+	return jhash2((const u32 *)priv->all, ARRAY_SIZE(priv->all),
+		      jhash_1word((u32)(unsigned long)net, nat_pub_seed));
+}
+
+static struct nat_pub_host *nat_host_find(const struct net *net,
+					  const union nf_inet_addr *priv)
+{
+	struct nat_pub_host *h;
+
+	lockdep_assert_held(&nat_pub_lock);
+	hash_for_each_possible(nat_pub_hosts, h, node,
+			       nat_host_hash(net, priv))
+		if (h->net == net && nf_inet_addr_cmp(&h->priv, priv))
+			return h;
+	return NULL;
+}
+
+/* @c's host gives it back; the last claim frees the host. */
+static void nat_host_put(struct nat_pub_claim *c)
+{
+	struct nat_pub_host *h = c->host;
+
+	c->host = NULL;
+	if (!h)
+		return;
+	hlist_del(&c->hnode);
+	if (--h->count)
+		return;
+	hash_del(&h->node);
+	kfree(h);
+}
+
+/* @k's host, from @spare when it has no claim yet, counts one more. */
+static void nat_host_get(struct nat_pub_claim *c, const struct nat_pub_key *k,
+			 struct nat_pub_spare *spare)
+{
+	struct nat_pub_host *h = nat_host_find(k->net, &k->priv);
+
+	if (!h) {
+		h = spare->host;	/* reserved with the claim */
+		spare->host = NULL;
+		INIT_HLIST_HEAD(&h->claims);
+		h->net = k->net;
+		h->priv = k->priv;
+		h->count = 0;
+		h->pruned = jiffies - HZ;
+		hash_add(nat_pub_hosts, &h->node,
+			 nat_host_hash(k->net, &k->priv));
+	}
+	h->count++;
+	hlist_add_head(&c->hnode, &h->claims);
+	c->host = h;
 }
 
 static void nat_pub_drop(struct nat_pub_claim *c)
 {
+	nat_host_put(c);
 	hash_del(&c->node);
 	kfree(c);
 	nat_pub_count--;
@@ -499,14 +634,19 @@ static struct nat_pub_claim *nat_pub_find(const struct nat_pub_key *k,
 			nat_pub_drop(c);
 			continue;
 		}
-		if (c->net == k->net && c->pub == k->pub &&
+		if (c->net == k->net && nf_inet_addr_cmp(&c->pub, &k->pub) &&
 		    c->proto == k->proto && c->pair == pair)
 			return c;
 	}
 	return NULL;
 }
 
-/* Whether public @port may lead to @k's endpoint. */
+/*
+ * Whether public @port may lead to @k's endpoint. A registration's claim
+ * follows its private address and port, not its flow: a phone that
+ * registers again on a new connection (TCP/TLS reconnect, new source port)
+ * finds its port still its own.
+ */
 static bool nat_pub_free(const struct nat_pub_key *k, unsigned int port)
 {
 	const struct nat_pub_claim *c;
@@ -514,9 +654,21 @@ static bool nat_pub_free(const struct nat_pub_key *k, unsigned int port)
 	if (!port || port > 65535)
 		return false;
 	c = nat_pub_find(k, port >> 1);
-	return !c || (c->master == k->master && c->priv == k->priv &&
+	return !c || ((c->master == k->master || (c->reg && k->reg)) &&
+		      nf_inet_addr_cmp(&c->priv, &k->priv) &&
 		      (c->priv_pair == k->priv_pair[0] ||
 		       c->priv_pair == k->priv_pair[1]));
+}
+
+/* Claims a pinhole on @port (and @rtcp_port, 0: none) adds: unclaimed pairs. */
+static unsigned int nat_pub_need(const struct nat_pub_key *k,
+				 unsigned int port, unsigned int rtcp_port)
+{
+	unsigned int n = !nat_pub_find(k, port >> 1);
+
+	if (rtcp_port && rtcp_port >> 1 != port >> 1)
+		n += !nat_pub_find(k, rtcp_port >> 1);
+	return n;
 }
 
 /* At the limit: every expired claim goes, at most once a second. */
@@ -535,50 +687,128 @@ static void nat_pub_prune(void)
 }
 
 /*
- * Room for @n new claims, allocated before anything is inserted: a pinhole
- * inserted without its claim could be shared. False: refuse the pinhole.
+ * @h's expired claims go, at most once a second per host: the walk is
+ * bounded by nat_claims_per_host, not by the whole table. False when @h
+ * itself went with its last claim.
  */
-static bool nat_pub_reserve(struct nat_pub_claim **spare, unsigned int n)
+static bool nat_host_prune(struct nat_pub_host *h)
 {
-	unsigned int i;
+	struct nat_pub_claim *c;
+	struct hlist_node *tmp;
 
-	if (nat_pub_count + n > NAT_PUB_CLAIMS)
-		nat_pub_prune();
-	if (nat_pub_count + n > NAT_PUB_CLAIMS)
-		return false;
-	for (i = 0; i < n; i++) {
-		spare[i] = kmalloc(sizeof(*spare[i]), GFP_ATOMIC);
-		if (!spare[i])
+	if (time_before(jiffies, h->pruned + HZ))
+		return true;
+	h->pruned = jiffies;
+	hlist_for_each_entry_safe(c, tmp, &h->claims, hnode) {
+		bool last = h->count == 1;
+
+		if (time_before(jiffies, c->expires))
+			continue;
+		nat_pub_drop(c);
+		if (last)
 			return false;
 	}
 	return true;
 }
 
-/* Claims @port's pair for the endpoint @k's private @priv_port belongs to. */
+static void nat_pub_spare_free(struct nat_pub_spare *spare)
+{
+	kfree(spare->claim[0]);
+	kfree(spare->claim[1]);
+	kfree(spare->host);
+	memset(spare, 0, sizeof(*spare));
+}
+
+/*
+ * Whether @need new claims fit: 0, -ENOSPC (all claims taken) or -EDQUOT
+ * (@k's host holds nat_claims_per_host). Pairs the endpoint holds already
+ * cost nothing, so re-announcements and RTP/RTCP on one pair are free.
+ */
+static int nat_pub_room(const struct nat_pub_key *k, unsigned int need)
+{
+	unsigned int quota = READ_ONCE(nat_claims_per_host);
+	struct nat_pub_host *h;
+
+	if (!need)
+		return 0;
+	if (nat_pub_count + need > NAT_PUB_CLAIMS)
+		nat_pub_prune();
+	if (nat_pub_count + need > NAT_PUB_CLAIMS)
+		return -ENOSPC;
+	h = nat_host_find(k->net, &k->priv);
+	if (h && h->count + need > quota && !nat_host_prune(h))
+		h = NULL;
+	return (h ? h->count : 0) + need > quota ? -EDQUOT : 0;
+}
+
+/*
+ * @n claims and a host, allocated before the lock's loop: a pinhole
+ * inserted without its claim could be shared. 0 or -ENOMEM (then nothing
+ * is kept: no claim is ever made without its host).
+ */
+static int nat_pub_reserve(struct nat_pub_spare *spare, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		spare->claim[i] = kmalloc(sizeof(*spare->claim[i]), GFP_ATOMIC);
+	spare->host = kmalloc(sizeof(*spare->host), GFP_ATOMIC);
+	if (spare->host && spare->claim[0] && (n < 2 || spare->claim[1]))
+		return 0;
+	nat_pub_spare_free(spare);
+	return -ENOMEM;
+}
+
+/* The reserved claim not used yet, if any. */
+static struct nat_pub_claim *nat_pub_spare_take(struct nat_pub_spare *spare)
+{
+	struct nat_pub_claim **c = spare->claim[0] ? &spare->claim[0] :
+						     &spare->claim[1];
+	struct nat_pub_claim *ret = *c;
+
+	*c = NULL;
+	return ret;
+}
+
+/*
+ * Claims @port's pair for the endpoint @k's private @priv_port belongs to,
+ * for nat_claim_hold and at least as long as the pinhole may wait
+ * (@lifetime, jiffies) plus NAT_PUB_MARGIN: a registration lives for its
+ * expiry, a claim lapsing before it would give its port to another host.
+ */
 static void nat_pub_claim(const struct nat_pub_key *k, unsigned int port,
-			  u16 priv_port, struct nat_pub_claim **spare)
+			  u16 priv_port, unsigned long lifetime,
+			  struct nat_pub_spare *spare)
 {
 	struct nat_pub_claim *c = nat_pub_find(k, port >> 1);
+	unsigned long hold = max_t(unsigned long,
+				   READ_ONCE(nat_claim_hold) * HZ,
+				   lifetime + NAT_PUB_MARGIN);
 
-	if (!c && !*spare)	/* a registration's, inserted without room */
-		return;
 	if (!c) {
-		c = *spare;
-		*spare = NULL;
+		c = nat_pub_spare_take(spare);
+		if (!c)
+			return;
 		c->net = k->net;
 		c->pub = k->pub;
 		c->proto = k->proto;
 		c->pair = port >> 1;
+		c->host = NULL;
+		c->expires = jiffies;
 		hash_add(nat_pub_claims, &c->node, nat_pub_hash(k, c->pair));
 		nat_pub_count++;
+		nat_host_get(c, k, spare);
 	}
 	c->master = k->master;
+	c->reg = k->reg;
 	c->priv = k->priv;
 	c->priv_pair = priv_port >> 1;
-	c->expires = jiffies + NAT_PUB_HOLD;
+	if (time_before(c->expires, jiffies + hold))
+		c->expires = jiffies + hold;
 }
 
-static void nat_pub_exit(void)
+/* The claims of @net (NULL: all) go. */
+static void nat_pub_flush(const struct net *net)
 {
 	struct nat_pub_claim *c;
 	struct hlist_node *tmp;
@@ -586,9 +816,23 @@ static void nat_pub_exit(void)
 
 	spin_lock_bh(&nat_pub_lock);
 	hash_for_each_safe(nat_pub_claims, b, tmp, c, node)
-		nat_pub_drop(c);
+		if (!net || c->net == net)
+			nat_pub_drop(c);
 	spin_unlock_bh(&nat_pub_lock);
 }
+
+/*
+ * A namespace that goes takes its claims along: they compare its address
+ * only, and a new namespace allocated there must not inherit them.
+ */
+static void __net_exit nat_pub_net_exit(struct net *net)
+{
+	nat_pub_flush(net);
+}
+
+static struct pernet_operations nat_pub_net_ops = {
+	.exit = nat_pub_net_exit,
+};
 
 /*
  * Calls through NAT (Q.931, tunnelled and standalone H.245), IPv4 only.
@@ -660,45 +904,103 @@ static u16 nat_call_first_port(struct nf_conn *ct,
 #define NAT_CALL_PORT_TRIES	128
 
 /*
+ * How long @exp may wait: the timeout of its class in the master's helper,
+ * which the core gives it at insertion (RCU: we run in its packet path).
+ */
+static unsigned long nat_exp_wait(const struct nf_conn *ct,
+				  const struct nf_conntrack_expect *exp)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_conntrack_helper *h;
+
+	h = help ? rcu_dereference(help->helper) : NULL;
+	if (!h || exp->class > h->expect_class_max)
+		return 0;
+	return h->expect_policy[exp->class].timeout * HZ;
+}
+
+/* A media pinhole with no public port: why, counted and logged. */
+static void nat_claim_refused(struct nf_conn *ct, int err,
+			      const union nf_inet_addr *pub,
+			      const union nf_inet_addr *priv, u16 own)
+{
+	unsigned int quota = READ_ONCE(nat_claims_per_host);
+
+	if (err == -EDQUOT && nf_ct_l3num(ct) == NFPROTO_IPV6) {
+		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_HOST_CLAIMS,
+			      "%pI6c holds nat_claims_per_host (%u) public media port pairs on %pI6c, [%pI6c]:%u refused",
+			      &priv->in6, quota, &pub->in6, &priv->in6, own);
+		return;
+	}
+	if (err == -EDQUOT) {
+		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_HOST_CLAIMS,
+			      "%pI4 holds nat_claims_per_host (%u) public media port pairs on %pI4, %pI4:%u refused",
+			      &priv->ip, quota, &pub->ip, &priv->ip, own);
+		return;
+	}
+	avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
+		      "no public port on %pI4 for %pI4:%u%s", &pub->ip, &priv->ip,
+		      own,
+		      err == -ENOSPC ? " (port claims full)" :
+		      err == -ENOMEM ? " (out of memory)" : "");
+}
+
+/*
+ * A random public port of @parity in 1024-65535, whatever the private port:
+ * pairs a hostile inside host claimed around (or above) a victim's private
+ * port cannot make it run out of tries.
+ */
+static unsigned int nat_random_port(unsigned int parity)
+{
+	return 1024 + 2 * (get_random_u32() % ((65536 - 1024) / 2)) +
+	       (parity & 1);
+}
+
+/*
  * Inserts @exp on public port @first, else (unless @fixed) on random ones
- * of the same parity from @own up, as nf_nat_exp_find_port() does, skipping
- * pairs claimed for another endpoint. @passive: @first is the only port
- * and is taken even when claimed (the phone announced it unrewritten); the
- * move of such a pinhole is checked where it happens.
+ * of the same parity (nat_random_port()), skipping
+ * pairs claimed for another endpoint. A host at nat_claims_per_host (or a
+ * full table) gets no new pair. @passive: @first is the only port and is
+ * taken even when claimed or without room, unclaimed (the phone announced
+ * it unrewritten); the move of such a pinhole is checked where it happens.
  */
 static int nat_call_insert_public(struct nf_conn *ct,
 				  struct nf_conntrack_expect *exp,
 				  u16 first, u16 own, bool fixed, bool passive)
 {
-	struct nat_pub_claim *spare = NULL;
+	unsigned long lifetime = nat_exp_wait(ct, exp);
+	struct nat_pub_spare spare = {};
 	unsigned int port = first, i;
 	struct nat_pub_key k;
-	int ret = -ENOSPC;
+	int ret;
 
 	nat_pub_key_init(&k, ct, exp, NULL);
+	if (nat_pub_reserve(&spare, 1))
+		return -ENOMEM;
 	spin_lock_bh(&nat_pub_lock);
-	if (!nat_pub_reserve(&spare, 1))
-		goto out;
 	ret = -EBUSY;
 	for (i = 0; i < NAT_CALL_PORT_TRIES; i++) {
 		bool free = nat_pub_free(&k, port);
+		int room = free ? nat_pub_room(&k, nat_pub_need(&k, port, 0)) : 0;
 
+		if (room && !passive) {
+			ret = room;
+			break;
+		}
 		if (free || passive) {
 			exp->tuple.dst.u.all = htons(port);
 			ret = nf_ct_expect_related(exp, 0);
-			if (!ret && free)
-				nat_pub_claim(&k, port, own, &spare);
+			if (!ret && free && !room)
+				nat_pub_claim(&k, port, own, lifetime, &spare);
 			if (ret != -EBUSY)
 				break;
 		}
 		if (fixed || passive)
 			break;
-		port = ((own + get_random_u32() % (65536 - own)) & ~1U) |
-		       (own & 1);
+		port = nat_random_port(own);
 	}
-out:
 	spin_unlock_bh(&nat_pub_lock);
-	kfree(spare);
+	nat_pub_spare_free(&spare);
 	return ret;
 }
 
@@ -725,12 +1027,11 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
 		return 0;
 	}
-	if (ret == -EBUSY || ret == -ENOSPC) {
+	if (ret == -EBUSY || ret == -ENOSPC || ret == -EDQUOT ||
+	    ret == -ENOMEM) {
 		avaya_count(net, AVAYA_CTR_NAT_REFUSED);
-		avaya_refused(ct, AVAYA_CTR_NAT_REFUSED_PORT_TAKEN,
-			      "no public port on %pI4 for %pI4:%u%s",
-			      &r->dst.u3.ip, &exp->saved_addr.ip, own,
-			      ret == -ENOSPC ? " (port claims full)" : "");
+		nat_claim_refused(ct, ret, &r->dst.u3, &exp->saved_addr,
+				  own);
 		ret = -EBUSY;
 	}
 	return ret;
@@ -1349,27 +1650,30 @@ static void sip_nat_claim(const struct nat_pub_key *k,
 			  const struct nf_conntrack_expect *exp,
 			  const struct nf_conntrack_expect *rtcp,
 			  unsigned int port, unsigned int rtcp_port,
-			  struct nat_pub_claim **spare, bool free)
+			  unsigned long lifetime, struct nat_pub_spare *spare,
+			  bool free)
 {
 	if (!free)
 		return;
-	nat_pub_claim(k, port, ntohs(exp->saved_proto.all), &spare[0]);
+	nat_pub_claim(k, port, ntohs(exp->saved_proto.all), lifetime, spare);
 	if (rtcp)
 		nat_pub_claim(k, rtcp_port, ntohs(rtcp->saved_proto.all),
-			      spare[0] ? &spare[0] : &spare[1]);
+			      lifetime, spare);
 }
 
 /*
  * The first try keeps what the SDP says when the RTP port is the private
  * one: RTP there, RTCP at a=rtcp (else RTP+1), and nothing is rewritten.
- * After that both move to the next free even/odd pair and the SDP follows
+ * After that both move to a random free even/odd pair and the SDP follows
  * (SIP_ED_MEDIA_PORT, SIP_ED_MEDIA_RTCP to RTP+1). A port taken by another
- * call or a registration costs a call nothing but its port.
+ * call or a registration costs a call nothing but its port; a host at
+ * nat_claims_per_host gets no new pair.
  */
 static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 			       struct nf_conntrack_expect *exp,
 			       struct nf_conntrack_expect **rtcp,
-			       bool keep_port, const __be16 *want)
+			       bool keep_port, const __be16 *want,
+			       unsigned long lifetime)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[side].tuple;
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
@@ -1378,7 +1682,7 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	/* Only a registration may sit on a pair claimed for another endpoint. */
 	bool reg = sig_port && exp->class == AVAYA_SIP_EXP_REG &&
 		   exp->tuple.dst.protonum == nf_ct_protonum(ct);
-	struct nat_pub_claim *spare[2] = {};
+	struct nat_pub_spare spare = {};
 	unsigned int port, rtcp_port, i = 0;
 	struct nat_pub_key k;
 	int ret = -EBUSY;
@@ -1396,35 +1700,48 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 		rtcp_port = *rtcp ? ntohs(want[1]) : port + 1;
 	}
 	nat_pub_key_init(&k, ct, exp, *rtcp);
-	spin_lock_bh(&nat_pub_lock);
-	if (!nat_pub_reserve(spare, *rtcp ? 2 : 1) && !reg)
+	k.reg = exp->class == AVAYA_SIP_EXP_REG;
+	ret = nat_pub_reserve(&spare, *rtcp ? 2 : 1);
+	if (ret && !reg)	/* a registration may go unclaimed */
 		i = SIP_MEDIA_PORT_TRIES;
+	spin_lock_bh(&nat_pub_lock);
 	for (; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
 	     rtcp_port <= 65535; i++) {
 		bool free = nat_pub_free(&k, port) &&
 			    (!*rtcp || nat_pub_free(&k, rtcp_port));
+		int room = free ? nat_pub_room(&k, nat_pub_need(&k, port,
+						*rtcp ? rtcp_port : 0)) : 0;
 
+		ret = room;
+		if (room && !reg)
+			break;
 		ret = -EBUSY;
 		if (free || reg)
 			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
+		/* The same phone's registration from an older flow. */
+		if (ret == -EBUSY && k.reg && avaya_sip_reg_supersede(ct, exp))
+			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret) {
-			sip_nat_claim(&k, exp, *rtcp, port, rtcp_port, spare,
-				      free);
+			sip_nat_claim(&k, exp, *rtcp, port, rtcp_port,
+				      lifetime, &spare, free && !room);
 			break;
 		}
 		if (ret != -EBUSY || keep_port || sig_port)
 			break;
 		/* RTP keeps an even port, RTCP the odd one after it. */
-		port = (port | 1) + 1;
+		port = nat_random_port(0);
 		rtcp_port = port + 1;
 	}
 	spin_unlock_bh(&nat_pub_lock);
-	kfree(spare[0]);
-	kfree(spare[1]);
+	nat_pub_spare_free(&spare);
 	if (!ret)
 		return port;
+	if (ret == -EDQUOT)
+		nat_claim_refused(ct, ret, &k.pub, &k.priv, own);
 	avaya_refused(ct, AVAYA_CTR_SIP_NAT_FAILED,
-		      "no public media port pair near %u", own);
+		      "no public media port pair near %u%s", own,
+		      ret == -ENOSPC ? " (port claims full)" :
+		      ret == -ENOMEM ? " (out of memory)" : "");
 	return 0;
 }
 
@@ -1436,7 +1753,7 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 				struct nf_conntrack_expect *exp,
 				struct nf_conntrack_expect **rtcp, bool keep_port,
-				const __be16 *want)
+				const __be16 *want, unsigned long lifetime)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!side].tuple;
 	struct nf_conntrack_expect *none = NULL;
@@ -1446,7 +1763,8 @@ static u16 avaya_nat_sip_expect(struct nf_conn *ct, enum ip_conntrack_dir side,
 		rtcp = &none;
 	else
 		sip_nat_prepare(*rtcp, r, side);
-	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port, want);
+	return sip_nat_expect_pair(ct, side, exp, rtcp, keep_port, want,
+				   lifetime);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1486,12 +1804,18 @@ static void __exit nf_nat_avaya_fini(void)
 	nf_ct_expect_iterate_destroy(avaya_nat_exp_is_ours, NULL);
 	/* ... and no expectfn of ours still runs for a matched one. */
 	synchronize_rcu();
-	nat_pub_exit();
+	unregister_pernet_subsys(&nat_pub_net_ops);
+	nat_pub_flush(NULL);
 }
 
 static int __init nf_nat_avaya_init(void)
 {
+	int ret;
+
 	nat_pub_seed = get_random_u32();
+	ret = register_pernet_subsys(&nat_pub_net_ops);
+	if (ret)
+		return ret;
 	nf_nat_helper_register(&avaya_nat_helper);
 	nf_ct_helper_expectfn_register(&avaya_nat_expectfn);
 	nf_ct_helper_expectfn_register(&avaya_sip_nat_expectfn);

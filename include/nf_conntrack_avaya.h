@@ -44,6 +44,8 @@ void avaya_refused(const struct nf_conn *ct, enum avaya_counter c,
 unsigned long avaya_lifetime(u64 secs, u64 grace);
 
 int avaya_port_range_parse(const char *val, u32 *range);
+bool avaya_sip_reg_supersede(struct nf_conn *ct,
+			     const struct nf_conntrack_expect *exp);
 int avaya_port_range_show(char *buf, u32 range);
 
 /* Registration state of one RAS flow (phone <-> gatekeeper). */
@@ -235,12 +237,14 @@ struct avaya_nat_ops {
 	 * copy (putting the old one; *@rtcp is NULL when that failed). The
 	 * caller sets the timeout of, and puts, what *@rtcp holds afterwards.
 	 * @keep_port: one try only. @want (RTP, RTCP), when not NULL: the
-	 * public ports to take, which the SDP already announced.
+	 * public ports to take, which the SDP already announced. @lifetime
+	 * (jiffies): how long the pinholes will live; their public ports stay
+	 * theirs at least that long.
 	 */
 	u16 (*sip_expect)(struct nf_conn *ct, enum ip_conntrack_dir side,
 			  struct nf_conntrack_expect *exp,
 			  struct nf_conntrack_expect **rtcp, bool keep_port,
-			  const __be16 *want);
+			  const __be16 *want, unsigned long lifetime);
 	/*
 	 * TCP: sip_msg rewrote the segment's messages, @delta bytes longer in
 	 * all; record one sequence adjustment for the segment.

@@ -15,6 +15,31 @@
 #    10.0.1.2:5060 (Request-URI NATed back to it) and are answered.
 # 4. The third host 203.0.113.60, and 203.0.113.1:5061, get nothing through.
 # 5. REGISTER expires=0 and its 200 close it: 203.0.113.50:5072 is blocked.
+# 6. Public port claims follow a registration's lifetime (review of issue
+#    14, F4): with nat_claim_hold=10, a registration whose Contact port
+#    (5064) is not its source port keeps 203.0.113.1:5064 after 12 s: a
+#    call of another flow offering media at private 5064 gets another
+#    public port, and the registration's refresh is not refused.
+#    6b. A registration's claim and pinhole follow the phone, not its
+#    flow: the phone registers Contact 10.0.1.2:5066 from :5070, then
+#    again from :5072 while the :5070 flow lives on (a TCP/TLS reconnect,
+#    a new source port): the Contact still leaves as 203.0.113.1:5066, the
+#    old flow's pinhole is superseded (sip_register_superseded), one
+#    pinhole remains. Another inside host (10.0.1.3) registering Contact
+#    port 5066 from its own flow gets no pinhole there: that public pair
+#    is the phone's (its REGISTER itself still leaves with :5066, a known
+#    limit in the README).
+# 7. Per-host claim quota (F2): nat_claims_per_host=2; inside host
+#    10.0.1.3 offers two calls (RTP and RTCP share one pair: one claim
+#    each), both get pinholes; the first is sent again (a retransmission:
+#    no new claim) and passes; a third call is refused and counted
+#    (nat_refused_host_claims, one log line) and, as any media pinhole NAT
+#    cannot place, its INVITE is dropped; host 10.0.1.4's call still gets
+#    its media pinhole.
+# 8. Random tries (review HIGH 3): host 10.0.1.4 claims the 132 public
+#    pairs 9000-9263 (33 INVITEs of four streams); host 10.0.1.2 then
+#    offers private 9000: its pair is taken, it gets another public port
+#    (a walk upward from 9000 would have ended on 128 taken pairs).
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sip/peers.sh"
@@ -102,15 +127,48 @@ def invite(src, ruri, out):
     return 0
 
 
+def flood(src, dst, first, n):
+    """n INVITEs from src, each offering four streams from port first up."""
+    host, port = src.rsplit(':', 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((host, int(port)))
+    s.settimeout(2)
+    answered = 0
+    for i in range(n):
+        ports = [first + 8 * i + 2 * j for j in range(4)]
+        body = '\r\n'.join([
+            'v=0', f'o=- {i} 1 IN IP4 {host}', 's=-', f'c=IN IP4 {host}', 't=0 0']
+            + [f'm=audio {p} RTP/AVP 0' for p in ports]) + '\r\n'
+        lines = [
+            f'INVITE sip:x@{dst} SIP/2.0',
+            f'Via: SIP/2.0/UDP {src};branch=z9hG4bK-fl{i};rport',
+            'Max-Forwards: 70',
+            f'From: <sip:m@{host}>;tag=f{i}', f'To: <sip:x@{dst}>',
+            f'Call-ID: flood-{src}-{i}@avaya.test', 'CSeq: 1 INVITE',
+            f'Contact: <sip:m@{src}>', 'Content-Type: application/sdp',
+            f'Content-Length: {len(body)}']
+        s.sendto(('\r\n'.join(lines) + '\r\n\r\n' + body).encode(),
+                 (dst.rsplit(':', 1)[0], int(dst.rsplit(':', 1)[1])))
+        try:
+            s.recvfrom(65535)
+            answered += 1
+        except socket.timeout:
+            pass
+    print(answered)
+    return 0
+
+
 if sys.argv[1] == 'invite':
     sys.exit(invite(*sys.argv[2:5]))
+if sys.argv[1] == 'flood':
+    sys.exit(flood(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
 sys.exit(serve(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]),
                float(sys.argv[5])))
 EOF_PY
 PEER="python3 $work/peer.py"
 
 setup() {
-	sip_topology
+	sip_topology 10.0.1.3 10.0.1.4
 	fw nft -f - <<'EOF2'
 table inet fw {
 	ct helper sip-udp {
@@ -132,12 +190,13 @@ EOF2
 }
 
 
-# exchange NAME REQ: REGISTER REQ from pbx:5060; the registrar saves what
-# arrived as $work/NAME.rx.0 (and .peer), the UA the answer as $work/NAME.got.
+# exchange NAME REQ [SRC]: REGISTER REQ from SRC (pbx:5060); the registrar
+# saves what arrived as $work/NAME.rx.0 (and .peer), the UA the answer as
+# $work/NAME.got.
 exchange() {
 	bg prov $PEER registrar 203.0.113.50:5060 "$work/$1.rx" 1 10
 	wait_listen prov udp 5060
-	pbx $NU udp-send 10.0.1.2:5060 203.0.113.50:5060 "$2" \
+	pbx $NU udp-send "${3:-10.0.1.2:5060}" 203.0.113.50:5060 "$2" \
 		--expect-reply "$work/$1.got" --timeout 3 >/dev/null
 	wait_bg
 }
@@ -270,6 +329,158 @@ check_not "5. the pinhole is gone" reg_pinhole
 check "5. counted as removed" [ "$(ctr sip_register_pinhole_removed)" = 1 ]
 check "5. INVITE 203.0.113.50:5072 -> 203.0.113.1:5060 blocked" \
 	nothing_reaches prov 203.0.113.50:5072 203.0.113.1:5060 5060 inv3
+
+# to60 NAME SRC N: N messages $work/NAME.<i>.req from SRC, each answered by
+# a listener on 203.0.113.60:5060 that saves them as $work/NAME.rx.<i>.
+to60() {
+	local i
+
+	bg prov $PEER registrar 203.0.113.60:5060 "$work/$1.rx" "$3" 20
+	wait_listen prov udp 5060
+	for i in $(seq 0 $(($3 - 1))); do
+		ip netns exec pbx $NU udp-send "$2" 203.0.113.60:5060 \
+			"$work/$1.$i.req" --expect-reply "$work/$1.$i.got" \
+			--timeout 3 >/dev/null
+	done
+	wait_bg
+}
+sdp_port() { tr -d '\r' < "$1" 2>/dev/null | awk '/^m=audio/ { print $2 }'; }
+NATP=/sys/module/nf_nat_avaya/parameters
+
+# 6. A registration's public port outlives nat_claim_hold.
+check "6. nat_claim_hold=10 accepted" fw sh -c "echo 10 > $NATP/nat_claim_hold"
+check_not "6. nat_claim_hold=9 refused" fw sh -c "echo 9 > $NATP/nat_claim_hold 2>/dev/null"
+$MSG register $REG --contact 10.0.1.2:5064 --expires 600 --cseq 3 -o "$work/reg6.req"
+$MSG register $REG --contact 10.0.1.2:5064 --expires 600 --cseq 4 -o "$work/reg6b.req"
+$MSG invite --src 10.0.1.2:5062 --dst 203.0.113.60:5060 --media 10.0.1.2:5064 \
+	--call-id f4@avaya.test -o "$work/inv6.0.req"
+exchange reg6 "$work/reg6.req"
+check "6. REGISTER Contact 10.0.1.2:5064 leaves as 203.0.113.1:5064" \
+	sh -c "tr -d '\r' < $work/reg6.rx.0 | grep -q '^Contact: <sip:pbx@203.0.113.1:5064>;expires=600'"
+reg6_pinhole() {
+	expect_lines | grep -E 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5064 .*helper=avaya-sip' |
+		awk '{ print $1 }'
+}
+check "6. pinhole 203.0.113.50 -> 203.0.113.1:5064" test -n "$(reg6_pinhole)"
+sleep 12
+natfail=$(ctr sip_nat_failed)
+to60 inv6 10.0.1.2:5062 1
+p6=$(sdp_port "$work/inv6.rx.0")
+echo "-- another flow's offer at private 5064 left as 203.0.113.1:${p6:-none}"
+check "6. the call's INVITE arrived with a public media port" test -n "$p6"
+check "6. it is not the registration's 5064 (claim held for the registration)" \
+	test "${p6:-5064}" != 5064
+exchange reg6b "$work/reg6b.req"
+check "6. the refresh's 200 reached the UA" [ -s "$work/reg6b.got" ]
+check "6. the refresh was not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = "$natfail" ]
+ttl6=$(reg6_pinhole)
+check "6. the registration's pinhole was refreshed: ${ttl6:-none} s left" \
+	[ "${ttl6:-0}" -gt 590 ]
+
+# 6b. A registration's claim and pinhole follow the phone.
+$MSG register --src 10.0.1.2:5070 --dst 203.0.113.50:5060 --contact 10.0.1.2:5066 \
+	--expires 600 --cseq 5 --user pbx6b -o "$work/reg6c.req"
+$MSG register --src 10.0.1.2:5072 --dst 203.0.113.50:5060 --contact 10.0.1.2:5066 \
+	--expires 600 --cseq 6 --user pbx6b -o "$work/reg6d.req"
+$MSG register --src 10.0.1.3:5074 --dst 203.0.113.50:5060 --contact 10.0.1.3:5066 \
+	--expires 600 --cseq 7 --user other6b -o "$work/reg6e.req"
+pin5066() {
+	ip netns exec fw conntrack -L expect 2>/dev/null |
+		grep -cE 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5066 '
+}
+exchange reg6c "$work/reg6c.req" 10.0.1.2:5070
+check "6b. REGISTER from :5070, Contact 10.0.1.2:5066 leaves as 203.0.113.1:5066" \
+	sh -c "tr -d '\r' < $work/reg6c.rx.0 | grep -q '^Contact: <sip:pbx6b@203.0.113.1:5066>;expires=600'"
+natfail=$(ctr sip_nat_failed)
+sup=$(ctr sip_register_superseded)
+exchange reg6d "$work/reg6d.req" 10.0.1.2:5072
+check "6b. the :5070 flow still lives" \
+	sh -c "ip netns exec fw conntrack -L -p udp --orig-src 10.0.1.2 --sport 5070 2>/dev/null | grep -q dport=5060"
+check "6b. the phone's REGISTER from :5072 still leaves as 203.0.113.1:5066" \
+	sh -c "tr -d '\r' < $work/reg6d.rx.0 2>/dev/null | grep -q '^Contact: <sip:pbx6b@203.0.113.1:5066>;expires=600'"
+check "6b. one pinhole 203.0.113.50 -> 203.0.113.1:5066 ($(pin5066))" [ "$(pin5066)" = 1 ]
+check "6b. the old flow's was superseded (sip_register_superseded ${sup:-?} -> $(ctr sip_register_superseded))" \
+	[ "$(ctr sip_register_superseded)" = $((${sup:-0} + 1)) ]
+check "6b. not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = "$natfail" ]
+bg prov $PEER registrar 203.0.113.50:5060 "$work/reg6e.rx" 1 4
+wait_listen prov udp 5060
+ip netns exec pbx $NU udp-send 10.0.1.3:5074 203.0.113.50:5060 "$work/reg6e.req" \
+	--timeout 2 >/dev/null 2>&1
+wait_bg
+check "6b. host 10.0.1.3's registration pinhole on the phone's 5066 refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = $((${natfail:-0} + 1)) ]
+check "6b. the phone's pinhole is still the one ($(pin5066))" [ "$(pin5066)" = 1 ]
+
+# 7. One inside host's share of the claims.
+check "7. nat_claims_per_host=2 accepted" fw sh -c "echo 2 > $NATP/nat_claims_per_host"
+check_not "7. nat_claims_per_host=0 refused" fw sh -c "echo 0 > $NATP/nat_claims_per_host 2>/dev/null"
+for i in 0 1 2; do
+	$MSG invite --src 10.0.1.3:5060 --dst 203.0.113.60:5060 \
+		--media "10.0.1.3:$((6000 + 2 * i))" --call-id "q$i@avaya.test" \
+		-o "$work/inv7.$i.req"
+done
+cp "$work/inv7.0.req" "$work/inv7r.0.req"
+cp "$work/inv7.2.req" "$work/inv7x.0.req"
+$MSG invite --src 10.0.1.4:5060 --dst 203.0.113.60:5060 --media 10.0.1.4:7000 \
+	--call-id q-other@avaya.test -o "$work/inv7b.0.req"
+quota=$(ctr nat_refused_host_claims)
+natfail=$(ctr sip_nat_failed)
+to60 inv7 10.0.1.3:5060 2
+echo "-- expectations after host 10.0.1.3's two offers:"; expect_lines | sed 's/^/   /'
+check "7. both INVITEs arrived (one claim per RTP/RTCP couple)" test -s "$work/inv7.rx.1"
+for i in 0 1; do
+	check "7. offer $((i + 1)) got its pinhole 203.0.113.60 -> 203.0.113.1:$(sdp_port "$work/inv7.rx.$i")" \
+		sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -Eq 'src=203.0.113.60 dst=203.0.113.1 sport=[0-9]+ dport=$(sdp_port "$work/inv7.rx.$i") '"
+done
+to60 inv7r 10.0.1.3:5060 1
+check "7. offer 1 sent again arrives (a held pair costs no claim)" test -s "$work/inv7r.rx.0"
+check "7. ... on the same public port" \
+	[ "$(sdp_port "$work/inv7r.rx.0")" = "$(sdp_port "$work/inv7.rx.0")" ]
+check "7. nothing refused so far (nat_refused_host_claims ${quota:-?} -> $(ctr nat_refused_host_claims))" \
+	[ "$(ctr nat_refused_host_claims)" = "${quota:-x}" ]
+bg prov $PEER registrar 203.0.113.60:5060 "$work/inv7x.rx" 1 4
+wait_listen prov udp 5060
+ip netns exec pbx $NU udp-send 10.0.1.3:5060 203.0.113.60:5060 "$work/inv7x.0.req" \
+	--timeout 2 >/dev/null 2>&1
+wait_bg
+check_not "7. the third call's INVITE is dropped (no public port for its media)" \
+	test -s "$work/inv7x.rx.0"
+check "7. refused and counted (nat_refused_host_claims ${quota:-?} -> $(ctr nat_refused_host_claims))" \
+	[ "$(ctr nat_refused_host_claims)" = $((${quota:-0} + 1)) ]
+check "7. sip_nat_failed counts it too (${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = $((${natfail:-0} + 1)) ]
+check "7. one log line names the host and the quota" \
+	sh -c "dmesg | grep -q 'nat_refused_host_claims: .*10.0.1.3 holds nat_claims_per_host (2) public media port pairs on 203.0.113.1, 10.0.1.3:6004 refused'"
+to60 inv7b 10.0.1.4:5060 1
+p7=$(sdp_port "$work/inv7b.rx.0")
+check "7. host 10.0.1.4's call still gets its pinhole -> 203.0.113.1:${p7:-none}" \
+	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -Eq 'src=203.0.113.60 dst=203.0.113.1 sport=[0-9]+ dport=${p7:-none} '"
+fw sh -c "echo 4096 > $NATP/nat_claims_per_host"
+
+# 8. A host holding the pairs above a victim's port cannot starve it.
+bg prov $PEER registrar 203.0.113.60:5060 "$work/fl8.rx" 33 30
+wait_listen prov udp 5060
+n1=$(ip netns exec pbx $PEER flood 10.0.1.4:5062 203.0.113.60:5060 9000 17)
+n2=$(ip netns exec pbx $PEER flood 10.0.1.4:5064 203.0.113.60:5060 9136 16)
+wait_bg
+check "8. host 10.0.1.4's 33 INVITEs (132 streams from 9000) answered: ${n1:-0}+${n2:-0}" \
+	[ "$((${n1:-0} + ${n2:-0}))" = 33 ]
+taken=$(ip netns exec fw conntrack -L expect 2>/dev/null |
+	grep -cE 'proto=17 src=203.0.113.60 dst=203.0.113.1 sport=[0-9]+ dport=(9[0-1][0-9][0-9]|92[0-6][0-9]) ')
+check "8. its media holds 203.0.113.1:9000-9263 (${taken:-0} pinholes, RTP and RTCP)" \
+	[ "${taken:-0}" -ge 264 ]
+$MSG invite --src 10.0.1.2:5068 --dst 203.0.113.60:5060 --media 10.0.1.2:9000 \
+	--call-id victim@avaya.test -o "$work/inv8.0.req"
+to60 inv8 10.0.1.2:5068 1
+p8=$(sdp_port "$work/inv8.rx.0")
+echo "-- the victim's private 9000 left as 203.0.113.1:${p8:-none}"
+check "8. host 10.0.1.2's offer at private 9000 arrives with another public port" \
+	sh -c "[ -n '$p8' ] && [ '$p8' != 9000 ]"
+check "8. ... and its pinhole 203.0.113.60 -> 203.0.113.1:${p8:-none}" \
+	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -Eq 'src=203.0.113.60 dst=203.0.113.1 sport=[0-9]+ dport=${p8:-none} '"
+fw sh -c "echo 600 > $NATP/nat_claim_hold"
 
 echo "-- counters:"; fw cat /proc/net/nf_conntrack_avaya | sed 's/^/   /'
 finish

@@ -412,11 +412,15 @@ hh_case_g() {
 # the phone, 1 when the helper saw the GRQ (gcf_pinhole_opened grew) but the
 # GCF did not arrive, 2 when the GRQ was not seen.
 hh_discover() {
-	local before
+	local before i
 
 	before=$(hostile_ctr gcf_pinhole_opened)
 	hh_send ph "10.0.1.2:$1" 224.0.1.41:1718 "$HH_W/grq$1" ",ip-multicast-ttl=4"
-	sleep 0.2
+	# Up to 3 s for the helper to see it: a loaded TCG guest can be slow.
+	for i in $(seq 1 30); do
+		[ "$(hostile_ctr gcf_pinhole_opened)" -gt "$before" ] && break
+		sleep 0.1
+	done
 	[ "$(hostile_ctr gcf_pinhole_opened)" -gt "$before" ] || return 2
 	hh_recv_start ph "10.0.1.2:$1" || return 2
 	hh_send gk "10.0.2.2:$2" "10.0.1.2:$1" "$HH_W/gcf"

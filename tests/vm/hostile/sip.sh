@@ -21,6 +21,10 @@
 #  n. L7: an INVITE with two (equal) Content-Length headers is malformed
 #     (sip_malformed), opens no media pinhole, and is forwarded untouched.
 #  o. L4: m=audio 65535 opens no pinhole to udp port 0.
+#  q. A phone registers Contact 10.0.1.2:5066 from :5070, then again from
+#     :5072 while the :5070 flow lives (a reconnect): the new flow takes
+#     the equal pinhole over (sip_register_superseded), one pinhole
+#     remains, and it outlives the old flow (conntrack -D of :5070).
 #  p. M1: 20 times, a call ends (BYE with its media flow live) and the
 #     firewall namespace running the helper is deleted at once; the driver
 #     then checks the kernel log.
@@ -106,6 +110,11 @@ hs_build_cmds() {
 	# n / o
 	echo "$M invite --src 10.0.1.2:5064 --dst 10.0.2.2:5060 --call-id l7@avaya.test --media 10.0.1.2:7100 --dup-clen -o $w/n.invite"
 	echo "$M invite --src 10.0.1.2:5066 --dst 10.0.2.2:5060 --call-id l4@avaya.test --media 10.0.1.2:65535 -o $w/o.invite"
+	# q
+	echo "$M register --src 10.0.1.2:5070 --dst 10.0.2.2:5060 --contact 10.0.1.2:5066 --expires 600 --cseq 11 --call-id q-reg@avaya.test -o $w/q1.req"
+	echo "$M ok --src 10.0.1.2:5070 --dst 10.0.2.2:5060 --contact 10.0.1.2:5066 --expires 600 --cseq 11 --call-id q-reg@avaya.test -o $w/q1.ok"
+	echo "$M register --src 10.0.1.2:5072 --dst 10.0.2.2:5060 --contact 10.0.1.2:5066 --expires 600 --cseq 12 --call-id q-reg@avaya.test -o $w/q2.req"
+	echo "$M ok --src 10.0.1.2:5072 --dst 10.0.2.2:5060 --contact 10.0.1.2:5066 --expires 600 --cseq 12 --call-id q-reg@avaya.test -o $w/q2.ok"
 	# p: the call in the throw-away namespaces
 	echo "$M invite --src 10.9.1.2:5060 --dst 10.9.2.2:5060 --call-id m1@avaya.test --media 10.9.1.2:7000 -o $w/p.invite"
 	echo "$M invite-ok --src 10.9.1.2:5060 --dst 10.9.2.2:5060 --call-id m1@avaya.test --media 10.9.2.2:8000 -o $w/p.ok"
@@ -278,6 +287,27 @@ hs_case_o() {
 	hostile_reset
 }
 
+hs_case_q() {
+	local sup
+
+	echo "== sip q. the same phone registers again from a new flow"
+	check "sip q. REGISTER/200 from :5070 (Contact 10.0.1.2:5066)" \
+		hs_exchange q1 10.0.1.2:5070 10.0.2.2:5060
+	check "sip q. ... opens udp 10.0.2.2 -> 10.0.1.2:5066" hs_reg_pinhole 17 5066
+	sup=$(hostile_ctr sip_register_superseded)
+	check "sip q. REGISTER/200 from :5072, same Contact, the :5070 flow alive" \
+		hs_exchange q2 10.0.1.2:5072 10.0.2.2:5060
+	sleep 0.2
+	check "sip q. the new flow took the pinhole over (sip_register_superseded $sup -> $(hostile_ctr sip_register_superseded))" \
+		test "$(hostile_ctr sip_register_superseded)" -eq $((sup + 1))
+	check "sip q. one pinhole to 10.0.1.2:5066" \
+		test "$(hostile_nexp 'proto=17 src=10.0.2.2 dst=10.0.1.2 sport=0 dport=5066 ')" -eq 1
+	check "sip q. the :5070 flow ends (conntrack -D)" \
+		fw conntrack -D -p udp --orig-src 10.0.1.2 --sport 5070
+	check "sip q. the pinhole to 10.0.1.2:5066 is the new flow's: still there" \
+		hs_reg_pinhole 17 5066
+}
+
 hostile_sip() {
 	local c t
 
@@ -287,7 +317,7 @@ hostile_sip() {
 	hs_build
 	echo "sip: messages built in $(($(date +%s) - t)) s"
 	hs_ruleset
-	for c in k l m n o; do
+	for c in k l m n o q; do
 		t=$(date +%s)
 		"hs_case_$c"
 		echo "sip: case $c took $(($(date +%s) - t)) s"

@@ -45,7 +45,8 @@ tally() {
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + s))
-	summary+=("$(printf '%-48s %4d passed %4d failed %4d skipped' "$name" "$p" "$f" "$s")")
+	summary+=("$(printf '%-48s %4d passed %4d failed %4d skipped %5s s' "$name" "$p" "$f" "$s" "${step_secs:-}")")
+	step_secs=
 	if [ "$f" -ne 0 ]; then
 		echo "---- $name FAILED; its log ($log) ends with:"
 		grep -E '^(FAIL|not ok|\[FAILED\])|error|Error' "$log" | head -n 20
@@ -53,14 +54,18 @@ tally() {
 	fi
 }
 
-# step NAME CMD...: run a step with its output in a log file.
+# step NAME CMD...: run a step with its output in a log file; its wall time
+# goes into the summary (what the 60-minute budget is spent on).
 step() {
-	local name=$1 log
+	local name=$1 log t0 rc
 	shift
 	log=$logdir/$(echo "$name" | tr ' /:' '___').log
 	echo "== $name"
+	t0=$(date +%s)
 	"$@" > "$log" 2>&1
-	tally "$name" "$log" $?
+	rc=$?
+	step_secs=$(( $(date +%s) - t0 ))
+	tally "$name" "$log" $rc
 }
 
 if want deps; then
@@ -197,6 +202,8 @@ split_batch() {
 			  tail -n 40 "$log"; } >> "$out"
 			echo 1 > "$logdir/vm_${k}_$name.rc"
 		fi
+		sed -n "s/^TIME: $name \([0-9]*\) s$/\1/p" "$out" | tail -n 1 \
+			> "$logdir/vm_${k}_$name.secs"
 	done
 }
 
@@ -214,9 +221,11 @@ run_vm_series() {	# KVER
 	for t in $(vm_scenarios); do
 		if own_boot "$t"; then
 			name=$(basename "$t" .sh)
+			t0=$(date +%s)
 			AVAYA_VM_TIMEOUT=$(vm_timeout "$t") scripts/vm-run.sh "$k" "$t" \
 				> "$logdir/vm_${k}_$name.log" 2>&1
 			echo $? > "$logdir/vm_${k}_$name.rc"
+			echo $(( $(date +%s) - t0 )) > "$logdir/vm_${k}_$name.secs"
 		else
 			batch+=("$top/$t")
 		fi
@@ -233,16 +242,19 @@ if want vm; then
 		make -s deb > "$logdir/make_deb.log" 2>&1
 	fi
 	echo "== VM scenarios on: $kernels"
+	vm_start=$(date +%s)
 	for k in $kernels; do
 		run_vm_series "$k" &
 	done
 	wait
+	echo "VM scenarios took $(( $(date +%s) - vm_start )) s"
 	for k in $kernels; do
 		for rcf in "$logdir"/vm_"${k}"_*.rc; do
 			[ -e "$rcf" ] || continue
 			log=${rcf%.rc}.log
 			name=$(basename "$log" .log)
 			name=${name#vm_"${k}"_}
+			step_secs=$(cat "${rcf%.rc}.secs" 2>/dev/null)
 			tally "vm $k $name" "$log" "$(cat "$rcf")"
 		done
 	done

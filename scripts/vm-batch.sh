@@ -48,8 +48,10 @@ for s in "$@"; do
 	dmesg -C
 	# A scenario's limit stretches with the lane's time scale (vm-run.sh).
 	scale=${AVAYA_TIME_SCALE:-1}
+	t0=$(date +%s)
 	timeout "${AVAYA_BATCH_TIMEOUT:-$((900 * ${scale%.*}))}" bash "$s"
 	rc=$?
+	echo "TIME: $name $(( $(date +%s) - t0 )) s"
 	[ $rc = 124 ] && echo "FAIL: vm-batch: $name timed out"
 	# A scenario killed by its limit never ran its own cleanup: the next
 	# one must not find its namespaces (each scenario builds its own).

@@ -2717,15 +2717,46 @@ static bool sip_side_natted(const struct nf_conn *ct, int side)
 }
 
 /*
+ * Whether NAT placed registration pinhole @old on its Contact port rather
+ * than on its own flow's source port (the Contact named a port it does not
+ * send from). Read under the expectation lock: while @old is linked its
+ * master lives (a master's end unlinks its expectations first).
+ */
+static bool sip_reg_off_flow(const struct nf_conntrack_expect *old,
+			     const struct nf_conntrack_expect *exp)
+{
+	const struct nf_conntrack_tuple *t;
+	bool off = false;
+
+	if (old->expectfn != exp->expectfn)	/* not placed by our NAT */
+		return false;
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	if (!hlist_unhashed(&old->hnode)) {
+		t = &old->master->tuplehash[!old->dir].tuple;
+		off = old->saved_proto.all != t->src.u.all;
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return off;
+}
+
+/*
  * The registration pinhole equal to @exp that an older flow of the same
  * phone holds (it registered again from a new source port or connection
  * while the old flow lives on: the core refuses an equal expectation of
  * another master) is withdrawn, as a new RRQ supersedes an old one. Same
  * helper, class, tuple, mask and private endpoint (under NAT): only the
- * phone at that address and port can have announced it. True if withdrawn.
+ * phone at that address and port can have announced it.
+ *
+ * @flow_port: NAT placed @exp on its flow's own public source port, which
+ * the masquerade gave this flow: the registrar sends there what it sends
+ * this phone. Another host's registration that NAT placed on that port
+ * only because its Contact named it (a port it does not send from) is
+ * withdrawn too; it would otherwise receive this phone's calls. True if
+ * withdrawn.
  */
 bool avaya_sip_reg_supersede(struct nf_conn *ct,
-			     const struct nf_conntrack_expect *exp)
+			     const struct nf_conntrack_expect *exp,
+			     bool flow_port)
 {
 	struct nf_conntrack_expect *old;
 	bool same;
@@ -2740,8 +2771,9 @@ bool avaya_sip_reg_supersede(struct nf_conn *ct,
 	       rcu_access_pointer(exp->assign_helper) &&
 	       nf_ct_tuple_equal(&old->tuple, &exp->tuple) &&
 	       nf_ct_tuple_mask_equal(&old->mask, &exp->mask) &&
-	       nf_inet_addr_cmp(&old->saved_addr, &exp->saved_addr) &&
-	       old->saved_proto.all == exp->saved_proto.all;
+	       ((nf_inet_addr_cmp(&old->saved_addr, &exp->saved_addr) &&
+		 old->saved_proto.all == exp->saved_proto.all) ||
+		(flow_port && sip_reg_off_flow(old, exp)));
 	if (same) {
 		nf_ct_unexpect_related(old);
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_REGISTER_SUPERSEDED);
@@ -2776,7 +2808,8 @@ static int sip_expect_insert(struct nf_conn *ct, int side,
 		ret = rtcp && *rtcp ? nf_ct_expect_related(*rtcp, 0) : 0;
 		if (!ret) {
 			ret = nf_ct_expect_related(exp, 0);
-			if (ret == -EBUSY && avaya_sip_reg_supersede(ct, exp))
+			if (ret == -EBUSY &&
+			    avaya_sip_reg_supersede(ct, exp, false))
 				ret = nf_ct_expect_related(exp, 0);
 			if (ret && rtcp && *rtcp)
 				nf_ct_unexpect_related(*rtcp);

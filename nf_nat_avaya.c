@@ -516,6 +516,7 @@ struct nat_pub_key {
 	const struct nf_conn *master;
 	union nf_inet_addr pub;
 	union nf_inet_addr priv;
+	union nf_inet_addr host;	/* whose quota: priv, an IPv6 one's /64 */
 	u16 priv_pair[2];		/* RTP's and RTCP's */
 	u8 proto;
 	bool reg;
@@ -542,6 +543,14 @@ static void nat_pub_key_init(struct nat_pub_key *k, struct nf_conn *ct,
 	k->master = ct;
 	k->pub = exp->tuple.dst.u3;	/* the whole address: NAT66 too */
 	k->priv = exp->saved_addr;
+	/*
+	 * An IPv6 host has a /64 of addresses of its own (SLAAC, privacy
+	 * addresses), none of them spoofed: its quota is the prefix's. Words
+	 * 2 and 3 of an IPv4 address are zero already.
+	 */
+	k->host = k->priv;
+	k->host.all[2] = 0;
+	k->host.all[3] = 0;
 	k->priv_pair[0] = ntohs(exp->saved_proto.all) >> 1;
 	k->priv_pair[1] = rtcp ? ntohs(rtcp->saved_proto.all) >> 1 :
 				 k->priv_pair[0];
@@ -594,18 +603,18 @@ static void nat_host_put(struct nat_pub_claim *c)
 static void nat_host_get(struct nat_pub_claim *c, const struct nat_pub_key *k,
 			 struct nat_pub_spare *spare)
 {
-	struct nat_pub_host *h = nat_host_find(k->net, &k->priv);
+	struct nat_pub_host *h = nat_host_find(k->net, &k->host);
 
 	if (!h) {
 		h = spare->host;	/* reserved with the claim */
 		spare->host = NULL;
 		INIT_HLIST_HEAD(&h->claims);
 		h->net = k->net;
-		h->priv = k->priv;
+		h->priv = k->host;
 		h->count = 0;
 		h->pruned = jiffies - HZ;
 		hash_add(nat_pub_hosts, &h->node,
-			 nat_host_hash(k->net, &k->priv));
+			 nat_host_hash(k->net, &k->host));
 	}
 	h->count++;
 	hlist_add_head(&c->hnode, &h->claims);
@@ -735,7 +744,7 @@ static int nat_pub_room(const struct nat_pub_key *k, unsigned int need)
 		nat_pub_prune();
 	if (nat_pub_count + need > NAT_PUB_CLAIMS)
 		return -ENOSPC;
-	h = nat_host_find(k->net, &k->priv);
+	h = nat_host_find(k->net, &k->host);
 	if (h && h->count + need > quota && !nat_host_prune(h))
 		h = NULL;
 	return (h ? h->count : 0) + need > quota ? -EDQUOT : 0;
@@ -1701,12 +1710,14 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 	}
 	nat_pub_key_init(&k, ct, exp, *rtcp);
 	k.reg = exp->class == AVAYA_SIP_EXP_REG;
-	ret = nat_pub_reserve(&spare, *rtcp ? 2 : 1);
-	if (ret && !reg)	/* a registration may go unclaimed */
+	if (nat_pub_reserve(&spare, *rtcp ? 2 : 1) && !reg) {
+		ret = -ENOMEM;	/* a registration may go unclaimed */
 		i = SIP_MEDIA_PORT_TRIES;
+	}
 	spin_lock_bh(&nat_pub_lock);
+	/* RTP alone may sit on 65535: only a real RTCP port must exist. */
 	for (; i < SIP_MEDIA_PORT_TRIES && port && rtcp_port &&
-	     rtcp_port <= 65535; i++) {
+	     (!*rtcp || rtcp_port <= 65535); i++) {
 		bool free = nat_pub_free(&k, port) &&
 			    (!*rtcp || nat_pub_free(&k, rtcp_port));
 		int room = free ? nat_pub_room(&k, nat_pub_need(&k, port,
@@ -1718,8 +1729,12 @@ static u16 sip_nat_expect_pair(struct nf_conn *ct, enum ip_conntrack_dir side,
 		ret = -EBUSY;
 		if (free || reg)
 			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
-		/* The same phone's registration from an older flow. */
-		if (ret == -EBUSY && k.reg && avaya_sip_reg_supersede(ct, exp))
+		/*
+		 * The same phone's registration from an older flow, or another
+		 * host's Contact on the port the masquerade gave this flow.
+		 */
+		if (ret == -EBUSY && k.reg &&
+		    avaya_sip_reg_supersede(ct, exp, reg))
 			ret = sip_nat_try_pair(exp, rtcp, port, rtcp_port);
 		if (!ret) {
 			sip_nat_claim(&k, exp, *rtcp, port, rtcp_port,

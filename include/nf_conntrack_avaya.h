@@ -45,7 +45,8 @@ unsigned long avaya_lifetime(u64 secs, u64 grace);
 
 int avaya_port_range_parse(const char *val, u32 *range);
 bool avaya_sip_reg_supersede(struct nf_conn *ct,
-			     const struct nf_conntrack_expect *exp);
+			     const struct nf_conntrack_expect *exp,
+			     bool flow_port);
 int avaya_port_range_show(char *buf, u32 range);
 
 /* Registration state of one RAS flow (phone <-> gatekeeper). */

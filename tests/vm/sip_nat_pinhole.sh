@@ -40,6 +40,10 @@
 #    pairs 9000-9263 (33 INVITEs of four streams); host 10.0.1.2 then
 #    offers private 9000: its pair is taken, it gets another public port
 #    (a walk upward from 9000 would have ended on 128 taken pairs).
+# 9. Review F1: a host registering a Contact that is not its source port
+#    first cannot keep the public port the masquerade later gives another
+#    host's own flow (details at the case).
+# 10. Review F3: RTP alone at private 65535 gets its pinhole.
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sip/peers.sh"
@@ -344,6 +348,7 @@ to60() {
 	done
 	wait_bg
 }
+ctr_is() { [ "$(ctr "$1")" = "$2" ]; }
 sdp_port() { tr -d '\r' < "$1" 2>/dev/null | awk '/^m=audio/ { print $2 }'; }
 NATP=/sys/module/nf_nat_avaya/parameters
 
@@ -409,6 +414,8 @@ wait_listen prov udp 5060
 ip netns exec pbx $NU udp-send 10.0.1.3:5074 203.0.113.50:5060 "$work/reg6e.req" \
 	--timeout 2 >/dev/null 2>&1
 wait_bg
+# The registrar's 200 may still be on its way through the firewall.
+eventually ctr_is sip_nat_failed $((${natfail:-0} + 1))
 check "6b. host 10.0.1.3's registration pinhole on the phone's 5066 refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
 	[ "$(ctr sip_nat_failed)" = $((${natfail:-0} + 1)) ]
 check "6b. the phone's pinhole is still the one ($(pin5066))" [ "$(pin5066)" = 1 ]
@@ -481,6 +488,66 @@ check "8. host 10.0.1.2's offer at private 9000 arrives with another public port
 check "8. ... and its pinhole 203.0.113.60 -> 203.0.113.1:${p8:-none}" \
 	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -Eq 'src=203.0.113.60 dst=203.0.113.1 sport=[0-9]+ dport=${p8:-none} '"
 fw sh -c "echo 600 > $NATP/nat_claim_hold"
+
+# 9. The masquerade's port wins over another host's Contact (review of
+# issue 14, F1): host 10.0.1.3 registers from :5080 with Contact :5082
+# (not its source port) and so holds public 5082 first; host 10.0.1.4 then
+# registers from its own :5082, which the masquerade keeps. Its REGISTER
+# says 203.0.113.1:5082, so the registrar's requests there are its: its
+# pinhole supersedes the other host's, and an INVITE from the registrar's
+# other port reaches 10.0.1.4, not 10.0.1.3. The other host's refresh
+# does not take the port back.
+$MSG register --src 10.0.1.3:5080 --dst 203.0.113.50:5060 --contact 10.0.1.3:5082 \
+	--expires 600 --cseq 8 --user hostile9 -o "$work/reg9b.req"
+$MSG register --src 10.0.1.3:5080 --dst 203.0.113.50:5060 --contact 10.0.1.3:5082 \
+	--expires 600 --cseq 9 --user hostile9 -o "$work/reg9c.req"
+$MSG register --src 10.0.1.4:5082 --dst 203.0.113.50:5060 --contact 10.0.1.4:5082 \
+	--expires 600 --cseq 8 --user victim9 -o "$work/reg9a.req"
+$PEER invite 203.0.113.50:5090 203.0.113.1:5082 "$work/inv9.req"
+$PEER invite 203.0.113.50:5091 203.0.113.1:5082 "$work/inv9r.req"
+pin5082() {
+	ip netns exec fw conntrack -L expect 2>/dev/null |
+		grep -cE 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5082 '
+}
+exchange reg9b "$work/reg9b.req" 10.0.1.3:5080
+check "9. host 10.0.1.3's Contact :5082 leaves as 203.0.113.1:5082 ($(pin5082) pinhole)" \
+	sh -c "tr -d '\r' < $work/reg9b.rx.0 | grep -q '^Contact: <sip:hostile9@203.0.113.1:5082>;expires=600' && [ $(pin5082) = 1 ]"
+natfail=$(ctr sip_nat_failed)
+sup=$(ctr sip_register_superseded)
+exchange reg9a "$work/reg9a.req" 10.0.1.4:5082
+check "9. host 10.0.1.4's REGISTER from :5082 leaves as 203.0.113.1:5082" \
+	sh -c "tr -d '\r' < $work/reg9a.rx.0 2>/dev/null | grep -q '^Contact: <sip:victim9@203.0.113.1:5082>;expires=600'"
+check "9. its pinhole superseded the other host's (sip_register_superseded ${sup:-?} -> $(ctr sip_register_superseded))" \
+	[ "$(ctr sip_register_superseded)" = $((${sup:-0} + 1)) ]
+check "9. not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = "$natfail" ]
+check "9. one pinhole 203.0.113.50 -> 203.0.113.1:5082 ($(pin5082))" [ "$(pin5082)" = 1 ]
+bg pbx $PEER uas 10.0.1.4:5082 "$work/ua9v" 10 20
+bg pbx $PEER uas 10.0.1.3:5082 "$work/ua9h" 10 20
+wait_listen pbx udp 5082
+invite prov 203.0.113.50:5090 203.0.113.1:5082 inv9
+check "9. the registrar's INVITE from :5090 reaches 10.0.1.4:5082" \
+	test -s "$work/ua9v.203.0.113.50_5090"
+check_not "9. ... and not 10.0.1.3:5082" test -s "$work/ua9h.203.0.113.50_5090"
+exchange reg9c "$work/reg9c.req" 10.0.1.3:5080
+invite prov 203.0.113.50:5091 203.0.113.1:5082 inv9r
+check "9. after the other host's refresh, the INVITE from :5091 still reaches 10.0.1.4" \
+	test -s "$work/ua9v.203.0.113.50_5091"
+check_not "9. ... and not 10.0.1.3" test -s "$work/ua9h.203.0.113.50_5091"
+
+# 10. RTP alone on the last port (review of issue 14, F3): an offer of
+# m=audio 65535 without a=rtcp (no RTCP port exists) gets its pinhole, or
+# is refused and counted; never reported opened with nothing inserted.
+$MSG invite --src 10.0.1.2:5084 --dst 203.0.113.60:5060 --media 10.0.1.2:65535 \
+	--call-id top10@avaya.test -o "$work/inv10.0.req"
+natfail=$(ctr sip_nat_failed)
+to60 inv10 10.0.1.2:5084 1
+p10=$(sdp_port "$work/inv10.rx.0")
+echo "-- private 65535 left as 203.0.113.1:${p10:-none}"
+check "10. the offer at private 65535 arrives with its pinhole 203.0.113.60 -> 203.0.113.1:${p10:-none}" \
+	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -Eq 'src=203.0.113.60 dst=203.0.113.1 sport=[0-9]+ dport=${p10:-none} '"
+check "10. not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
+	[ "$(ctr sip_nat_failed)" = "$natfail" ]
 
 echo "-- counters:"; fw cat /proc/net/nf_conntrack_avaya | sed 's/^/   /'
 finish

@@ -14,6 +14,11 @@
 #    registration pinhole on 5060.
 # 3. a=rtcp:R with R != RTP+1 and a free RTP port: RTCP from the peer to the
 #    a=rtcp port it was told reaches the UA's R.
+# 4. NAT66 (review of issue 14, F2): nat_claims_per_host counts an IPv6
+#    host's /64, not each address: with a quota of 2, fd00:1::2 offers two
+#    calls (pinholes), then fd00:1::3 of the same /64 offers a third: it is
+#    refused and counted (nat_refused_host_claims), not given a quota of
+#    its own.
 
 hsn_msg="python3 $TOP/tests/sip/sipmsg.py"
 hsn_dir=
@@ -148,6 +153,65 @@ hsn_clash() {
 		hsn_reaches "${p:-0}" "$4"
 }
 
+# hsn_invite6 NAME SRCADDR MEDIAPORT: an IPv6 INVITE through ip6 masquerade;
+# true when the peer [fd00:2::2]:5060 received it.
+hsn_invite6() {
+	local f=$hsn_dir/$1.req
+
+	$hsn_msg invite --src "[$2]:5060" --dst "[fd00:2::2]:5060" \
+		--media "[$2]:$3" --call-id "hsn-$1@avaya.test" -o "$f"
+	rm -f "$hsn_dir/$1.rx.0"
+	bg gk $NU udp-serve "[fd00:2::2]:5060" --reply "$hsn_dir/trying" --count 1 \
+		--timeout 4 --save "$hsn_dir/$1.rx" >/dev/null
+	wait_listen gk udp 5060 || return 1
+	ph $NU udp-send "[$2]:5060" "[fd00:2::2]:5060" "$f" \
+		--expect-reply "$hsn_dir/$1.got" --timeout 3 >/dev/null
+	wait_bg
+	test -s "$hsn_dir/$1.rx.0"
+}
+
+hsn_ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
+
+hsn_nat66_quota() {
+	local natp=/sys/module/nf_nat_avaya/parameters q r
+
+	fw nft flush ruleset
+	fw nft -f - <<'EOF'
+table inet fw {
+	ct helper hsn-sip {
+		type "avaya-sip" protocol udp;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "ph0" oifname "gk0" udp dport 5060 ct helper set "hsn-sip" accept
+	}
+}
+table ip6 nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "gk0" masquerade
+	}
+}
+EOF
+	check "4. nat_claims_per_host=2 accepted" fw sh -c "echo 2 > $natp/nat_claims_per_host"
+	q=$(hsn_ctr nat_refused_host_claims)
+	check "4. fd00:1::2's first offer (m=audio 6100) reaches the peer" \
+		hsn_invite6 e4a fd00:1::2 6100
+	check "4. fd00:1::2's second offer (m=audio 6102) reaches the peer" \
+		hsn_invite6 e4b fd00:1::2 6102
+	for r in e4a e4b; do
+		r=$(hsn_sdp "$r" m)
+		check "4. its pinhole fd00:2::2 -> fd00:2::1:${r:-none}" \
+			sh -c "timeout 20 ip netns exec fw conntrack -L expect -f ipv6 2>/dev/null | grep -q 'src=fd00:2::2 dst=fd00:2::1 sport=[0-9]* dport=${r:-none} '"
+	done
+	check_not "4. fd00:1::3 (same /64) offering a third call is not forwarded" \
+		hsn_invite6 e4c fd00:1::3 6104
+	check "4. refused and counted as the /64's quota (nat_refused_host_claims ${q:-?} -> $(hsn_ctr nat_refused_host_claims))" \
+		[ "$(hsn_ctr nat_refused_host_claims)" = $((${q:-0} + 1)) ]
+	fw sh -c "echo 4096 > $natp/nat_claims_per_host"
+}
+
 hostile_sip_nat() {
 	local first=${#PIDS[@]} r
 
@@ -186,6 +250,11 @@ hostile_sip_nat() {
 	check_not "3. nothing from the peer to 10.0.2.1:4201 reaches the UA's :4555" \
 		hsn_reaches 4201 4555
 
+	hsn_dump
+	hsn_flush
+
+	echo "== sip_nat 4. NAT66: one quota per /64"
+	hsn_nat66_quota
 	hsn_dump
 	hsn_flush
 	fw nft flush ruleset

@@ -152,11 +152,12 @@ if want bench; then
 fi
 
 # VM scenarios: one guest per kernel at a time, the two kernels in parallel
-# (TCG uses one host core per guest). Scenarios that run with our modules
-# loaded share one boot (scripts/vm-batch.sh); those that ask for another
+# (TCG uses one host core per guest). All share one boot per kernel
+# (scripts/vm-batch.sh; a boot costs 20-40 s): those that ask for another
 # setup ("# avaya-vm: nomodules|noload") or unload our modules themselves
-# ("# avaya-vm: ownboot": in a shared guest, the namespaces of the scenarios
-# before them may still be dismantled and hold the modules) get their own.
+# ("# avaya-vm: ownboot") run last, each after vm-batch.sh has waited for
+# the namespaces before it to go and unloaded (and for ownboot reloaded)
+# our modules. "# avaya-vm: alone" still gets a guest of its own.
 vm_scenarios() {
 	local t name
 
@@ -180,6 +181,12 @@ vm_timeout() {
 }
 
 own_boot() {	# SCENARIO: does it ask for a guest of its own?
+	head -n 10 "$1" | grep -qE '^# avaya-vm: *alone'
+}
+
+# Scenarios that unload our modules, or want none, share the boot too
+# (vm-batch.sh unloads and reloads for them), after all the others.
+late() {	# SCENARIO
 	head -n 10 "$1" | grep -qE '^# avaya-vm: *(nomodules|noload|ownboot)'
 }
 
@@ -216,10 +223,12 @@ vm_limit() {
 }
 
 run_vm_series() {	# KVER
-	local k=$1 t name batch=()
+	local k=$1 t name batch=() last=()
 
 	for t in $(vm_scenarios); do
-		if own_boot "$t"; then
+		if late "$t" && ! own_boot "$t"; then
+			last+=("$top/$t")
+		elif own_boot "$t"; then
 			name=$(basename "$t" .sh)
 			t0=$(date +%s)
 			AVAYA_VM_TIMEOUT=$(vm_timeout "$t") scripts/vm-run.sh "$k" "$t" \
@@ -230,6 +239,7 @@ run_vm_series() {	# KVER
 			batch+=("$top/$t")
 		fi
 	done
+	batch+=("${last[@]}")
 	[ ${#batch[@]} -gt 0 ] || return 0
 	AVAYA_VM_TIMEOUT=$(($(vm_limit "$k") * ${#batch[@]})) scripts/vm-run.sh "$k" \
 		scripts/vm-batch.sh "${batch[@]}" > "$logdir/vm_${k}_batch.log" 2>&1

@@ -25,13 +25,59 @@ save_params() {
 	done
 }
 
+# Linux's own H.323/SIP helpers, which comparison scenarios load, claim our
+# ports: ours do not register while they are loaded (-EBUSY). They go once
+# the namespaces that used them have.
+unload_stock() {
+	local i m
+
+	for m in nf_nat_h323 nf_conntrack_h323 nf_nat_sip nf_conntrack_sip; do
+		[ -d "/sys/module/$m" ] || continue
+		for i in $(seq 1 120); do
+			modprobe -r "$m" 2>/dev/null && break
+			sleep 0.5
+		done
+	done
+	return 0
+}
+
 restore_modules() {
 	local f v
 
+	unload_stock
 	modprobe nf_conntrack_avaya && modprobe nf_nat_avaya || return 1
 	while read -r f v; do
 		echo "$v" > "$f" || return 1
 	done < "$params"
+}
+
+# unload_modules: our modules out, once the namespaces of the scenarios
+# before have been dismantled (network namespaces go asynchronously, and
+# their rulesets and flows hold the modules until then).
+unload_modules() {
+	local i
+
+	for i in $(seq 1 120); do
+		modprobe -r nf_nat_avaya nf_conntrack_avaya 2>/dev/null && return 0
+		sleep 0.5
+	done
+	echo "FAIL: vm-batch: our modules are still in use 60 s after the last scenario"
+	lsmod | grep -E 'avaya|nf_conntrack'
+	return 1
+}
+
+# prepare SCENARIO: what its "# avaya-vm:" header asks of the guest, as a
+# boot of its own would give it: "ownboot" (it unloads our modules itself)
+# freshly loaded modules with default parameters, "noload" and "nomodules"
+# none loaded.
+prepare() {
+	case $(head -n 10 "$1" | sed -n 's/^# avaya-vm: *\([a-z]*\).*/\1/p' | head -n 1) in
+	ownboot)
+		unload_modules && unload_stock && modprobe nf_conntrack_avaya &&
+			modprobe nf_nat_avaya ;;
+	noload | nomodules)
+		unload_modules ;;
+	esac
 }
 
 save_params
@@ -45,6 +91,10 @@ for s in "$@"; do
 		continue
 	fi
 	first=0
+	if ! prepare "$s"; then
+		echo "==== avaya-batch end $name rc=1"
+		continue
+	fi
 	dmesg -C
 	# A scenario's limit stretches with the lane's time scale (vm-run.sh).
 	scale=${AVAYA_TIME_SCALE:-1}

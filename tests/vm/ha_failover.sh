@@ -256,11 +256,14 @@ sdp_addr() {	# FILE: "IP:PORT" of its SDP's c= and first m= line
 }
 
 # Remaining seconds of the registration pinholes (the smallest of each):
-# H.323 reverse (to the phone's 1720) and SIP (to 10.0.2.1:5060).
+# H.323 reverse (to the phone's 1720) and SIP (to 10.0.2.1:5060). Fields,
+# not patterns: the master tuple of a call's pinhole names 1720 too.
 ras_left() { "$1" conntrack -L expect 2>/dev/null |
-	awk '/dst=10.0.1.2 sport=[0-9]* dport=1720 / { print $1 }' | sort -n | head -n 1; }
+	awk '$2 == "proto=6" && $4 == "dst=10.0.1.2" && $6 == "dport=1720" { print $1 }' |
+	sort -n | head -n 1; }
 sip_left() { "$1" conntrack -L expect 2>/dev/null |
-	awk '/dst=10.0.2.1 sport=[0-9]* dport=5060 / { print $1 }' | sort -n | head -n 1; }
+	awk '$2 == "proto=17" && $4 == "dst=10.0.2.1" && $6 == "dport=5060" { print $1 }' |
+	sort -n | head -n 1; }
 
 # Stream status: "received" and "last" of stream NAME in FILE.
 stream_field() {
@@ -447,7 +450,8 @@ call1_flows() {
 no_call1_flows() { ! call1_flows; }
 check "... and closes its media flows on fw2" eventually no_call1_flows
 
-bg ph $NU tcp-serve 10.0.1.2:1720
+# Not through ph(): $BG must be the server itself, to be stopped.
+bg ip netns exec ph $NU tcp-serve 10.0.1.2:1720
 wait_listen ph tcp 1720
 for p in 61440 61441 61442 61443 61444; do
 	check "gk:$p -> phone:1720 connects through fw2" \
@@ -483,4 +487,5 @@ for n in 1 2; do
 	sed "s/^/  fw$n notify: /" "$RUN/fw$n/notify.log" 2>/dev/null | tail -n 8
 done
 fw2 cat /proc/net/nf_conntrack_avaya | grep -E '^ha_|refused' | grep -v ' 0$' | sed 's/^/  fw2: /'
+echo "INFO: the scenario took $SECONDS s"
 finish

@@ -36,8 +36,9 @@
 #    Measured: when fw2 holds the addresses and has committed, and the
 #    largest reception gap of each of the four media directions (INFO).
 #    Asserted: media of both calls flows again through fw2 within 30 s.
-# 4. On fw2: the registration pinholes expire within the failover time
-#    (+5 s) of fw1's, never before; an inbound INVITE (provider:5070 ->
+# 4. On fw2: the copies of the registration pinholes expire no earlier than
+#    fw1's, and later by no more than the time from the refresh to fw2's
+#    commit (printed, INFO); an inbound INVITE (provider:5070 ->
 #    10.0.2.1:5060) reaches the PBX through the registration pinhole and
 #    its call gets RTP both ways; one to 10.0.2.1:5061 does not;
 #    ReleaseComplete of the first call passes and closes its media flows;
@@ -375,7 +376,9 @@ synced() {	# fw2's conntrackd has the registration pinholes
 check "fw2's conntrackd holds the registration pinholes" poll 10 synced
 
 echo "== 3. fw1 fails"
+t_ras=$(now)
 check "keepalive RRQ/RCF" ras rrq2 rcf2
+t_sip=$(now)
 check "re-REGISTER/200" sip reg2 reg2.ok
 t1=$(now)
 ras1=$(ras_left fw1)
@@ -408,17 +411,20 @@ ras2=$(ras_left fw2)
 sip2=$(sip_left fw2)
 fw2 conntrack -L expect 2>/dev/null | sed 's/^/  fw2 expect: /'
 # When each pinhole expires, on fw1 (read right before the failure) and on
-# fw2: the copy must not expire first, nor later than the failover time.
-lifetimes() {	# NAME LEFT1 LEFT2
+# fw2. The copy lives its class timeout from the commit, the original the
+# same from its last refresh (TTL and expires = the bounds): the copy must
+# not expire first, nor later than the time from that refresh to the
+# commit (+2 s: whole seconds, twice).
+lifetimes() {	# NAME LEFT1 LEFT2 REFRESHED
 	local d bound
 	[ -n "$2" ] && [ -n "$3" ] || return 1
 	d=$(awk -v a="$t1" -v l1="$2" -v b="$t2" -v l2="$3" 'BEGIN { printf "%.1f", (b + l2) - (a + l1) }')
-	bound=$(awk -v a="$t1" -v c="$t_commit" 'BEGIN { printf "%.1f", c - a + 5 }')
-	echo "INFO: $1 pinhole: fw1 $2 s left at the failure, fw2 $3 s left $(secs "$t1" "$t2") s later: the copy expires $d s after the original (bound: 0..$bound)"
+	bound=$(awk -v r="$4" -v c="$t_commit" 'BEGIN { printf "%.1f", c - r + 2 }')
+	echo "INFO: $1 pinhole: fw1 $2 s left at the failure, fw2 $3 s left $(secs "$t1" "$t2") s later: the copy expires $d s after the original (bound: -2..$bound)"
 	awk -v d="$d" -v b="$bound" 'BEGIN { exit !(d >= -2 && d <= b) }'
 }
-check "fw2's copy of the RAS reverse pinhole expires with fw1's" lifetimes RAS "$ras1" "$ras2"
-check "fw2's copy of the SIP registration pinhole expires with fw1's" lifetimes SIP "$sip1" "$sip2"
+check "fw2's copy of the RAS reverse pinhole expires with fw1's" lifetimes RAS "$ras1" "$ras2" "$t_ras"
+check "fw2's copy of the SIP registration pinhole expires with fw1's" lifetimes SIP "$sip1" "$sip2" "$t_sip"
 
 # The PBX answers the inbound INVITE; the provider sends it from a new port.
 bg ph $NU udp-serve 10.0.1.3:5060 --reply "$work/in.ok" --count 1 --timeout 15 \

@@ -391,6 +391,9 @@ check "fw2 takes both virtual addresses" poll 30 has_vips fw2
 t_vip=$(now)
 check "fw2 commits (primary-backup.sh primary ends)" poll 60 test -e "$RUN/fw2/primary.end"
 t_commit=$(cat "$RUN/fw2/primary.end" 2>/dev/null || now)
+# What the commit brought (media admitted since may show up too).
+fw2 conntrack -L 2>/dev/null | awk '{ h = ""; for (i = 1; i <= NF; i++) if ($i ~ /^helper=/) h = $i
+	print "  fw2 flow after the commit:", $1, $4, $5, $6, $7, h }'
 echo "INFO: failover: fw2 holds the addresses $(secs "$t_down" "$t_vip") s after fw1's links went down, committed after $(secs "$t_down" "$t_commit") s (notify script $(secs "$(cat "$RUN/fw2/primary.begin" 2>/dev/null || echo "$t_commit")" "$t_commit") s)"
 for s in $STREAMS; do
 	check "RTP ${s%%,*} flows again through fw2 (within 30 s of the commit)" \

@@ -185,12 +185,13 @@ ha_configs() {
 	    -e "s#^CONNTRACKD_CONFIG=.*#CONNTRACKD_CONFIG=$d/conntrackd.conf#" \
 	    /usr/share/doc/conntrackd/examples/sync/primary-backup.sh > "$d/primary-backup.sh"
 	# keepalived runs this around Debian's script: the times say when a
-	# transition's conntrackd calls began and ended.
+	# transition's conntrackd calls began and ended (whole
+	# files: the scenario polls for them).
 	cat > "$d/notify.sh" <<EOF
 #!/bin/sh
-date +%s.%N > $d/\$1.begin
+date +%s.%N > $d/\$1.begin.tmp && mv $d/\$1.begin.tmp $d/\$1.begin
 $d/primary-backup.sh "\$1" >> $d/notify.log 2>&1
-date +%s.%N > $d/\$1.end
+date +%s.%N > $d/\$1.end.tmp && mv $d/\$1.end.tmp $d/\$1.end
 EOF
 	chmod 755 "$d/primary-backup.sh" "$d/notify.sh"
 	# vrrp_rlimit_rttime: with vrrp_rt_priority the kernel kills the VRRP

@@ -2959,14 +2959,23 @@ static bool avaya_tag_media_flow(struct nf_conn *ct,
 void avaya_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
 	enum avaya_helper_kind kind = avaya_expected_kind(ct, exp);
+	struct nf_conntrack_helper *helper;
 	struct nf_conn_help *help;
 
 	if (kind == AVAYA_HELPER_NONE)
 		return;
+	helper = avaya_helper_for(kind, ct);
+	/*
+	 * Ours never do, but a ctnetlink expectation may name any protocol:
+	 * a helper must not parse a flow of another (a tcp header read from
+	 * a udp packet), and the master's notes are not about such a flow.
+	 */
+	if (helper->tuple.dst.protonum != nf_ct_protonum(ct))
+		return;
 	if (!nfct_help(ct)) {
 		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
 		if (help)
-			rcu_assign_pointer(help->helper, avaya_helper_for(kind, ct));
+			rcu_assign_pointer(help->helper, helper);
 	}
 	switch (kind) {
 	case AVAYA_HELPER_H245:

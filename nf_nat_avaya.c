@@ -415,6 +415,14 @@ static void avaya_nat_to_phone(struct nf_conn *new,
 {
 	struct nf_nat_range2 range = {};
 
+	/*
+	 * First its helper and, for a call's pinhole, the call's note that it
+	 * has a flow: NAT adds the sequence adjustment only to a flow that
+	 * has a helper. H.323 rewrites in place, but a ctnetlink copy may
+	 * give this function to a SIP over TCP master's pinhole.
+	 */
+	avaya_expected(new, exp);
+
 	range.flags = NF_NAT_RANGE_MAP_IPS;
 	range.min_addr = new->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
 	range.max_addr = range.min_addr;
@@ -426,11 +434,6 @@ static void avaya_nat_to_phone(struct nf_conn *new,
 	range.min_addr = exp->saved_addr;
 	range.max_addr = exp->saved_addr;
 	nf_nat_setup_info(new, &range, NF_NAT_MANIP_DST);
-	/*
-	 * Then its helper (H.323 rewrites in place: no sequence adjustment)
-	 * and, for a call's pinhole, the call's note that it has a flow.
-	 */
-	avaya_expected(new, exp);
 }
 
 static struct nf_ct_helper_expectfn avaya_nat_expectfn = {

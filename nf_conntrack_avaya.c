@@ -4483,15 +4483,28 @@ static void avaya_prefixes_free(void)
 	prefix_param_replace(&media_peers, NULL);
 }
 
+/*
+ * ctnetlink may have given avaya-follow to an expectation of any master,
+ * also one whose helper is not ours (which then outlives our helpers):
+ * once no lookup by name can find it (a grace period after the unregister:
+ * ctnetlink holds the RCU read lock from the lookup to the insert), every
+ * expectation naming it goes, and a flow that matched one before has left
+ * it after a second grace period.
+ */
+static void avaya_expectfn_remove(void)
+{
+	nf_ct_helper_expectfn_unregister(&avaya_expectfn);
+	synchronize_rcu();
+	nf_ct_helper_expectfn_destroy(&avaya_expectfn);
+	synchronize_rcu();
+}
+
 static void __exit nf_conntrack_avaya_fini(void)
 {
 	avaya_free_all_held();
 	flush_work(&flow_close_work);
 	nf_conntrack_helpers_unregister(&avaya_helpers[0][0], AVAYA_HELPER_KINDS * 2);
-	/* Our helpers' expectations, the only ones naming it, went with them. */
-	nf_ct_helper_expectfn_unregister(&avaya_expectfn);
-	/* A ctnetlink lookup may still be reading its entry. */
-	synchronize_rcu();
+	avaya_expectfn_remove();
 	/* Only now: a GCF seen before would open from any host without it. */
 	avaya_prefixes_free();
 	unregister_pernet_subsys(&avaya_net_ops);
@@ -4507,15 +4520,19 @@ static int __init nf_conntrack_avaya_init(void)
 	if (ret)
 		return ret;
 	avaya_helpers_setup();
-	nf_ct_helper_expectfn_register(&avaya_expectfn);
 	ret = nf_conntrack_helpers_register(&avaya_helpers[0][0],
 					    AVAYA_HELPER_KINDS * 2);
 	if (ret) {
 		pr_err("failed to register helpers: %d\n", ret);
-		nf_ct_helper_expectfn_unregister(&avaya_expectfn);
 		unregister_pernet_subsys(&avaya_net_ops);
+		return ret;
 	}
-	return ret;
+	/*
+	 * Only now, so that a failed load leaves no expectation naming it.
+	 * Our own pinholes set it directly; only ctnetlink finds it by name.
+	 */
+	nf_ct_helper_expectfn_register(&avaya_expectfn);
+	return 0;
 }
 
 module_init(nf_conntrack_avaya_init);

@@ -1483,14 +1483,15 @@ static void call_set_flag(struct nf_conn *ct, u8 flag)
 
 /*
  * Malformed call signalling, unless the flow was picked up in the middle of
- * its stream (a backup firewall's copy) and nothing decoded yet in this
- * direction: then we are only out of step, and strict drops nothing.
+ * its stream (a backup firewall's copy), nothing decoded yet in this
+ * direction and its segment budget lasts: then we are only out of step,
+ * and strict drops nothing.
  */
 static int call_bad_input(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo, enum avaya_counter c,
 			  const char *what)
 {
-	u8 pickup = AVAYA_CALL_PICKUP << CTINFO2DIR(ctinfo);
+	u8 pickup = AVAYA_CALL_PICKUP_DIR(CTINFO2DIR(ctinfo));
 
 	if (READ_ONCE(call_master(ct)->flags) & pickup) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_HA_PICKUP_SKIPPED);
@@ -1502,10 +1503,34 @@ static int call_bad_input(struct sk_buff *skb, struct nf_conn *ct,
 /* A message decoded: this direction is in step again. */
 static void call_in_step(struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	u8 pickup = AVAYA_CALL_PICKUP << CTINFO2DIR(ctinfo);
+	u8 pickup = AVAYA_CALL_PICKUP_DIR(CTINFO2DIR(ctinfo));
 
 	if (unlikely(READ_ONCE(call_master(ct)->flags) & pickup))
 		call_take_flag(ct, pickup);
+}
+
+/*
+ * A segment with new data in @dir: it uses one of the picked-up flow's
+ * excused segments. With none left the direction is held to strict again,
+ * whether or not anything decoded: a peer cannot stay out of step forever.
+ */
+static void call_pickup_spend(struct nf_conn *ct, int dir)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	u8 pickup = AVAYA_CALL_PICKUP_DIR(dir);
+	u8 left;
+
+	if (likely(!(READ_ONCE(cm->flags) & pickup)))
+		return;
+	left = READ_ONCE(cm->pickup_left[dir]);
+	while (left) {
+		u8 seen = cmpxchg(&cm->pickup_left[dir], left, left - 1);
+
+		if (seen == left)
+			return;
+		left = seen;
+	}
+	call_take_flag(ct, pickup);
 }
 
 static void call_hold_free(struct avaya_tpkt_hold *p)
@@ -2301,6 +2326,7 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 		call_hold_put(ct, dir, held);
 		return NF_ACCEPT;
 	}
+	call_pickup_spend(ct, dir);
 	if (held) {
 		off += call_hold_fill(held, data + off, len - off, &done, &bad);
 		if (bad) {
@@ -4340,31 +4366,55 @@ static void avaya_policy_timeouts(void)
 }
 
 /*
- * ctnetlink created @ct with one of our helpers: conntrackd committing a
- * copy on a backup firewall (conntrackd carries no helper data), or
- * updating one. The helper picks the flow up in the middle: its state is
- * rebuilt from the next messages. Called before the helper is attached.
+ * ctnetlink calls a helper's from_nlattr when it creates a flow with the
+ * helper (conntrackd committing a copy on a backup firewall: it carries no
+ * helper data), and also when a request (ctnetlink, nfqueue) names the
+ * helper a flow already has. Only the first is a pick-up: on creation the
+ * help extension is fresh and its helper not set yet (ctnetlink sets it
+ * after this call, and confirms the flow later still).
+ */
+static bool avaya_nl_creating(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+
+	return !nf_ct_is_confirmed(ct) && help && !rcu_access_pointer(help->helper);
+}
+
+/*
+ * A flow created with one of our helpers: the helper picks it up in the
+ * middle, its state is rebuilt from the next messages.
  */
 static int avaya_picked_up(struct nlattr *attr, struct nf_conn *ct)
 {
-	avaya_count(nf_ct_net(ct), AVAYA_CTR_HA_FLOW_PICKED_UP);
+	if (avaya_nl_creating(ct))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_HA_FLOW_PICKED_UP);
 	return 0;
 }
 
 /*
- * Q.931, H.245: each direction resynchronises at its next TPKT; the call
- * may have admitted flows, which its end must close.
+ * Q.931, H.245: each direction resynchronises at its next TPKT, within
+ * AVAYA_CALL_PICKUP_SEGS segments; the call may have admitted flows, which
+ * its end must close.
  */
 static int call_picked_up(struct nlattr *attr, struct nf_conn *ct)
 {
+	struct avaya_call_master *cm = call_master(ct);
+	int dir;
+
+	if (!avaya_nl_creating(ct))
+		return 0;
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		WRITE_ONCE(cm->pickup_left[dir], AVAYA_CALL_PICKUP_SEGS);
 	call_set_flag(ct, AVAYA_CALL_FLOWS | AVAYA_CALL_PICKUP |
-		      AVAYA_CALL_PICKUP << IP_CT_DIR_REPLY);
+		      AVAYA_CALL_PICKUP_REPLY);
 	return avaya_picked_up(attr, ct);
 }
 
 /* SIP over TCP resynchronises at the next start line. */
 static int sip_picked_up(struct nlattr *attr, struct nf_conn *ct)
 {
+	if (!avaya_nl_creating(ct))
+		return 0;
 	WRITE_ONCE(sip_master(ct)->picked_up, 1);
 	return avaya_picked_up(attr, ct);
 }

@@ -77,6 +77,7 @@ struct avaya_call_master {
 	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
 	u8 seq_valid[IP_CT_DIR_MAX];
 	u8 flags;			/* enum avaya_call_flags */
+	u8 pickup_left[IP_CT_DIR_MAX];	/* segments the pick-up still excuses */
 };
 
 enum avaya_call_flags {
@@ -84,11 +85,24 @@ enum avaya_call_flags {
 	AVAYA_CALL_FLOWS	= 1 << 1,	/* a pinhole admitted a flow */
 	/*
 	 * Picked up in the middle (a copy conntrackd made on a backup
-	 * firewall): until a message decodes in that direction (<< dir), what
-	 * does not is no error. Two bits, one per direction.
+	 * firewall): until a message decodes in that direction, and for at
+	 * most AVAYA_CALL_PICKUP_SEGS segments, what does not decode is no
+	 * error. One bit per direction: AVAYA_CALL_PICKUP_DIR(dir).
 	 */
-	AVAYA_CALL_PICKUP	= 1 << 2,
+	AVAYA_CALL_PICKUP	= 1 << 2,	/* original direction */
+	AVAYA_CALL_PICKUP_REPLY	= 1 << 3,
 };
+
+#define AVAYA_CALL_PICKUP_DIR(dir)	(AVAYA_CALL_PICKUP << (dir))
+static_assert(AVAYA_CALL_PICKUP_DIR(IP_CT_DIR_REPLY) == AVAYA_CALL_PICKUP_REPLY);
+
+/*
+ * Segments with new data, per direction, that a picked-up flow may carry
+ * before strict applies again: enough to reach the next TPKT boundary (a
+ * message's tail, then the next one), too few to hide a stream of input
+ * crafted for the decoders.
+ */
+#define AVAYA_CALL_PICKUP_SEGS	8
 
 /* Expectation classes of avaya-q931 and avaya-h245. */
 enum avaya_call_exp_class {

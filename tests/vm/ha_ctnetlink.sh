@@ -89,16 +89,16 @@ check "a Q.931 flow with helper avaya-q931 is created" \
 	fw $CTNL ct-new tcp 10.0.1.2:40100 10.0.2.2:1720 --helper avaya-q931
 fw conntrack -L -p tcp --dport 1720 2>/dev/null | sed 's/^/   /'
 echo 1 > "$STRICT"
-skipped0=$(ctr ha_pickup_skipped)
+skip0=$(ctr ha_pickup_skipped)
 dropped0=$(ctr dropped_strict)
 junk=00$(printf '%040x' 0)
 ph $NU tcp-raw 10.0.1.2:40100 10.0.2.2:1720 "$junk" --count 12 --seq 1000
 sleep 0.5
-skipped=$(($(ctr ha_pickup_skipped) - skipped0))
+nskip=$(($(ctr ha_pickup_skipped) - skip0))
 dropped=$(($(ctr dropped_strict) - dropped0))
 seen=$(sink_seen)
-echo "   ha_pickup_skipped +$skipped, dropped_strict +$dropped, $seen reached gk"
-check "the first 8 segments pass as out of step" [ "$skipped" = 8 ]
+echo "   ha_pickup_skipped +$nskip, dropped_strict +$dropped, $seen reached gk"
+check "the first 8 segments pass as out of step" [ "$nskip" = 8 ]
 check "the 4 segments beyond the pick-up budget are dropped" [ "$dropped" = 4 ]
 check "8 segments reached gk" [ "$seen" = 8 ]
 

@@ -102,7 +102,8 @@ DEB_DIR := $(CURDIR)/build/deb
 DEB_TREE := $(DEB_DIR)/nf-conntrack-avaya-$(VERSION)
 DEB_FILES := Kbuild dkms.conf nf_conntrack_avaya.c nf_nat_avaya.c README debian \
 	$(wildcard include/*.h lib/*.c) \
-	scripts/avaya-nft-profile scripts/avaya-prom $(wildcard scripts/matrices/*.tsv)
+	scripts/avaya-nft-profile scripts/avaya-prom $(wildcard scripts/matrices/*.tsv) \
+	$(wildcard contrib/*)
 DEB := $(DEB_DIR)/nf-conntrack-avaya-dkms_$(VERSION)_all.deb
 
 deb:

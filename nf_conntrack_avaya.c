@@ -25,6 +25,7 @@
 
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_ecache.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
@@ -38,8 +39,12 @@
 #define HELPER_Q931	"avaya-q931"
 #define HELPER_H245	"avaya-h245"
 #define HELPER_SIP	"avaya-sip"
-#define HELPER_SIP_MEDIA	"avaya-sip-rtp"
-#define HELPER_CALL_MEDIA	"avaya-h323-rtp"
+/*
+ * Media flows' helpers. conntrackd (1.4.7 and later) refuses a flow whose
+ * helper name is longer than 11 characters, so HA pairs could not sync media.
+ */
+#define HELPER_SIP_MEDIA	"avaya-sipm"
+#define HELPER_CALL_MEDIA	"avaya-h323m"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Connection tracking helpers for Avaya H.323 phones and SIP trunks");
@@ -48,6 +53,9 @@ MODULE_ALIAS_NFCT_HELPER(HELPER_RAS);
 MODULE_ALIAS_NFCT_HELPER(HELPER_Q931);
 MODULE_ALIAS_NFCT_HELPER(HELPER_H245);
 MODULE_ALIAS_NFCT_HELPER(HELPER_SIP);
+/* ctnetlink (conntrackd on a backup firewall) creates media flows by name. */
+MODULE_ALIAS_NFCT_HELPER(HELPER_SIP_MEDIA);
+MODULE_ALIAS_NFCT_HELPER(HELPER_CALL_MEDIA);
 /* nft never asks for a NAT helper module: load ours with the helpers. */
 MODULE_SOFTDEP("post: nf_nat_avaya");
 
@@ -67,9 +75,12 @@ static unsigned short sip_port __read_mostly = 5060;
 module_param(sip_port, ushort, 0400);
 MODULE_PARM_DESC(sip_port, "UDP and TCP port of SIP (default 5060)");
 
+static void avaya_policy_timeouts(void);
+
 /*
  * Lifetime parameters in seconds: bounded when set, so that no sum or
- * product of them can wrap the 32-bit jiffies of a pinhole.
+ * product of them can wrap the 32-bit jiffies of a pinhole. The classes'
+ * default timeouts follow them.
  */
 static int avaya_secs_set(const char *val, const struct kernel_param *kp)
 {
@@ -81,6 +92,7 @@ static int avaya_secs_set(const char *val, const struct kernel_param *kp)
 	if (v > AVAYA_MAX_PARAM_SECS)
 		return -ERANGE;
 	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	avaya_policy_timeouts();
 	return 0;
 }
 
@@ -538,7 +550,7 @@ static_assert(sizeof(union avaya_master) <= sizeof_field(struct nf_conn_help, da
 
 /* Defined with the helpers they belong to, under Registration. */
 static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MAX];
-static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX];
+static struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX];
 
 /* The helpers, [kind][family]: IPv4 first, then IPv6. */
 enum avaya_helper_kind {
@@ -626,6 +638,21 @@ static void avaya_expect_lifetime(struct nf_conntrack_expect *exp,
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	WRITE_ONCE(exp->timeout, nfct_time_stamp + lifetime);
 	spin_unlock_bh(&nf_conntrack_expect_lock);
+}
+
+/*
+ * A registration's flow lives as long as the registration. nf_ct_refresh()
+ * reports nothing, and conntrackd learns a flow's timeout only from an
+ * event: without one, a backup firewall's copy keeps the UDP stream
+ * timeout and takes the registration's pinholes with it when it expires.
+ * Any event carries the timeout; IPCT_HELPER also names the helper.
+ */
+static void avaya_keep_registration(struct nf_conn *ct,
+				    const struct sk_buff *skb,
+				    unsigned long lifetime)
+{
+	avaya_ct_refresh(ct, skb, lifetime);
+	nf_conntrack_event_cache(IPCT_HELPER, ct);
 }
 
 /*
@@ -1124,6 +1151,7 @@ static int ras_open_reverse(struct sk_buff *skb, struct nf_conn *ct,
 			exp->flags = NF_CT_EXPECT_PERMANENT;
 			rcu_assign_pointer(exp->assign_helper,
 					   avaya_helper_for(AVAYA_HELPER_Q931, ct));
+			exp->expectfn = avaya_expected;
 			ret = ras_expect_related(skb, ct, ctinfo, exp, lifetime);
 			nf_ct_expect_put(exp);
 			if (ret)
@@ -1220,7 +1248,7 @@ static int ras_on_rcf(struct sk_buff *skb, struct nf_conn *ct,
 	avaya_count(net, refresh ? AVAYA_CTR_REVERSE_PINHOLE_REFRESHED :
 				   AVAYA_CTR_REVERSE_PINHOLE_OPENED);
 	/* The RAS flow itself must outlive the keepalive interval. */
-	avaya_ct_refresh(ct, skb, lifetime);
+	avaya_keep_registration(ct, skb, lifetime);
 	/*
 	 * The netns-wide walk runs for a full registration, which may follow
 	 * one from elsewhere; keepalive RCFs (one per TTL per phone) of an
@@ -1300,6 +1328,7 @@ static int ras_on_multicast_grq(struct sk_buff *skb, struct nf_conn *ct,
 		return NF_ACCEPT;
 	}
 	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_RAS, ct));
+	exp->expectfn = avaya_expected;
 	ret = ras_expect_related(skb, ct, ctinfo, exp, GCF_EXPECT_LIFETIME);
 	nf_ct_expect_put(exp);
 	if (ret && ret != -EALREADY) {
@@ -1437,18 +1466,71 @@ static bool call_take_flag(struct nf_conn *ct, u8 flag)
 	return false;
 }
 
+/* Sets every bit of @flag. */
 static void call_set_flag(struct nf_conn *ct, u8 flag)
 {
 	struct avaya_call_master *cm = call_master(ct);
 	u8 old = READ_ONCE(cm->flags);
 
-	while (!(old & flag)) {
+	while ((old & flag) != flag) {
 		u8 seen = cmpxchg(&cm->flags, old, old | flag);
 
 		if (seen == old)
 			return;
 		old = seen;
 	}
+}
+
+/*
+ * Malformed call signalling, unless the flow was picked up in the middle of
+ * its stream (a backup firewall's copy), nothing decoded yet in this
+ * direction and its segment budget lasts: then we are only out of step,
+ * and strict drops nothing.
+ */
+static int call_bad_input(struct sk_buff *skb, struct nf_conn *ct,
+			  enum ip_conntrack_info ctinfo, enum avaya_counter c,
+			  const char *what)
+{
+	u8 pickup = AVAYA_CALL_PICKUP_DIR(CTINFO2DIR(ctinfo));
+
+	if (READ_ONCE(call_master(ct)->flags) & pickup) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_HA_PICKUP_SKIPPED);
+		return NF_ACCEPT;
+	}
+	return avaya_bad_input(skb, ct, c, what);
+}
+
+/* A message decoded: this direction is in step again. */
+static void call_in_step(struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+{
+	u8 pickup = AVAYA_CALL_PICKUP_DIR(CTINFO2DIR(ctinfo));
+
+	if (unlikely(READ_ONCE(call_master(ct)->flags) & pickup))
+		call_take_flag(ct, pickup);
+}
+
+/*
+ * A segment with new data in @dir: it uses one of the picked-up flow's
+ * excused segments. With none left the direction is held to strict again,
+ * whether or not anything decoded: a peer cannot stay out of step forever.
+ */
+static void call_pickup_spend(struct nf_conn *ct, int dir)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	u8 pickup = AVAYA_CALL_PICKUP_DIR(dir);
+	u8 left;
+
+	if (likely(!(READ_ONCE(cm->flags) & pickup)))
+		return;
+	left = READ_ONCE(cm->pickup_left[dir]);
+	while (left) {
+		u8 seen = cmpxchg(&cm->pickup_left[dir], left, left - 1);
+
+		if (seen == left)
+			return;
+		left = seen;
+	}
+	call_take_flag(ct, pickup);
 }
 
 static void call_hold_free(struct avaya_tpkt_hold *p)
@@ -1514,40 +1596,6 @@ static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
 	*from = t->dst.u3;
 	return true;
 }
-
-/*
- * A media flow of a call carries the helper avaya-h323-rtp, whose data is
- * its logical channel: a CloseLogicalChannel (shuffling: the gateway's
- * media moves to the other phone) then closes exactly that channel's
- * flows. Without room for the helper the flow only ends with the call.
- */
-static void call_tag_media_flow(struct nf_conn *ct,
-				const struct nf_conntrack_expect *exp)
-{
-	struct nf_conn_help *help;
-	union avaya_master *am;
-
-	if (nfct_help(ct))
-		return;
-	help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
-	if (!help)
-		return;
-	rcu_assign_pointer(help->helper,
-			   avaya_helper_for(AVAYA_HELPER_CALL_RTP, ct));
-	am = (union avaya_master *)help->data;
-	am->media.tag = exp->tuple.src.u.all;
-	am->media.tagged = 1;
-}
-
-void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
-{
-	if (!exp->master || !call_helper_is_ours(exp->master))
-		return;
-	call_set_flag(exp->master, AVAYA_CALL_FLOWS);
-	if (exp->class == AVAYA_EXP_MEDIA)
-		call_tag_media_flow(ct, exp);
-}
-EXPORT_SYMBOL_GPL(avaya_call_expected);
 
 /*
  * Insert a call pinhole, through NAT when the flow is NATed. *@pub is the
@@ -1660,7 +1708,7 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	nf_ct_expect_init(exp, class, nf_ct_l3num(ct), from, &to, proto,
 			  NULL, &dport);
 	exp->tuple.src.u.all = htons(channel);
-	exp->expectfn = avaya_call_expected;
+	exp->expectfn = avaya_expected;
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
 				   avaya_helper_for(AVAYA_HELPER_H245, ct));
@@ -2085,7 +2133,9 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		call_release(ct);
 	}
 	if (ret < 0)
-		return avaya_bad_input(skb, ct, AVAYA_CTR_Q931_MALFORMED, "Q.931");
+		return call_bad_input(skb, ct, ctinfo, AVAYA_CTR_Q931_MALFORMED,
+				      "Q.931");
+	call_in_step(ct, ctinfo);
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
 	if (m.h245_addr.family) {
@@ -2125,7 +2175,9 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_H245_MESSAGES);
 	if (avaya_h245_decode(msg, len, &m) < 0)
-		return avaya_bad_input(skb, ct, AVAYA_CTR_H245_MALFORMED, "H.245");
+		return call_bad_input(skb, ct, ctinfo, AVAYA_CTR_H245_MALFORMED,
+				      "H.245");
+	call_in_step(ct, ctinfo);
 	for (i = 0; i < m.n_media; i++) {
 		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
 				      &pub.media[i]);
@@ -2274,12 +2326,14 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 		call_hold_put(ct, dir, held);
 		return NF_ACCEPT;
 	}
+	call_pickup_spend(ct, dir);
 	if (held) {
 		off += call_hold_fill(held, data + off, len - off, &done, &bad);
 		if (bad) {
 			call_hold_free(held);
-			return avaya_bad_input(skb, ct, AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED,
-					       "TPKT");
+			return call_bad_input(skb, ct, ctinfo,
+					      AVAYA_CTR_CALL_TPKT_NOT_REASSEMBLED,
+					      "TPKT");
 		}
 		if (!done) {
 			call_hold_put(ct, dir, held);
@@ -2295,9 +2349,9 @@ static int call_stream(struct sk_buff *skb, struct nf_conn *ct,
 		data = skb->data + dataoff;
 		n = avaya_tpkt_frame(data + off, len - off, &moff, &mlen);
 		if (n < 0)
-			return avaya_bad_input(skb, ct, fn == q931_on_msg ?
-					       AVAYA_CTR_Q931_MALFORMED :
-					       AVAYA_CTR_H245_MALFORMED, "TPKT");
+			return call_bad_input(skb, ct, ctinfo, fn == q931_on_msg ?
+					      AVAYA_CTR_Q931_MALFORMED :
+					      AVAYA_CTR_H245_MALFORMED, "TPKT");
 		if (n == AVAYA_TPKT_INCOMPLETE) {
 			call_hold_start(ct, dir, data + off, len - off);
 			break;
@@ -2907,21 +2961,107 @@ static int avaya_media_help(struct sk_buff *skb, unsigned int protoff,
 	return NF_ACCEPT;
 }
 
-/* The expectfn of SIP media pinholes (NAT's calls it too). */
-void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+/*
+ * The helper of a flow admitted through @exp: the one its assign_helper
+ * names where it was created. A copy made through ctnetlink (conntrackd on
+ * a backup firewall) has none, so it follows from the master's helper and
+ * the class, which the copy keeps.
+ */
+static enum avaya_helper_kind avaya_expected_kind(const struct nf_conn *ct,
+						  const struct nf_conntrack_expect *exp)
 {
-	struct nf_conn_help *help = nfct_help(ct);
+	switch (avaya_ct_helper_kind(exp->master)) {
+	case AVAYA_HELPER_RAS:
+		return exp->class == AVAYA_EXP_REVERSE ? AVAYA_HELPER_Q931 :
+							 AVAYA_HELPER_RAS;
+	case AVAYA_HELPER_Q931:
+	case AVAYA_HELPER_H245:
+		return exp->class == AVAYA_EXP_H245 ? AVAYA_HELPER_H245 :
+						      AVAYA_HELPER_CALL_RTP;
+	case AVAYA_HELPER_SIP_UDP:
+	case AVAYA_HELPER_SIP_TCP:
+		if (exp->class == AVAYA_SIP_EXP_MEDIA)
+			return AVAYA_HELPER_SIP_RTP;
+		return nf_ct_protonum(ct) == IPPROTO_TCP ? AVAYA_HELPER_SIP_TCP :
+							   AVAYA_HELPER_SIP_UDP;
+	default:
+		return AVAYA_HELPER_NONE;
+	}
+}
+
+/*
+ * A media flow remembers its SIP call's slot or its H.323 logical channel
+ * (which @exp carries in its masked source port): a BYE or a
+ * CloseLogicalChannel then closes exactly its flows. False when the flow
+ * got no room for the helper: it then only ends with the call, or ages out.
+ */
+static bool avaya_tag_media_flow(struct nf_conn *ct,
+				 const struct nf_conntrack_expect *exp,
+				 enum avaya_helper_kind kind)
+{
 	union avaya_master *am;
 
-	if (!help || avaya_helper_kind(rcu_dereference(help->helper)) !=
-		     AVAYA_HELPER_SIP_RTP)
-		return;
-	am = (union avaya_master *)help->data;
+	if (avaya_ct_helper_kind(ct) != kind)
+		return false;
+	am = nfct_help_data(ct);
 	am->media.tag = exp->tuple.src.u.all;
 	am->media.tagged = 1;
-	WRITE_ONCE(sip_master(exp->master)->media_flows, 1);
+	return true;
 }
-EXPORT_SYMBOL_GPL(avaya_media_expected);
+
+/*
+ * The expectfn of every pinhole of ours; the NAT ones call it first. It
+ * gives the new flow its helper when the expectation could not (a synced
+ * copy), before NAT is set up so that NAT adds the sequence adjustment a
+ * helper may need.
+ */
+void avaya_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+{
+	enum avaya_helper_kind kind = avaya_expected_kind(ct, exp);
+	struct nf_conntrack_helper *helper;
+	struct nf_conn_help *help;
+
+	if (kind == AVAYA_HELPER_NONE)
+		return;
+	helper = avaya_helper_for(kind, ct);
+	/*
+	 * Ours never do, but a ctnetlink expectation may name any protocol:
+	 * a helper must not parse a flow of another (a tcp header read from
+	 * a udp packet), and the master's notes are not about such a flow.
+	 */
+	if (helper->tuple.dst.protonum != nf_ct_protonum(ct))
+		return;
+	if (!nfct_help(ct)) {
+		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+		if (help)
+			rcu_assign_pointer(help->helper, helper);
+	}
+	switch (kind) {
+	case AVAYA_HELPER_H245:
+		call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+		break;
+	case AVAYA_HELPER_CALL_RTP:
+		call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+		avaya_tag_media_flow(ct, exp, kind);
+		break;
+	case AVAYA_HELPER_SIP_RTP:
+		if (avaya_tag_media_flow(ct, exp, kind))
+			WRITE_ONCE(sip_master(exp->master)->media_flows, 1);
+		break;
+	default:
+		break;
+	}
+}
+EXPORT_SYMBOL_GPL(avaya_expected);
+
+/*
+ * Named, so that ctnetlink can give a synced copy its function: without
+ * it the copy's flows would get no helper on the backup firewall.
+ */
+static struct nf_ct_helper_expectfn avaya_expectfn = {
+	.name		= "avaya-follow",
+	.expectfn	= avaya_expected,
+};
 
 static void sip_media_close(struct nf_conn *ct, __be16 slot)
 {
@@ -3053,13 +3193,14 @@ static int sip_open_reg(struct sk_buff *skb, struct nf_conn *ct, int side,
 			  nf_ct_protonum(ct), NULL, &port);
 	exp->flags = NF_CT_EXPECT_PERMANENT;
 	rcu_assign_pointer(exp->assign_helper, rcu_dereference(nfct_help(ct)->helper));
+	exp->expectfn = avaya_expected;
 	expires = min(expires, READ_ONCE(sip_max_expires));
 	lifetime = avaya_lifetime(expires, SIP_REG_GRACE);
 	/* The registrar already knows the public port: it must not move. */
 	ret = sip_expect_insert(ct, side, exp, NULL, lifetime, true, NULL, &pub);
 	nf_ct_expect_put(exp);
 	if (!ret)
-		avaya_ct_refresh(ct, skb, lifetime);
+		avaya_keep_registration(ct, skb, lifetime);
 	return ret;
 }
 
@@ -3180,7 +3321,7 @@ sip_media_exp(struct nf_conn *ct, const union nf_inet_addr *src,
 			  IPPROTO_UDP, NULL, &p);
 	exp->tuple.src.u.all = slot;
 	rcu_assign_pointer(exp->assign_helper, avaya_helper_for(AVAYA_HELPER_SIP_RTP, ct));
-	exp->expectfn = avaya_media_expected;
+	exp->expectfn = avaya_expected;
 	return exp;
 }
 
@@ -3816,7 +3957,11 @@ static struct avaya_sip_stream *sip_stream_get(struct nf_conn *ct, int dir)
 
 	if (st || READ_ONCE(avaya_unloading))
 		return st;
-	return kzalloc(sizeof(*st), GFP_ATOMIC);
+	st = kzalloc(sizeof(*st), GFP_ATOMIC);
+	/* Picked up mid-stream: the first message start is still to come. */
+	if (st && READ_ONCE(sip_master(ct)->picked_up))
+		st->state = AVAYA_SIP_TCP_RESYNC;
+	return st;
 }
 
 static void sip_stream_put(struct nf_conn *ct, int dir,
@@ -4187,11 +4332,14 @@ static void avaya_free_all_held(void)
 	nf_ct_iterate_destroy(avaya_free_held, NULL);
 }
 
-static const struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX] = {
+/*
+ * Timeouts of the classes whose pinholes follow a registration or a module
+ * parameter are set by avaya_policy_timeouts().
+ */
+static struct nf_conntrack_expect_policy ras_exp_policy[AVAYA_EXP_RAS_MAX] __read_mostly = {
 	[AVAYA_EXP_REVERSE] = {
 		.name		= "reverse-q931",
 		.max_expected	= RAS_MAX_REVERSE_EXPECT,
-		.timeout	= 240,
 	},
 	[AVAYA_EXP_GCF] = {
 		.name		= "gcf",
@@ -4218,18 +4366,91 @@ static const struct nf_conntrack_expect_policy call_exp_policy[AVAYA_EXP_CALL_MA
  * evict a registration; media gets as many as the core allows, for trunks,
  * and beyond that an offer is refused (counted), not an older one evicted.
  */
-static const struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] = {
+static struct nf_conntrack_expect_policy sip_exp_policy[AVAYA_SIP_EXP_MAX] __read_mostly = {
 	[AVAYA_SIP_EXP_REG] = {
 		.name		= "sip-register",
 		.max_expected	= 2 * AVAYA_SIP_MAX_CONTACT,
-		.timeout	= 3 * 60,
 	},
 	[AVAYA_SIP_EXP_MEDIA] = {
 		.name		= "sip-media",
 		.max_expected	= NF_CT_EXPECT_MAX_CNT,
-		.timeout	= 3 * 60,
 	},
 };
+
+/*
+ * The kernel gives a pinhole its class's timeout when it is inserted; the
+ * helper then sets its own. A copy that conntrackd inserts on a backup
+ * firewall keeps the class's: the remaining time it is sent is ignored.
+ * So a class's timeout is the longest its pinholes can live here: the
+ * copy of a registration's pinhole then never expires before the
+ * registration (it may outlive it, until the phone's next refresh through
+ * the new active firewall replaces it).
+ */
+static void avaya_policy_timeouts(void)
+{
+	u64 reverse = (u64)READ_ONCE(ras_max_ttl) + READ_ONCE(ras_ttl_grace);
+	u64 reg = (u64)READ_ONCE(sip_max_expires) + SIP_REG_GRACE;
+
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	ras_exp_policy[AVAYA_EXP_REVERSE].timeout = reverse;
+	sip_exp_policy[AVAYA_SIP_EXP_REG].timeout = reg;
+	sip_exp_policy[AVAYA_SIP_EXP_MEDIA].timeout = READ_ONCE(sip_media_timeout);
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+}
+
+/*
+ * ctnetlink calls a helper's from_nlattr when it creates a flow with the
+ * helper (conntrackd committing a copy on a backup firewall: it carries no
+ * helper data), and also when a request (ctnetlink, nfqueue) names the
+ * helper a flow already has. Only the first is a pick-up: on creation the
+ * help extension is fresh and its helper not set yet (ctnetlink sets it
+ * after this call, and confirms the flow later still).
+ */
+static bool avaya_nl_creating(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+
+	return !nf_ct_is_confirmed(ct) && help && !rcu_access_pointer(help->helper);
+}
+
+/*
+ * A flow created with one of our helpers: the helper picks it up in the
+ * middle, its state is rebuilt from the next messages.
+ */
+static int avaya_picked_up(struct nlattr *attr, struct nf_conn *ct)
+{
+	if (avaya_nl_creating(ct))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_HA_FLOW_PICKED_UP);
+	return 0;
+}
+
+/*
+ * Q.931, H.245: each direction resynchronises at its next TPKT, within
+ * AVAYA_CALL_PICKUP_SEGS segments; the call may have admitted flows, which
+ * its end must close.
+ */
+static int call_picked_up(struct nlattr *attr, struct nf_conn *ct)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	int dir;
+
+	if (!avaya_nl_creating(ct))
+		return 0;
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		WRITE_ONCE(cm->pickup_left[dir], AVAYA_CALL_PICKUP_SEGS);
+	call_set_flag(ct, AVAYA_CALL_FLOWS | AVAYA_CALL_PICKUP |
+		      AVAYA_CALL_PICKUP_REPLY);
+	return avaya_picked_up(attr, ct);
+}
+
+/* SIP over TCP resynchronises at the next start line. */
+static int sip_picked_up(struct nlattr *attr, struct nf_conn *ct)
+{
+	if (!avaya_nl_creating(ct))
+		return 0;
+	WRITE_ONCE(sip_master(ct)->picked_up, 1);
+	return avaya_picked_up(attr, ct);
+}
 
 static void avaya_helper_setup(struct nf_conntrack_helper *h, u16 l3num,
 			       u8 proto, const char *name, u16 port,
@@ -4246,6 +4467,7 @@ static void avaya_helper_setup(struct nf_conntrack_helper *h, u16 l3num,
 	h->expect_policy = pol;
 	h->expect_class_max = classes - 1;
 	h->help = help;
+	h->from_nlattr = avaya_picked_up;
 	h->data_len = sizeof(union avaya_master);
 	/* Lets tc/ovs request nf_nat_avaya (alias ip_nat_avaya) by name. */
 	strscpy(h->nat_mod_name, NF_NAT_HELPER_NAME("avaya"), sizeof(h->nat_mod_name));
@@ -4255,6 +4477,8 @@ static void avaya_helpers_setup(void)
 {
 	static const u16 fam[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	int f;
+
+	avaya_policy_timeouts();
 
 	for (f = 0; f < 2; f++) {
 		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_RAS][f], fam[f],
@@ -4266,20 +4490,24 @@ static void avaya_helpers_setup(void)
 				   call_exp_policy, AVAYA_EXP_CALL_MAX,
 				   avaya_q931_help);
 		avaya_helpers[AVAYA_HELPER_Q931][f].destroy = call_destroy;
+		avaya_helpers[AVAYA_HELPER_Q931][f].from_nlattr = call_picked_up;
 		/* H.245 is only ever assigned through expectations. */
 		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_H245][f], fam[f],
 				   IPPROTO_TCP, HELPER_H245, 0,
 				   call_exp_policy, AVAYA_EXP_CALL_MAX,
 				   avaya_h245_help);
 		avaya_helpers[AVAYA_HELPER_H245][f].destroy = call_destroy;
+		avaya_helpers[AVAYA_HELPER_H245][f].from_nlattr = call_picked_up;
 		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_UDP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP, sip_port,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
 		avaya_helpers[AVAYA_HELPER_SIP_UDP][f].destroy = sip_destroy;
+		avaya_helpers[AVAYA_HELPER_SIP_UDP][f].from_nlattr = sip_picked_up;
 		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_TCP][f], fam[f],
 				   IPPROTO_TCP, HELPER_SIP, sip_port,
 				   sip_exp_policy, AVAYA_SIP_EXP_MAX, avaya_sip_help);
 		avaya_helpers[AVAYA_HELPER_SIP_TCP][f].destroy = sip_destroy;
+		avaya_helpers[AVAYA_HELPER_SIP_TCP][f].from_nlattr = sip_picked_up;
 		/* Media flows only ever get it through SIP pinholes. */
 		avaya_helper_setup(&avaya_helpers[AVAYA_HELPER_SIP_RTP][f], fam[f],
 				   IPPROTO_UDP, HELPER_SIP_MEDIA, 0,
@@ -4338,11 +4566,28 @@ static void avaya_prefixes_free(void)
 	prefix_param_replace(&media_peers, NULL);
 }
 
+/*
+ * ctnetlink may have given avaya-follow to an expectation of any master,
+ * also one whose helper is not ours (which then outlives our helpers):
+ * once no lookup by name can find it (a grace period after the unregister:
+ * ctnetlink holds the RCU read lock from the lookup to the insert), every
+ * expectation naming it goes, and a flow that matched one before has left
+ * it after a second grace period.
+ */
+static void avaya_expectfn_remove(void)
+{
+	nf_ct_helper_expectfn_unregister(&avaya_expectfn);
+	synchronize_rcu();
+	nf_ct_helper_expectfn_destroy(&avaya_expectfn);
+	synchronize_rcu();
+}
+
 static void __exit nf_conntrack_avaya_fini(void)
 {
 	avaya_free_all_held();
 	flush_work(&flow_close_work);
 	nf_conntrack_helpers_unregister(&avaya_helpers[0][0], AVAYA_HELPER_KINDS * 2);
+	avaya_expectfn_remove();
 	/* Only now: a GCF seen before would open from any host without it. */
 	avaya_prefixes_free();
 	unregister_pernet_subsys(&avaya_net_ops);
@@ -4363,8 +4608,14 @@ static int __init nf_conntrack_avaya_init(void)
 	if (ret) {
 		pr_err("failed to register helpers: %d\n", ret);
 		unregister_pernet_subsys(&avaya_net_ops);
+		return ret;
 	}
-	return ret;
+	/*
+	 * Only now, so that a failed load leaves no expectation naming it.
+	 * Our own pinholes set it directly; only ctnetlink finds it by name.
+	 */
+	nf_ct_helper_expectfn_register(&avaya_expectfn);
+	return 0;
 }
 
 module_init(nf_conntrack_avaya_init);

@@ -17,6 +17,7 @@
 
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_ecache.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_seqadj.h>
@@ -414,6 +415,14 @@ static void avaya_nat_to_phone(struct nf_conn *new,
 {
 	struct nf_nat_range2 range = {};
 
+	/*
+	 * First its helper and, for a call's pinhole, the call's note that it
+	 * has a flow: NAT adds the sequence adjustment only to a flow that
+	 * has a helper. H.323 rewrites in place, but a ctnetlink copy may
+	 * give this function to a SIP over TCP master's pinhole.
+	 */
+	avaya_expected(new, exp);
+
 	range.flags = NF_NAT_RANGE_MAP_IPS;
 	range.min_addr = new->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
 	range.max_addr = range.min_addr;
@@ -425,8 +434,6 @@ static void avaya_nat_to_phone(struct nf_conn *new,
 	range.min_addr = exp->saved_addr;
 	range.max_addr = exp->saved_addr;
 	nf_nat_setup_info(new, &range, NF_NAT_MANIP_DST);
-	/* A call's pinhole: the call now has a flow to close at its end. */
-	avaya_call_expected(new, exp);
 }
 
 static struct nf_ct_helper_expectfn avaya_nat_expectfn = {
@@ -1496,6 +1503,8 @@ static void avaya_nat_sip_seqadj(struct sk_buff *skb, struct nf_conn *ct,
 		return;
 	th = (const struct tcphdr *)(skb->data + protoff);
 	nf_ct_seqadj_set(ct, ctinfo, th->seq, delta);
+	/* Only an event takes the adjustment to conntrackd's backup copy. */
+	nf_conntrack_event_cache(IPCT_SEQADJ, ct);
 }
 
 static void sip_nat_port_check(struct nf_conn *ct, int dir)
@@ -1575,7 +1584,7 @@ static void avaya_sip_expected(struct nf_conn *ct,
 		.max_proto = exp->saved_proto,
 	};
 
-	avaya_media_expected(ct, exp);
+	avaya_expected(ct, exp);
 	if (ct->status & IPS_DST_NAT_DONE)
 		return;
 	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);

@@ -78,12 +78,32 @@ struct avaya_call_master {
 	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
 	u8 seq_valid[IP_CT_DIR_MAX];
 	u8 flags;			/* enum avaya_call_flags */
+	u8 pickup_left[IP_CT_DIR_MAX];	/* segments the pick-up still excuses */
 };
 
 enum avaya_call_flags {
 	AVAYA_CALL_H245_CONN	= 1 << 0,	/* its own H.245 connection came up */
 	AVAYA_CALL_FLOWS	= 1 << 1,	/* a pinhole admitted a flow */
+	/*
+	 * Picked up in the middle (a copy conntrackd made on a backup
+	 * firewall): until a message decodes in that direction, and for at
+	 * most AVAYA_CALL_PICKUP_SEGS segments, what does not decode is no
+	 * error. One bit per direction: AVAYA_CALL_PICKUP_DIR(dir).
+	 */
+	AVAYA_CALL_PICKUP	= 1 << 2,	/* original direction */
+	AVAYA_CALL_PICKUP_REPLY	= 1 << 3,
 };
+
+#define AVAYA_CALL_PICKUP_DIR(dir)	(AVAYA_CALL_PICKUP << (dir))
+static_assert(AVAYA_CALL_PICKUP_DIR(IP_CT_DIR_REPLY) == AVAYA_CALL_PICKUP_REPLY);
+
+/*
+ * Segments with new data, per direction, that a picked-up flow may carry
+ * before strict applies again: enough to reach the next TPKT boundary (a
+ * message's tail, then the next one), too few to hide a stream of input
+ * crafted for the decoders.
+ */
+#define AVAYA_CALL_PICKUP_SEGS	8
 
 /* Expectation classes of avaya-q931 and avaya-h245. */
 enum avaya_call_exp_class {
@@ -126,6 +146,7 @@ struct avaya_sip_master {
 	u32 reg_cseq;		/* CSeq of the REGISTER awaiting its answer */
 	u8 reg_state;		/* enum avaya_sip_reg_state */
 	u8 media_flows;		/* a media flow was admitted: BYE looks for them */
+	u8 picked_up;		/* created by ctnetlink: TCP starts resynchronising */
 };
 
 /* Expectation classes of avaya-sip: media never evicts a registration. */
@@ -136,10 +157,10 @@ enum avaya_sip_exp_class {
 };
 
 /*
- * A media flow admitted through a SIP pinhole gets the avaya-sip-rtp
+ * A media flow admitted through a SIP pinhole gets the avaya-sipm
  * helper, whose data is the slot of its call in the signalling flow's book
  * (unique per flow while the call lives): a BYE then closes the flows of
- * exactly that call. An H.323 media flow gets avaya-h323-rtp, whose data
+ * exactly that call. An H.323 media flow gets avaya-h323m, whose data
  * is its logical channel: a CloseLogicalChannel closes exactly its flows.
  */
 struct avaya_media_master {
@@ -258,17 +279,14 @@ struct avaya_nat_ops {
 extern const struct avaya_nat_ops __rcu *avaya_nat_hook;
 
 /*
- * The expectfn of SIP media pinholes: tags the new flow @ct with its call.
- * An expectfn that replaces it (NAT) must call it.
+ * The expectfn of every pinhole nf_conntrack_avaya opens ("avaya-follow"):
+ * gives the admitted flow @ct its helper (a copy of @exp synced by
+ * conntrackd has no assign_helper), notes on an H.323 call that it admitted
+ * a flow, and tags media flows with their call. An expectfn that replaces
+ * it (NAT) must call it; before nf_nat_setup_info() where the new flow's
+ * helper may need a sequence adjustment (SIP over TCP).
  */
-void avaya_media_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
-
-/*
- * The expectfn of H.323 call pinholes (H.245, media): notes on the call
- * that it admitted a flow. An expectfn that replaces it (NAT) must call it;
- * it ignores expectations of other masters.
- */
-void avaya_call_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+void avaya_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 /* nf_ct_refresh() lost its skb argument in 6.12 (Kbuild probes which). */
 static inline void avaya_ct_refresh(struct nf_conn *ct,

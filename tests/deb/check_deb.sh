@@ -57,7 +57,10 @@ for f in /usr/src/nf_conntrack_avaya-$ver/Kbuild /usr/src/nf_conntrack_avaya-$ve
 	/usr/src/nf_conntrack_avaya-$ver/nf_conntrack_avaya.c /usr/src/nf_conntrack_avaya-$ver/nf_nat_avaya.c \
 	/etc/modprobe.d/nf-conntrack-avaya-dkms.conf /usr/sbin/avaya-nft-profile \
 	/usr/share/man/man8/avaya-nft-profile.8.gz /usr/share/nf-conntrack-avaya/avaya-prom \
-	/usr/share/nf-conntrack-avaya/counters.help /usr/share/doc/nf-conntrack-avaya-dkms/README.gz; do
+	/usr/share/nf-conntrack-avaya/counters.help /usr/share/doc/nf-conntrack-avaya-dkms/README.gz \
+	/usr/share/doc/nf-conntrack-avaya-dkms/examples/conntrackd.conf \
+	/usr/share/doc/nf-conntrack-avaya-dkms/examples/keepalived.conf \
+	/usr/share/doc/nf-conntrack-avaya-dkms/examples/avaya-ha.nft; do
 	check "package holds $f" grep -qx "$f" "$work/list"
 done
 for m in scripts/matrices/*.tsv; do

@@ -15,12 +15,17 @@
       accept N connections (each one is printed), echo nothing, close
   netutil.py udp-recv BIND_IP:PORT [--timeout S] [--count N]
       exit 0 when N datagrams arrive in time (print their sources), 1 otherwise
+  netutil.py tcp-raw SRC_IP:PORT DST_IP:PORT HEX [--count N] [--seq S]
+      send N TCP segments (ACK|PSH) with payload HEX, in sequence from S,
+      through a raw socket: for a flow that exists only as a conntrack entry
+      (IPv4)
 
 Addresses may be IPv6 in brackets: [fd00::2]:1719.
 """
 import argparse
 import os
 import socket
+import struct
 import sys
 
 # Every wait stretches by AVAYA_TIME_SCALE (set by vm-run.sh): the debug lane's
@@ -133,6 +138,34 @@ def tcp_serve(a):
     return 0
 
 
+def csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    t = sum(int.from_bytes(data[i:i + 2], 'big') for i in range(0, len(data), 2))
+    while t >> 16:
+        t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+
+
+def tcp_raw(a):
+    _, (sip, sport) = split(a.src)
+    _, (dip, dport) = split(a.dst)
+    payload = bytes.fromhex(a.hex)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+    s.bind((sip, 0))
+    seq = a.seq
+    for _ in range(a.count):
+        hdr = bytearray(struct.pack('!HHIIBBHHH', sport, dport, seq, a.ack,
+                                    5 << 4, 0x18, 65535, 0, 0))
+        pseudo = (socket.inet_aton(sip) + socket.inet_aton(dip) +
+                  struct.pack('!BBH', 0, socket.IPPROTO_TCP, len(hdr) + len(payload)))
+        struct.pack_into('!H', hdr, 16, csum(pseudo + bytes(hdr) + payload))
+        s.sendto(bytes(hdr) + payload, (dip, 0))
+        seq = (seq + len(payload)) & 0xffffffff
+    print(f'tcp-raw: {a.count} segments of {len(payload)} octets', flush=True)
+    return 0
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -171,6 +204,14 @@ def main(argv):
     p.add_argument('bind')
     p.add_argument('--count', type=int, default=1000000)
     p.set_defaults(fn=tcp_serve)
+    p = sub.add_parser('tcp-raw')
+    p.add_argument('src')
+    p.add_argument('dst')
+    p.add_argument('hex')
+    p.add_argument('--count', type=int, default=1)
+    p.add_argument('--seq', type=lambda v: int(v, 0), default=1000)
+    p.add_argument('--ack', type=lambda v: int(v, 0), default=1)
+    p.set_defaults(fn=tcp_raw)
     a = ap.parse_args(argv)
     if hasattr(a, 'timeout'):
         a.timeout *= TIME_SCALE

@@ -160,7 +160,7 @@ grep -E "(sport|dport)=$PORT " "$A/ct_call.txt" | sed 's/^/   /'
 echo "-- media flows 2 s after BYE:"
 grep -E "(sport|dport)=$PORT " "$A/ct_after.txt" | sed 's/^/   /'
 check "4. the call had a media flow through port $PORT" \
-	grep -Eq "(sport|dport)=$PORT .*helper=avaya-sip-rtp" "$A/ct_call.txt"
+	grep -Eq "(sport|dport)=$PORT .*helper=avaya-sipm" "$A/ct_call.txt"
 # A late RTP packet may still make an entry for the firewall itself
 # (203.0.113.1, not forwarded); none may lead to the PBX.
 check "4. BYE closed the call's media flows to the PBX" \

@@ -230,7 +230,7 @@ ctr0() { local v; v=$(ctr "$1"); echo "${v:-0}"; }
 # or the flow it admitted (a pinhole is used up by the PBX's first RTP).
 pbx_to_media_open() {
 	grep -Eq "dst=$MEDIA .*dport=$3 " "$1" ||
-		grep -Eq "^udp +17 +[0-9]+ src=10\.0\.1\.2 dst=$MEDIA sport=[0-9]+ dport=$3 .*helper=avaya-sip-rtp" "$2"
+		grep -Eq "^udp +17 +[0-9]+ src=10\.0\.1\.2 dst=$MEDIA sport=[0-9]+ dport=$3 .*helper=avaya-sipm" "$2"
 }
 
 # Flows that the PBX started from its media port toward rtpengine.

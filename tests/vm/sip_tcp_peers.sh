@@ -175,8 +175,8 @@ check "4. carol's RTP to 203.0.113.1:$PORT went through NAT to 10.0.1.2" \
 	"$D/ct_call_udp.txt"
 echo "-- media flows 2 s after BYE:"
 grep -E "(sport|dport)=$PORT " "$D/ct_after.txt" | sed 's/^/   /'
-check "4. the media flow was tracked by avaya-sip-rtp" \
-	grep -Eq "(sport|dport)=$PORT .*helper=avaya-sip-rtp" "$D/ct_call_udp.txt"
+check "4. the media flow was tracked by avaya-sipm" \
+	grep -Eq "(sport|dport)=$PORT .*helper=avaya-sipm" "$D/ct_call_udp.txt"
 # A late RTP packet may still make an entry for the firewall itself
 # (203.0.113.1, not forwarded); none may lead to the PBX.
 check "4. BYE (over TCP) closed the call's media flows to the PBX" \

@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# avaya-vm: ownboot (it unloads our modules: a guest of its own)
+#
+# Copies made through ctnetlink with what conntrack(8) no longer sends
+# (CTA_EXPECT_CLASS, CTA_EXPECT_FN "avaya-follow"), as a patched library or
+# any other CAP_NET_ADMIN ctnetlink client can: the review of issue 17's
+# kernel part (/work/review17, findings F1, F2, F3, F6). tests/lib/ctnl.py
+# makes the requests; the flows exist only as conntrack entries, and raw
+# sockets send their packets.
+#
+#   ph 10.0.1.2 ---- fw: forward drops all but established,related ---- gk 10.0.2.2
+#                    (no helper rules: ctnetlink sets them)
+#
+# 1. F2: a RAS flow (avaya-ras) and an expectation of class 0 (reverse-q931)
+#    whose tuple is udp, with fn avaya-follow: the udp flow it admits gets no
+#    avaya-q931 (a tcp helper); its packets both ways pass.
+# 2. F3: a Q.931 flow created through ctnetlink (helper avaya-q931, picked
+#    up in the middle) and strict=1: of 12 segments that do not frame, the
+#    first 8 pass (the pick-up budget), the next 4 are dropped.
+# 3. F6: an update of that flow naming its own helper re-arms nothing:
+#    ha_flow_picked_up stays, junk is still dropped.
+# 4. F1: an expectation with fn avaya-follow on a master with the stock ftp
+#    helper; after `modprobe -r nf_nat_avaya nf_conntrack_avaya` it is gone,
+#    and a packet matching its tuple crashes nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+CTNL="python3 $TOP/tests/lib/ctnl.py"
+work=$(mktemp -d)
+STRICT=/sys/module/nf_conntrack_avaya/parameters/strict
+strict0=$(cat "$STRICT")
+
+ctr() {	# NAME: the counter's value in fw, 0 when it does not exist (yet)
+	local v
+
+	v=$(fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya 2>/dev/null)
+	echo "${v:-0}"
+}
+
+sink_seen() {	# how many tcp/1720 segments reached gk
+	gk nft list counter ip sink seen | awk '$1 == "packets" { print $2 }'
+}
+
+setup_topology
+dmesg0=$(dmesg | wc -l)
+fw nft -f - <<'EOF'
+table inet fw {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+	}
+}
+EOF
+# gk counts what reaches it and answers nothing (no RST to end the flows).
+gk nft -f - <<'EOF'
+table ip sink {
+	counter seen {
+	}
+	chain input {
+		type filter hook input priority filter; policy accept;
+		tcp dport 1720 counter name seen drop
+	}
+}
+EOF
+# Window tracking has no history for a flow made through ctnetlink.
+fw sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1
+fw conntrack -F >/dev/null 2>&1
+
+echo "-- 1. F2: a class-0 RAS expectation with a udp tuple"
+check "a RAS flow with helper avaya-ras is created" \
+	fw $CTNL ct-new udp 10.0.1.2:49300 10.0.2.2:1719 --helper avaya-ras
+check "an expectation (class 0, udp, fn avaya-follow) on it is created" \
+	fw $CTNL exp-new --master udp 10.0.1.2:49300 10.0.2.2:1719 \
+	--tuple udp 10.0.2.2:0 10.0.1.2:4000 --class 0 --fn avaya-follow
+expect_lines | sed 's/^/   /'
+printf 'aaaa\x50\x01' > "$work/fin"
+printf 'a' > "$work/one"
+gk $NU udp-send 10.0.2.2:40001 10.0.1.2:4000 "$work/fin" >/dev/null 2>&1
+ph $NU udp-send 10.0.1.2:4000 10.0.2.2:40001 "$work/fin" >/dev/null 2>&1
+ph $NU udp-send 10.0.1.2:4000 10.0.2.2:40001 "$work/one" >/dev/null 2>&1
+line=$(fw conntrack -L -p udp --dport 4000 2>/dev/null)
+echo "   $line"
+check "the expectation admitted the udp flow" grep -q 'dport=4000' <<<"$line"
+check_not "the udp flow has no avaya-q931 (a tcp helper)" grep -q 'helper=avaya-q931' <<<"$line"
+
+echo "-- 2. F3: strict=1, junk on a Q.931 flow picked up through ctnetlink"
+check "a Q.931 flow with helper avaya-q931 is created" \
+	fw $CTNL ct-new tcp 10.0.1.2:40100 10.0.2.2:1720 --helper avaya-q931
+fw conntrack -L -p tcp --dport 1720 2>/dev/null | sed 's/^/   /'
+echo 1 > "$STRICT"
+skip0=$(ctr ha_pickup_skipped)
+dropped0=$(ctr dropped_strict)
+junk=00$(printf '%040x' 0)
+ph $NU tcp-raw 10.0.1.2:40100 10.0.2.2:1720 "$junk" --count 12 --seq 1000
+sleep 0.5
+nskip=$(($(ctr ha_pickup_skipped) - skip0))
+dropped=$(($(ctr dropped_strict) - dropped0))
+seen=$(sink_seen)
+echo "   ha_pickup_skipped +$nskip, dropped_strict +$dropped, $seen reached gk"
+check "the first 8 segments pass as out of step" [ "$nskip" = 8 ]
+check "the 4 segments beyond the pick-up budget are dropped" [ "$dropped" = 4 ]
+check "8 segments reached gk" [ "$seen" = 8 ]
+
+echo "-- 3. F6: an update naming the flow's own helper re-arms nothing"
+picked0=$(ctr ha_flow_picked_up)
+check "the update is accepted" \
+	fw $CTNL ct-new tcp 10.0.1.2:40100 10.0.2.2:1720 --helper avaya-q931 --update
+check "ha_flow_picked_up stays" [ "$(ctr ha_flow_picked_up)" = "$picked0" ]
+dropped0=$(ctr dropped_strict)
+ph $NU tcp-raw 10.0.1.2:40100 10.0.2.2:1720 "$junk" --count 2 --seq $((1000 + 12 * 21))
+sleep 0.5
+check "junk after the update is still dropped" [ "$(($(ctr dropped_strict) - dropped0))" = 2 ]
+echo "$strict0" > "$STRICT"
+
+echo "-- 4. F1: an avaya-follow expectation on an ftp master, then unload"
+modprobe nf_conntrack_ftp
+check "an ftp flow is created" \
+	fw $CTNL ct-new tcp 10.0.1.2:1234 10.0.2.2:21 --helper ftp
+check "an expectation with fn avaya-follow on it is created" \
+	fw $CTNL exp-new --master tcp 10.0.1.2:1234 10.0.2.2:21 \
+	--tuple udp 10.0.1.2:0 10.0.2.2:4100 --fn avaya-follow
+expect_lines | sed 's/^/   /'
+check "the modules unload" modprobe -r nf_nat_avaya nf_conntrack_avaya
+check_not "nf_conntrack_avaya is gone" grep -q '^nf_conntrack_avaya ' /proc/modules
+expect_lines | sed 's/^/   /'
+check_not "no expectation outlives the module its function is in" \
+	sh -c 'ip netns exec fw conntrack -L expect 2>/dev/null | grep -q dport=4100'
+printf 'x' > "$work/x"
+ph $NU udp-send 10.0.1.2:5555 10.0.2.2:4100 "$work/x" >/dev/null 2>&1
+sleep 0.5
+check "the firewall's table is still readable" fw conntrack -L >/dev/null
+
+if dmesg | tail -n +$((dmesg0 + 1)) | grep -E 'WARNING:|BUG:|Oops|general protection'; then
+	fail "the kernel log has a WARNING, BUG or Oops"
+else
+	pass "the kernel log has no WARNING, BUG or Oops"
+fi
+rm -rf "$work"
+cleanup
+finish

@@ -30,9 +30,12 @@ with --net 10.1, address 10.1.(i / 250).(i % 250 + 1) port --port P.
       N one-datagram UDP flows from distinct source address/ports (raw
       socket): conntrack entries to fill the table
 
-Each prints one line "perfkit: OP key=value ..."; rate= is exchanges (or
-packets) per second of wall time. --rounds R repeats the exchanges R times
-(same endpoints, sequence numbers advance).
+Each prints one line "perfkit: TAG OP key=value ..." (TAG is --tag, by
+default the command); rate= is exchanges (or packets) per second of wall
+time. --rounds R repeats the exchanges R times (same endpoints, sequence
+numbers advance). --step S: with --ip, endpoint i has port P + i * S.
+Several commands run in one process when separated by ":::" (a python
+start costs a second or more in a TCG guest).
 """
 import argparse
 import ctypes
@@ -89,7 +92,7 @@ def endpoint(a, i):
     if a.net:
         n = a.net.split('.')
         return f'{n[0]}.{n[1]}.{i // 250}.{i % 250 + 1}', a.port
-    return a.ip, a.port + i
+    return a.ip, a.port + i * a.step
 
 
 def counter(ns, name):
@@ -329,7 +332,7 @@ def run_exchanges(a):
         # From the first request to the last close.
         extra = f' {a.counter}={delta} close_secs={time.monotonic() - t0:.3f} waited={wsecs:.3f}'
     rate = answered / secs if secs > 0 else 0
-    print(f'perfkit: {a.cmd} {a.op} sent={sent} answered={answered} '
+    print(f'perfkit: {a.tag or a.cmd} {a.op} sent={sent} answered={answered} '
           f'secs={secs:.3f} rate={rate:.1f}{extra}', flush=True)
     return 0 if answered == sent else 1
 
@@ -389,6 +392,19 @@ def flows(a):
 
 
 def main(argv):
+    """Run each ":::"-separated command; the exit status is the worst."""
+    ret, cmd = 0, []
+    for tok in argv + [':::']:
+        if tok != ':::':
+            cmd.append(tok)
+            continue
+        if cmd:
+            ret = max(ret, main1(cmd))
+        cmd = []
+    return ret
+
+
+def main1(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest='cmd', required=True)
     for cmd, ops in (('ras', ['rrq', 'keepalive', 'urq']),
@@ -402,6 +418,8 @@ def main(argv):
         p.add_argument('--ip')
         p.add_argument('--net')
         p.add_argument('--port', type=int, default=49300 if cmd == 'ras' else 5060)
+        p.add_argument('--step', type=int, default=1)
+        p.add_argument('--tag')
         p.add_argument('--first', type=int, default=0)
         p.add_argument('--count', type=int, required=True)
         p.add_argument('--window', type=int, default=32)

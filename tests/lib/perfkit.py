@@ -255,17 +255,36 @@ class Sip:
         return ('\r\n'.join(out) + '\r\n\r\n').encode()
 
 
+def fd_room(want):
+    """Raise the open-file limit toward @want; True if it is reached."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE,
+                           (max(soft, want), max(hard, want)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= want
+
+
+def client(a, ep):
+    s = udp(a.cli_ns, ep[:2])
+    s.settimeout(a.timeout * TIME_SCALE)
+    return s
+
+
 def exchanges(a, proto):
-    """Every endpoint's request, answered, --rounds times: (sent, answered, secs)."""
-    resource.setrlimit(resource.RLIMIT_NOFILE, (200000, 200000))
+    """Every endpoint's request, answered, --rounds times: (sent, answered,
+    secs, endpoints). Each endpoint keeps its socket when the open-file
+    limit allows, else sockets live for one window (same address and port:
+    the firewall sees the same flows)."""
+    keep = fd_room(a.count + 64)
     srv = udp(a.srv_ns, hostport(a.srv), rcvbuf=4 << 20)
     srv.settimeout(a.timeout * TIME_SCALE)
     eps = []
     for i in range(a.first, a.first + a.count):
         ip, port = endpoint(a, i)
-        s = udp(a.cli_ns, (ip, port))
-        s.settimeout(a.timeout * TIME_SCALE)
-        eps.append((s, proto.prepare(i, ip, port)))
+        ep = (ip, port, proto.prepare(i, ip, port))
+        eps.append((client(a, ep) if keep else None, ep))
     dst = hostport(a.srv)
     sent = answered = 0
     seq = a.seq
@@ -273,8 +292,10 @@ def exchanges(a, proto):
     for r in range(a.rounds):
         for w in range(0, len(eps), a.window):
             win = eps[w:w + a.window]
+            if not keep:
+                win = [(client(a, ep), ep) for _, ep in win]
             for s, ep in win:
-                s.sendto(proto.request(ep, seq), dst)
+                s.sendto(proto.request(ep[2], seq), dst)
             sent += len(win)
             got = 0
             while got < len(win):
@@ -287,25 +308,26 @@ def exchanges(a, proto):
                 if rep is not None:
                     srv.sendto(rep, peer)
             for s, ep in win:
-                if got == len(win):
-                    s.settimeout(a.timeout * TIME_SCALE)
-                else:
+                if got != len(win):
                     s.settimeout(0.2 * TIME_SCALE)
                 try:
                     s.recv(65535)
                     answered += 1
                 except socket.timeout:
                     pass
+                s.settimeout(a.timeout * TIME_SCALE)
+                if not keep:
+                    s.close()
         seq = seq % 65535 + 1
     secs = time.monotonic() - t0
-    return sent, answered, secs, eps
+    return sent, answered, secs, [ep for _, ep in eps]
 
 
 def media_open(a, eps):
     """One datagram from --media-from to each call's media port."""
     s = udp(a.media_ns, hostport(a.media_from))
-    for _, ep in eps:
-        s.sendto(b'\x80' + bytes(171), (ep[1], a.media_port))
+    for ep in eps:
+        s.sendto(b'\x80' + bytes(171), (ep[0], a.media_port))
     s.close()
 
 

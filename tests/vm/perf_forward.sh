@@ -23,7 +23,8 @@
 #    over UDP through avaya-sip, the stock "sip" (nf_conntrack_sip loaded
 #    with ports=5062 beside ours) and no helper; RAS keepalive RRQ/RCF of
 #    16 phones through avaya-ras and no helper, then, our modules unloaded,
-#    through the stock "RAS" helper and no helper again. The median of
+#    through the stock "RAS" helper and no helper again (one python
+#    process per batch, the cases interleaved). The median of
 #    AVAYA_PERF_REPS runs (default 3) after a warm-up run of each case.
 #
 # AVAYA_PERF_PACKETS (default 50000) datagrams per media run,
@@ -200,31 +201,32 @@ info "media ratio (b)/(a) = $(ratio "${PPS[b]}" "${PPS[a]}") (of the bests: $(ra
 [ "$STOCK_SIP" = 1 ] && info "media ratio (c)/(a) = $(ratio "${PPS[c]}" "${PPS[a]}") (bests $(ratio "${BEST[c]}" "${BEST[a]}")), (b)/(c) = $(ratio "${PPS[b]}" "${PPS[c]}") (bests $(ratio "${BEST[b]}" "${BEST[c]}"))"
 
 # ---------------------------------------------------------------- 2. signalling
-# rate KEY CMD...: one signalling run; appends its rate to $work/KEY.rate
-rate() {
-	local key=$1 out r
-	shift
-
-	out=$("$@")
-	echo "   $key: $out"
-	r=$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' <<<"$out")
-	echo "${r:-0}" >> "$work/$key.rate"
-	grep -q 'answered=0 ' <<<"$out" && echo "0" >> "$work/$key.zero"
-	return 0
+# sig CMD...: one python process runs a batch of tagged signalling runs
+# (":::"-separated, the cases interleaved); each run's rate goes to
+# $work/sig-TAG.rate, a run with no answer marks $work/sig-TAG.zero.
+sig() {
+	$PK "$@" > "$work/sig.out" 2>&1
+	sed 's/^/   /' "$work/sig.out"
+	awk -v d="$work" '$1 == "perfkit:" && $2 !~ /^warm/ {
+		r = 0; z = 0
+		for (i = 4; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "rate") r = kv[2]; if ($i == "answered=0") z = 1 }
+		print r >> (d "/sig-" $2 ".rate")
+		if (z) print 1 >> (d "/sig-" $2 ".zero")
+	}' "$work/sig.out"
 }
 
-# sig_report KEY LABEL VAR: the checks that every run measured something;
+# sig_report TAG LABEL VAR: the checks that every run measured something;
 # VAR gets the median.
 sig_report() {
-	local ok=1 v
+	local ok=1 v f=$work/sig-$1.rate
 
-	while read -r v; do isnum "$v" || ok=0; done < "$work/$1.rate"
-	check "$2: every run measured a rate ($(tr '\n' ' ' < "$work/$1.rate"))" [ "$ok" = 1 ]
-	check "$2: answers came back in every run" [ ! -e "$work/$1.zero" ]
-	printf -v "$3" '%s' "$(median < "$work/$1.rate")"
+	[ -s "$f" ] || echo 0 > "$f"
+	while read -r v; do isnum "$v" || ok=0; done < "$f"
+	check "$2: every run measured a rate ($(tr '\n' ' ' < "$f"))" [ "$ok" = 1 ]
+	check "$2: answers came back in every run" [ ! -e "$work/sig-$1.zero" ]
+	printf -v "$3" '%s' "$(median < "$f")"
 }
 
-SIPARGS="--cli-ns ph --srv-ns gk --count $W --window $W --rounds $ROUNDS"
 echo "== 2. SIP over UDP, $((W * ROUNDS)) exchanges per run ($(elapsed))"
 sipcases="ours none"
 [ "$STOCK_SIP" = 1 ] && sipcases="ours stock none"
@@ -233,15 +235,20 @@ declare -A SIPSRC=([ours]=10.0.1.2 [stock]=10.0.1.3 [none]=10.0.1.4)
 for op in options register; do
 	port=5100
 	[ $op = register ] && port=5200
+	cmd=()
+	# Run 0 warms up (python, page cache): not counted.
 	for rep in $(seq 0 "$REPS"); do
 		for c in $sipcases; do
-			# Run 0 warms up (python, page cache): not counted.
-			[ "$rep" = 0 ] && { $PK sip $op $SIPARGS --srv "${SIPDST[$c]}" \
-				--ip "${SIPSRC[$c]}" --port "$port" --rounds 20 >/dev/null; continue; }
-			rate "sip-$op-$c" $PK sip $op $SIPARGS --srv "${SIPDST[$c]}" \
-				--ip "${SIPSRC[$c]}" --port "$port" --seq "$rep"
+			cmd+=(::: sip "$op" --cli-ns ph --srv-ns gk --count "$W" --window "$W"
+			      --srv "${SIPDST[$c]}" --ip "${SIPSRC[$c]}" --port "$port" --seq "$((rep * 100 + 1))")
+			if [ "$rep" = 0 ]; then
+				cmd+=(--rounds 20 --tag "warm-$c")
+			else
+				cmd+=(--rounds "$ROUNDS" --tag "sip-$op-$c")
+			fi
 		done
 	done
+	sig "${cmd[@]}"
 done
 declare -A SIPR
 for op in options register; do
@@ -254,23 +261,37 @@ done
 check "our REGISTERs opened registration pinholes" \
 	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -q 'dst=10.0.1.2 .*dport=5200 .*helper=avaya-sip'"
 
-# ras_runs TAG PORT: RAS keepalive runs of 16 phones (10.1.0.x) to gk:PORT.
+# ras_runs HELPER: one process: 16 phones (10.1.0.x) register through
+# HELPER (udp/1719) and 16 others without a helper (udp/1718), a warm-up,
+# then $REPS keepalive runs of each, interleaved.
 ras_runs() {
-	local tag=$1 port=$2 first=$3 rep
-	local args="--cli-ns ph --srv-ns gk --srv 10.0.2.2:$port --net 10.1 --first $first --count $W --window $W"
+	local h=$1 rep cmd=() first=0 via port
+	local a="--cli-ns ph --srv-ns gk --net 10.1 --count $W --window $W"
 
-	# A full registration first (the pinholes), then the keepalives.
-	$PK ras rrq $args > "$work/ras-$tag.reg" 2>&1
-	sed 's/^/   registration: /' "$work/ras-$tag.reg"
-	$PK ras keepalive $args --rounds 20 --seq 500 >/dev/null	# warm-up
-	for rep in $(seq 1 "$REPS"); do
-		rate "ras-$tag" $PK ras keepalive $args --rounds "$ROUNDS" --seq $((rep * 1000))
+	[ "$h" = stock ] && first=200
+	for via in "$h" "none-$h"; do
+		port=1719
+		[ "$via" = "$h" ] || port=1718
+		cmd+=(::: ras rrq $a --srv "10.0.2.2:$port" --first "$first" --tag "warm-reg-$via"
+		      ::: ras keepalive $a --srv "10.0.2.2:$port" --first "$first" --rounds 20 --seq 500 --tag "warm-$via")
+		first=$((first + 100))
 	done
+	for rep in $(seq 1 "$REPS"); do
+		first=0
+		[ "$h" = stock ] && first=200
+		for via in "$h" "none-$h"; do
+			port=1719
+			[ "$via" = "$h" ] || port=1718
+			cmd+=(::: ras keepalive $a --srv "10.0.2.2:$port" --first "$first" \
+			      --rounds "$ROUNDS" --seq $((rep * 1000)) --tag "ras-$via")
+			first=$((first + 100))
+		done
+	done
+	sig "${cmd[@]}"
 }
 
 echo "== 3. RAS keepalive RRQ/RCF, 16 phones, $((W * ROUNDS)) exchanges per run ($(elapsed))"
-ras_runs ours 1719 0
-ras_runs none-ours 1718 100
+ras_runs ours
 check "our RCFs opened the reverse pinholes (2 per phone)" \
 	[ "$(expect_lines | grep -c 'dport=1720 .*helper=avaya-ras')" -ge $((2 * W)) ]
 sig_report ras-ours "RAS through ours" RAS_OURS
@@ -298,8 +319,7 @@ table inet fw {
 	}
 }
 EOF
-	ras_runs stock 1719 200
-	ras_runs none-stock 1718 300
+	ras_runs stock
 	sig_report ras-stock "RAS through stock" RAS_STOCK
 	sig_report ras-none-stock "RAS without helper (phase 2)" RAS_NONE2
 else

@@ -76,7 +76,9 @@ def hostport(text):
 
 
 def udp(ns, addr, rcvbuf=0):
-    enter(ns)
+    """A UDP socket bound to @addr in netns @ns (None: the current one)."""
+    if ns:
+        enter(ns)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if rcvbuf:
@@ -267,7 +269,8 @@ def fd_room(want):
 
 
 def client(a, ep):
-    s = udp(a.cli_ns, ep[:2])
+    """The endpoint's socket; the caller entered the clients' netns."""
+    s = udp(None, ep[:2])
     s.settimeout(a.timeout * TIME_SCALE)
     return s
 
@@ -281,6 +284,7 @@ def exchanges(a, proto):
     srv = udp(a.srv_ns, hostport(a.srv), rcvbuf=4 << 20)
     srv.settimeout(a.timeout * TIME_SCALE)
     eps = []
+    enter(a.cli_ns)
     for i in range(a.first, a.first + a.count):
         ip, port = endpoint(a, i)
         ep = (ip, port, proto.prepare(i, ip, port))
@@ -293,6 +297,7 @@ def exchanges(a, proto):
         for w in range(0, len(eps), a.window):
             win = eps[w:w + a.window]
             if not keep:
+                enter(a.cli_ns)
                 win = [(client(a, ep), ep) for _, ep in win]
             for s, ep in win:
                 s.sendto(proto.request(ep[2], seq), dst)

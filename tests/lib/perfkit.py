@@ -370,6 +370,17 @@ def blast(a):
     s = udp(a.snd_ns, hostport(a.src))
     dst = hostport(a.dst)
     payload = b'\x80' + bytes(a.size - 1)
+    # One datagram each way first: the flow is established (udpblast.c).
+    s.sendto(payload, dst)
+    r.settimeout(0.2 * TIME_SCALE)
+    try:
+        r.recv(2048)
+        r.sendto(payload, hostport(a.src))
+        s.settimeout(0.2 * TIME_SCALE)
+        s.recv(2048)
+    except OSError:
+        pass
+    r.setblocking(False)
     sent = got = 0
     last = t0 = time.monotonic()
     while sent < a.count:

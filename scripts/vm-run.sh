@@ -17,6 +17,9 @@
 #   AVAYA_VM_TIMEOUT=s  wall-clock limit (default 900, 2700 on the debug kernel)
 #   AVAYA_TIME_SCALE=n  stretch the scenarios' waits n times (default 1, 5 on debug)
 #   AVAYA_VM_KEEP=dir   keep the job directory (console log, artefacts)
+#   AVAYA_SCALE*, AVAYA_PERF*  passed to the scenario in the guest (the
+#                       benchmarks' sizes: tests/vm/scale_registrations.sh,
+#                       tests/vm/perf_forward.sh)
 #
 # A scenario may ask for the same in its first lines, so that `make check`
 # runs it right: "# avaya-vm: nomodules" or "# avaya-vm: noload".
@@ -152,6 +155,9 @@ trap cleanup EXIT
 	printf 'DEBUG=%q\n' "$debug"
 	printf 'TIME_SCALE=%q\n' "$time_scale"
 	printf 'MODROOT=%q\n' "$modroot"
+	for v in $(compgen -v | grep -E '^AVAYA_(SCALE|PERF)'); do
+		printf 'export %s=%q\n' "$v" "${!v}"
+	done
 	printf 'ARGS=('
 	for a in "$@"; do printf '%q ' "$a"; done
 	printf ')\n'

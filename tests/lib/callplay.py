@@ -27,27 +27,17 @@ server's own (a public address NATed to it). A connection is opened at its
 first step; a connect that does not complete
 (the firewall drops it) fails the play with exit status 2.
 """
-import ctypes
 import json
 import os
 import socket
 import sys
 import time
+from netns import enter
 
 # Waits stretch by AVAYA_TIME_SCALE (set by vm-run.sh for the debug lane).
 TIME_SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
 
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL(None, use_errno=True)
 
-
-def enter(ns):
-    fd = os.open(f'/run/netns/{ns}', os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {ns}')
-    finally:
-        os.close(fd)
 
 
 def endpoint(text):

@@ -38,7 +38,6 @@ Several commands run in one process when separated by ":::" (a python
 start costs a second or more in a TCG guest).
 """
 import argparse
-import ctypes
 import ipaddress
 import os
 import resource
@@ -50,24 +49,15 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import h225ras  # noqa: E402
+from netns import enter  # noqa: E402
 
 TIME_SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL(None, use_errno=True)
 
 # Placeholders patched per endpoint in prebuilt RAS messages.
 PH_IP = '10.250.251.252'
 PH_RAS_PORT = 65001
 PH_EPID = 'EP999999'
 
-
-def enter(ns):
-    fd = os.open(f'/run/netns/{ns}', os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {ns}')
-    finally:
-        os.close(fd)
 
 
 def hostport(text):

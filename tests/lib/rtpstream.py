@@ -21,25 +21,15 @@ FILE is rewritten (atomically) every 0.2 s with the same lines so far.
 Rates and gaps are real time: AVAYA_TIME_SCALE does not apply.
 """
 import argparse
-import ctypes
 import os
 import select
 import socket
 import struct
 import sys
 import time
-
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL(None, use_errno=True)
+from netns import enter
 
 
-def enter(ns):
-    fd = os.open(f'/run/netns/{ns}', os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f'setns {ns}')
-    finally:
-        os.close(fd)
 
 
 def addr(text):

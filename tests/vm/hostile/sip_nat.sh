@@ -23,9 +23,11 @@
 hsn_msg="python3 $TOP/tests/sip/sipmsg.py"
 hsn_dir=
 
+# hsn_ruleset [ip|ip6]: default drop, avaya-sip on the UA's requests,
+# masquerade of that family (ip: IPv4, the default).
 hsn_ruleset() {
 	fw nft flush ruleset
-	fw nft -f - <<'EOF'
+	fw nft -f - <<EOF
 table inet fw {
 	ct helper hsn-sip {
 		type "avaya-sip" protocol udp;
@@ -36,7 +38,7 @@ table inet fw {
 		iifname "ph0" oifname "gk0" udp dport 5060 ct helper set "hsn-sip" accept
 	}
 }
-table ip nat {
+table ${1:-ip} nat {
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
 		oifname "gk0" masquerade
@@ -175,25 +177,7 @@ hsn_ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya
 hsn_nat66_quota() {
 	local natp=/sys/module/nf_nat_avaya/parameters q r
 
-	fw nft flush ruleset
-	fw nft -f - <<'EOF'
-table inet fw {
-	ct helper hsn-sip {
-		type "avaya-sip" protocol udp;
-	}
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ct state established,related accept
-		iifname "ph0" oifname "gk0" udp dport 5060 ct helper set "hsn-sip" accept
-	}
-}
-table ip6 nat {
-	chain post {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "gk0" masquerade
-	}
-}
-EOF
+	hsn_ruleset ip6
 	check "4. nat_claims_per_host=2 accepted" fw sh -c "echo 2 > $natp/nat_claims_per_host"
 	q=$(hsn_ctr nat_refused_host_claims)
 	check "4. fd00:1::2's first offer (m=audio 6100) reaches the peer" \

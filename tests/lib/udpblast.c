@@ -156,7 +156,8 @@ int main(int argc, char **argv)
 
 	ncase = (argc - 6) / 2;
 	if (argc < 8 || (argc - 6) % 2 || ncase > MAX_CASES) {
-		fprintf(stderr, "usage: udpblast SND_NS RCV_NS COUNT SIZE CHUNK SRC_IP:PORT DST_IP:PORT [SRC DST]...\n");
+		fprintf(stderr, "usage: udpblast SND_NS RCV_NS COUNT SIZE CHUNK %s\n",
+			"SRC_IP:PORT DST_IP:PORT [SRC DST]...");
 		return 2;
 	}
 	count = atol(argv[3]);

@@ -245,6 +245,14 @@ nothing_reaches() {
 	! invite "$1" "$2" "$3" "$5" && ! got "$4" "$2" && ! got 5060 "$2" && ! got 5061 "$2"
 }
 
+# contact_is FILE USER@HOST:PORT PARAM: the registrar got FILE with that
+# Contact and parameter (expires=N).
+contact_is() { tr -d '\r' < "$1" 2>/dev/null | grep -q "^Contact: <sip:$2>;$3"; }
+# reg_pins PORT: registration pinholes 203.0.113.50 -> 203.0.113.1:PORT.
+reg_pins() {
+	ip netns exec fw conntrack -L expect 2>/dev/null |
+		grep -cE "proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=$1 "
+}
 line_of() { tr -d '\r' < "$1" | grep -m1 -i "^$2"; }
 reg_pinhole() {
 	expect_lines | grep -Eq 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5060 .*PERMANENT.*helper=avaya-sip'
@@ -274,7 +282,7 @@ check "1. REGISTER arrives from 203.0.113.1:5060 (source port kept)" \
 check "1. Via sent-by is 203.0.113.1:5060" \
 	sh -c "tr -d '\r' < $work/reg.rx.0 | grep -q '^Via: SIP/2.0/UDP 203.0.113.1:5060;'"
 check "1. Contact is 203.0.113.1:5060" \
-	sh -c "tr -d '\r' < $work/reg.rx.0 | grep -q '^Contact: <sip:pbx@203.0.113.1:5060>;expires=600'"
+	contact_is "$work/reg.rx.0" pbx@203.0.113.1:5060 expires=600
 check_not "1. no 10.0.1.x in the REGISTER outside" grep -q '10\.0\.1\.' "$work/reg.rx.0"
 echo "-- 200 as the UA got it:"
 tr -d '\r' < "$work/reg.got" 2>/dev/null | sed 's/^/   /'
@@ -326,7 +334,7 @@ echo "-- pinhole before de-registration: $(reg_ttl) s left"
 exchange unreg "$work/unreg.req"
 ua_start
 check "5. REGISTER expires=0 arrives with Contact 203.0.113.1:5060;expires=0" \
-	sh -c "tr -d '\r' < $work/unreg.rx.0 | grep -q '^Contact: <sip:pbx@203.0.113.1:5060>;expires=0'"
+	contact_is "$work/unreg.rx.0" pbx@203.0.113.1:5060 expires=0
 check "5. its 200 reached the UA" [ -s "$work/unreg.got" ]
 echo "-- expectations after de-registration:"; expect_lines | sed 's/^/   /'
 check_not "5. the pinhole is gone" reg_pinhole
@@ -361,7 +369,7 @@ $MSG invite --src 10.0.1.2:5062 --dst 203.0.113.60:5060 --media 10.0.1.2:5064 \
 	--call-id f4@avaya.test -o "$work/inv6.0.req"
 exchange reg6 "$work/reg6.req"
 check "6. REGISTER Contact 10.0.1.2:5064 leaves as 203.0.113.1:5064" \
-	sh -c "tr -d '\r' < $work/reg6.rx.0 | grep -q '^Contact: <sip:pbx@203.0.113.1:5064>;expires=600'"
+	contact_is "$work/reg6.rx.0" pbx@203.0.113.1:5064 expires=600
 reg6_pinhole() {
 	expect_lines | grep -E 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5064 .*helper=avaya-sip' |
 		awk '{ print $1 }'
@@ -390,21 +398,17 @@ $MSG register --src 10.0.1.2:5072 --dst 203.0.113.50:5060 --contact 10.0.1.2:506
 	--expires 600 --cseq 6 --user pbx6b -o "$work/reg6d.req"
 $MSG register --src 10.0.1.3:5074 --dst 203.0.113.50:5060 --contact 10.0.1.3:5066 \
 	--expires 600 --cseq 7 --user other6b -o "$work/reg6e.req"
-pin5066() {
-	ip netns exec fw conntrack -L expect 2>/dev/null |
-		grep -cE 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5066 '
-}
 exchange reg6c "$work/reg6c.req" 10.0.1.2:5070
 check "6b. REGISTER from :5070, Contact 10.0.1.2:5066 leaves as 203.0.113.1:5066" \
-	sh -c "tr -d '\r' < $work/reg6c.rx.0 | grep -q '^Contact: <sip:pbx6b@203.0.113.1:5066>;expires=600'"
+	contact_is "$work/reg6c.rx.0" pbx6b@203.0.113.1:5066 expires=600
 natfail=$(ctr sip_nat_failed)
 sup=$(ctr sip_register_superseded)
 exchange reg6d "$work/reg6d.req" 10.0.1.2:5072
 check "6b. the :5070 flow still lives" \
 	sh -c "ip netns exec fw conntrack -L -p udp --orig-src 10.0.1.2 --sport 5070 2>/dev/null | grep -q dport=5060"
 check "6b. the phone's REGISTER from :5072 still leaves as 203.0.113.1:5066" \
-	sh -c "tr -d '\r' < $work/reg6d.rx.0 2>/dev/null | grep -q '^Contact: <sip:pbx6b@203.0.113.1:5066>;expires=600'"
-check "6b. one pinhole 203.0.113.50 -> 203.0.113.1:5066 ($(pin5066))" [ "$(pin5066)" = 1 ]
+	contact_is "$work/reg6d.rx.0" pbx6b@203.0.113.1:5066 expires=600
+check "6b. one pinhole 203.0.113.50 -> 203.0.113.1:5066 ($(reg_pins 5066))" [ "$(reg_pins 5066)" = 1 ]
 check "6b. the old flow's was superseded (sip_register_superseded ${sup:-?} -> $(ctr sip_register_superseded))" \
 	[ "$(ctr sip_register_superseded)" = $((${sup:-0} + 1)) ]
 check "6b. not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
@@ -418,7 +422,7 @@ wait_bg
 eventually ctr_is sip_nat_failed $((${natfail:-0} + 1))
 check "6b. host 10.0.1.3's registration pinhole on the phone's 5066 refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
 	[ "$(ctr sip_nat_failed)" = $((${natfail:-0} + 1)) ]
-check "6b. the phone's pinhole is still the one ($(pin5066))" [ "$(pin5066)" = 1 ]
+check "6b. the phone's pinhole is still the one ($(reg_pins 5066))" [ "$(reg_pins 5066)" = 1 ]
 
 # 7. One inside host's share of the claims.
 check "7. nat_claims_per_host=2 accepted" fw sh -c "echo 2 > $NATP/nat_claims_per_host"
@@ -505,23 +509,20 @@ $MSG register --src 10.0.1.4:5082 --dst 203.0.113.50:5060 --contact 10.0.1.4:508
 	--expires 600 --cseq 8 --user victim9 -o "$work/reg9a.req"
 $PEER invite 203.0.113.50:5090 203.0.113.1:5082 "$work/inv9.req"
 $PEER invite 203.0.113.50:5091 203.0.113.1:5082 "$work/inv9r.req"
-pin5082() {
-	ip netns exec fw conntrack -L expect 2>/dev/null |
-		grep -cE 'proto=17 src=203.0.113.50 dst=203.0.113.1 sport=0 dport=5082 '
-}
 exchange reg9b "$work/reg9b.req" 10.0.1.3:5080
-check "9. host 10.0.1.3's Contact :5082 leaves as 203.0.113.1:5082 ($(pin5082) pinhole)" \
-	sh -c "tr -d '\r' < $work/reg9b.rx.0 | grep -q '^Contact: <sip:hostile9@203.0.113.1:5082>;expires=600' && [ $(pin5082) = 1 ]"
+check "9. host 10.0.1.3's Contact :5082 leaves as 203.0.113.1:5082" \
+	contact_is "$work/reg9b.rx.0" hostile9@203.0.113.1:5082 expires=600
+check "9. ... and gets its pinhole ($(reg_pins 5082))" [ "$(reg_pins 5082)" = 1 ]
 natfail=$(ctr sip_nat_failed)
 sup=$(ctr sip_register_superseded)
 exchange reg9a "$work/reg9a.req" 10.0.1.4:5082
 check "9. host 10.0.1.4's REGISTER from :5082 leaves as 203.0.113.1:5082" \
-	sh -c "tr -d '\r' < $work/reg9a.rx.0 2>/dev/null | grep -q '^Contact: <sip:victim9@203.0.113.1:5082>;expires=600'"
+	contact_is "$work/reg9a.rx.0" victim9@203.0.113.1:5082 expires=600
 check "9. its pinhole superseded the other host's (sip_register_superseded ${sup:-?} -> $(ctr sip_register_superseded))" \
 	[ "$(ctr sip_register_superseded)" = $((${sup:-0} + 1)) ]
 check "9. not refused (sip_nat_failed ${natfail:-?} -> $(ctr sip_nat_failed))" \
 	[ "$(ctr sip_nat_failed)" = "$natfail" ]
-check "9. one pinhole 203.0.113.50 -> 203.0.113.1:5082 ($(pin5082))" [ "$(pin5082)" = 1 ]
+check "9. one pinhole 203.0.113.50 -> 203.0.113.1:5082 ($(reg_pins 5082))" [ "$(reg_pins 5082)" = 1 ]
 bg pbx $PEER uas 10.0.1.4:5082 "$work/ua9v" 10 20
 bg pbx $PEER uas 10.0.1.3:5082 "$work/ua9h" 10 20
 wait_listen pbx udp 5082

@@ -21,7 +21,7 @@ PKGS="linux-image-amd64 linux-headers-amd64 linux-source-6.1 build-essential
 	qemu-system-x86 busybox-static nftables conntrack iproute2 procps
 	tshark tcpdump socat python3 python3-scapy dkms iputils-ping
 	kamailio baresip sipsak valgrind rtpengine-daemon
-	debhelper dh-dkms lintian iptables"
+	debhelper dh-dkms lintian iptables conntrackd keepalived"
 
 missing=
 for p in $PKGS; do

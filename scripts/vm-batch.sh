@@ -51,6 +51,24 @@ restore_modules() {
 	done < "$params"
 }
 
+# stuck_netns_report: why the modules are held. A namespace whose
+# dismantling never ends (cleanup_net waits for every conntrack of it to be
+# freed: a leaked reference keeps a kworker looping) shows as a worker in
+# cleanup_net; the CPUs' backtraces go to the kernel log.
+stuck_netns_report() {
+	local p
+
+	echo "processes outside the guest's namespace:"
+	leftovers
+	for p in /proc/[0-9]*; do
+		grep -qs -e cleanup_net -e nf_conntrack "$p/stack" || continue
+		echo "pid ${p#/proc/} $(cat "$p/comm"):"
+		sed 's/^/  /' "$p/stack"
+	done
+	echo l > /proc/sysrq-trigger 2>/dev/null
+	dmesg | tail -n 60
+}
+
 # unload_modules: our modules out, once the namespaces of the scenarios
 # before have been dismantled (network namespaces go asynchronously, and
 # their rulesets and flows hold the modules until then).
@@ -63,7 +81,31 @@ unload_modules() {
 	done
 	echo "FAIL: vm-batch: our modules are still in use 60 s after the last scenario"
 	lsmod | grep -E 'avaya|nf_conntrack'
+	stuck_netns_report
 	return 1
+}
+
+# leftovers: processes a scenario left running in its namespaces (they keep
+# the namespace, its ruleset and its flows, hence our modules, alive after
+# `ip -all netns delete`), and rules it left in the guest's own namespace.
+# Each is named, then killed or flushed, so the next scenario starts clean.
+leftovers() {
+	local init p ns found=0
+
+	init=$(readlink /proc/1/ns/net)
+	for p in /proc/[0-9]*; do
+		ns=$(readlink "$p/ns/net" 2>/dev/null) || continue
+		[ "$ns" = "$init" ] && continue
+		echo "left running in a namespace: pid ${p#/proc/} $(tr '\0' ' ' < "$p/cmdline" | cut -c1-120)"
+		kill -9 "${p#/proc/}" 2>/dev/null
+		found=1
+	done
+	if [ -n "$(nft list ruleset 2>/dev/null)" ]; then
+		echo "left in the guest's own namespace: $(nft list tables 2>/dev/null | tr '\n' ' ')"
+		nft flush ruleset
+		found=1
+	fi
+	return $found
 }
 
 # prepare SCENARIO: what its "# avaya-vm:" header asks of the guest, as a
@@ -105,6 +147,11 @@ for s in "$@"; do
 	[ $rc = 124 ] && echo "FAIL: vm-batch: $name timed out"
 	# A scenario killed by its limit never ran its own cleanup: the next
 	# one must not find its namespaces (each scenario builds its own).
+	if ! out=$(leftovers); then
+		echo "FAIL: vm-batch: $name did not clean up after itself:"
+		echo "$out"
+		rc=1
+	fi
 	ip -all netns delete 2>/dev/null
 	if dmesg | grep -Eq "$bad"; then
 		echo "FAIL: vm-batch: guest kernel log shows a warning or crash during $name:"

@@ -15,11 +15,9 @@ pbx() { ip netns exec pbx "$@"; }
 prov() { ip netns exec prov "$@"; }
 
 sip_cleanup() {
-	local p ns
-
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for ns in $NSS; do ip netns del "$ns" 2>/dev/null; done
+	kill_tree "${PIDS[@]}"
+	# shellcheck disable=SC2086
+	stop_netns $NSS
 	rm -rf "${RUN:?}"
 	return 0
 }

@@ -64,13 +64,11 @@ now() { echo "$EPOCHREALTIME"; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 ha_cleanup() {
-	local p
-
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	kill_tree "${PIDS[@]}"
 	wait 2>/dev/null
 	# The daemons' logs and configurations, for AVAYA_VM_KEEP.
 	[ -n "${AVAYA_JOB:-}" ] && cp -a "$RUN" "$AVAYA_JOB/ha-run" 2>/dev/null
-	for ns in ph gk fw1 fw2 sw; do ip netns del "$ns" 2>/dev/null; done
+	stop_netns ph gk fw1 fw2 sw
 	rm -rf "${RUN:?}"
 	return 0
 }

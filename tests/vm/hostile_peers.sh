@@ -27,7 +27,7 @@ hostile_bg() {	# like lib.sh's bg, and remembered for the part's cleanup
 hostile_stop() {	# the background processes of the running part
 	local p
 
-	for p in "${HOSTILE_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	kill_tree "${HOSTILE_PIDS[@]}"
 	for p in "${HOSTILE_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	HOSTILE_PIDS=()
 	return 0

@@ -54,13 +54,44 @@ fw() { ip netns exec fw "$@"; }
 gk() { ip netns exec gk "$@"; }
 x() { ip netns exec x "$@"; }
 
-cleanup() {
+# stop_netns NS...: every process in the namespaces ends, then they go. A
+# process started as `bg ph CMD` is the child of a subshell whose pid is the
+# one in PIDS, so killing PIDS alone leaves CMD running; a process kept alive
+# keeps its namespace, with its ruleset (ct helper objects) and flows, and
+# so our modules, after `ip netns del`.
+stop_netns() {
+	local ns pids
+
+	for ns in "$@"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -n "$pids" ] && kill $pids 2>/dev/null
+	done
+	wait 2>/dev/null
+	for ns in "$@"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+
+# kill_tree PID...: each process and its children (`bg ph CMD` runs CMD as a
+# child of the subshell whose pid bg recorded).
+kill_tree() {
 	local p
 
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for ns in ph fw gk x; do ip netns del "$ns" 2>/dev/null; done
+	for p in "$@"; do
+		pkill -P "$p" 2>/dev/null
+		kill "$p" 2>/dev/null
+	done
 	return 0
+}
+
+cleanup() {
+	kill_tree "${PIDS[@]}"
+	stop_netns ph fw gk x
 }
 
 # bg CMD...: start in the background; $BG is its pid, for wait_bg.

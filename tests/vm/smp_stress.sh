@@ -27,7 +27,7 @@ QUIET=${SMP_STRESS_QUIET:-8}
 CHAOS=${SMP_STRESS_CHAOS:-20}
 work=$(mktemp -d /tmp/smp.XXXXXX)
 T0=$(date +%s)
-trap 'for n in t1 tf t2; do ip netns del "$n" 2>/dev/null; done; cleanup' EXIT
+trap 'stop_netns t1 tf t2; cleanup' EXIT
 
 ruleset() {	# NS IN OUT NAT: the firewall, our helpers on every port
 	ip netns exec "$1" nft -f - <<EOF

@@ -250,6 +250,23 @@ run_vm_series() {	# KVER
 	AVAYA_VM_TIMEOUT=$(($(vm_limit "$k") * ${#batch[@]})) scripts/vm-run.sh "$k" \
 		scripts/vm-batch.sh "${batch[@]}" > "$logdir/vm_${k}_batch.log" 2>&1
 	split_batch "$k" "$logdir/vm_${k}_batch.log" "${batch[@]}"
+	boot_result "$k" "$logdir/vm_${k}_batch.log"
+}
+
+# boot_result KVER LOG: what vm-run.sh found after the shared boot's last
+# scenario (the whole boot's kernel log, the debug lane's final kmemleak
+# scan, a timeout) is no scenario's: it is the boot's own entry.
+boot_result() {
+	local out=$logdir/vm_${1}_boot.log
+
+	awk '/^==== avaya-batch end / { n = 0; next } { tail[++n] = $0 }
+		END { for (i = 1; i <= n; i++) print tail[i] }' "$2" |
+		grep -E -A 20 '^(FAIL: vm-run|vm-run: )' > "$out"
+	if grep -q '^FAIL: vm-run' "$out"; then
+		echo 1
+	else
+		echo 0
+	fi > "$logdir/vm_${1}_boot.rc"
 }
 if want vm; then
 	# deb_install.sh installs build/deb/*.deb: build it when the deb step

@@ -13,6 +13,14 @@
 # scenario that caused it. A crash ends the boot: the scenarios left have no
 # end marker and check.sh counts them as failed.
 bad='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG|soft lockup|blocked for more than|possible circular locking|suspicious RCU usage'
+# The debug lane's detectors, as vm-run.sh lists them: the reports that do
+# not start with WARNING: or BUG:, and the detectors' own words.
+case $(uname -r) in
+*-avaya-debug)
+	debug=1
+	bad="$bad|KFENCE|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list" ;;
+*)	debug=0 ;;
+esac
 params=/tmp/avaya-batch-params
 
 save_params() {
@@ -108,6 +116,27 @@ leftovers() {
 	return $found
 }
 
+# leaks_of_scenario: on the debug kernel, kmemleak's reports whose backtrace
+# touches conntrack, NAT or our modules, after two forced scans a few seconds
+# apart (objects in flight at the first are not reported); then the list is
+# cleared, so each report is charged to the scenario that leaked.
+leaks_of_scenario() {
+	local k=/sys/kernel/debug/kmemleak ours
+
+	[ "$debug" = 1 ] || return 0
+	[ -e "$k" ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -e "$k" ] || { echo "no $k"; return 1; }
+	echo scan > "$k"
+	sleep 5
+	echo scan > "$k"
+	ours=$(awk -v RS='unreferenced object' -v ORS='' \
+		'NR > 1 && /nf_conntrack|nf_nat|nf_ct_|nf_confirm|avaya/ { print "unreferenced object" $0 }' "$k")
+	echo clear > "$k"
+	[ -z "$ours" ] && return 0
+	echo "$ours" | head -n 60
+	return 1
+}
+
 # prepare SCENARIO: what its "# avaya-vm:" header asks of the guest, as a
 # boot of its own would give it: "ownboot" (it unloads our modules itself)
 # freshly loaded modules with default parameters, "noload" and "nomodules"
@@ -153,6 +182,11 @@ for s in "$@"; do
 		rc=1
 	fi
 	ip -all netns delete 2>/dev/null
+	if ! out=$(leaks_of_scenario); then
+		echo "FAIL: vm-batch: kmemleak reports a leak in conntrack, NAT or our modules during $name:"
+		echo "$out"
+		rc=1
+	fi
 	if dmesg | grep -Eq "$bad"; then
 		echo "FAIL: vm-batch: guest kernel log shows a warning or crash during $name:"
 		dmesg | grep -E -A 12 "$bad" | head -n 60

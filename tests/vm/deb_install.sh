@@ -169,7 +169,7 @@ echo "== 1. dpkg -i builds and installs for $KVER through DKMS"
 progress &
 mon=$!
 quietly "dpkg -i $(basename "$DEB")" dpkg -i "$DEB"
-kill "$mon" 2>/dev/null
+kill_tree "$mon"
 wait "$mon" 2>/dev/null
 sed 's/^/  | /' "$work/cmd.log" | grep -vE '^  \| (Selecting|\(Reading|Preparing|Unpacking)' | head -n 30
 elapsed
@@ -324,7 +324,7 @@ if [ "$UPGRADE" = 1 ]; then
 	progress &
 	mon=$!
 	quietly "/etc/kernel/header_postinst.d/dkms $OTHER" /etc/kernel/header_postinst.d/dkms "$OTHER"
-	kill "$mon" 2>/dev/null
+	kill_tree "$mon"
 	wait "$mon" 2>/dev/null
 	sed 's/^/  | /' "$work/cmd.log" | head -n 20
 	elapsed

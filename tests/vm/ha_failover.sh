@@ -468,7 +468,7 @@ done
 check "... carrying helper avaya-q931" \
 	sh -c "ip netns exec fw2 conntrack -L -p tcp --orig-port-src 61444 2>/dev/null | grep -q 'helper=avaya-q931'"
 check_not "gk:5555 -> phone:1720 is dropped" gk $NU tcp-try 10.0.2.2:5555 10.0.1.2:1720 --timeout 2
-kill "$BG"
+kill_tree "$BG"
 wait "$BG" 2>/dev/null
 ip netns exec fw2 conntrack -D -p tcp --orig-port-dst 1720 >/dev/null 2>&1
 

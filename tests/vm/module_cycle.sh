@@ -235,7 +235,7 @@ for i in $(seq 1 "$CYCLES"); do
 done
 echo "   $CYCLES cycles in $(($(date +%s) - t0)) s"
 check "2. every reload succeeded" [ "$bad" = 0 ]
-kill "$LOOP" 2>/dev/null
+kill_tree "$LOOP"
 wait "$LOOP" 2>/dev/null
 check "2. the modules are loaded" test -d /sys/module/nf_nat_avaya -a -d /sys/module/nf_conntrack_avaya
 
@@ -253,7 +253,7 @@ check "3. an INVITE to 10.0.2.1:5060 reaches the UA" inbound_invite 5073
 
 echo "== 4. final unload"
 fw nft flush ruleset
-for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+kill_tree "${PIDS[@]}"
 wait 2>/dev/null
 PIDS=()
 check "4. use counts are what the dependencies hold" refcnt_is_deps

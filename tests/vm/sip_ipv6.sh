@@ -58,7 +58,7 @@ send_to() {
 	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$file" \
 		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
 	rc=$?
-	kill "$BG" 2>/dev/null
+	kill_tree "$BG"
 	wait "$BG" 2>/dev/null
 	return $rc
 }

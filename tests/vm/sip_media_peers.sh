@@ -79,7 +79,7 @@ probe() {
 	ip netns exec "$1" $NU udp-send "$2" "$3" "$work/probe" \
 		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
 	rc=$?
-	kill "$BG" 2>/dev/null
+	kill_tree "$BG"
 	wait "$BG" 2>/dev/null
 	return $rc
 }

@@ -128,7 +128,7 @@ P=${P:-0}
 kam ul.dump > "$RUN/uldump.txt" 2>&1
 echo "-- kamailio location:"; grep -E 'AoR|Address' "$RUN/uldump.txt" | sed 's/^/   /'
 sleep 0.5
-kill "$TCPDUMP" 2>/dev/null
+kill_tree "$TCPDUMP"
 wait "$TCPDUMP" 2>/dev/null
 tshark -r "$RUN/out.pcap" -Y 'sip.Method == "REGISTER"' -T fields -E separator='|' \
 	-e ip.src -e udp.srcport -e sip.Via -e sip.Contact > "$RUN/fields.txt" 2>/dev/null

@@ -220,7 +220,7 @@ ua_start() {
 }
 
 ua_stop() {
-	kill "${UA_PIDS[@]}" 2>/dev/null
+	kill_tree "${UA_PIDS[@]}"
 	wait "${UA_PIDS[@]}" 2>/dev/null
 	return 0
 }

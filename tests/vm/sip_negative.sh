@@ -43,7 +43,7 @@ reach() {
 	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$work/probe" \
 		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
 	local rc=$?
-	kill "$BG" 2>/dev/null
+	kill_tree "$BG"
 	wait "$BG" 2>/dev/null
 	return $rc
 }

@@ -184,7 +184,7 @@ fi
 echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 
 # ------------------------------------------------------------- stock "sip"
-for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+kill_tree "${PIDS[@]}"
 wait 2>/dev/null
 PIDS=()
 # The stock helper claims udp/5060 too: ours must go first.

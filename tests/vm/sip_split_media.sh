@@ -165,7 +165,7 @@ start_peers() {
 
 stop_peers() {
 	kill "$PBX_PID" "$CAROL_PID" 2>/dev/null
-	kill "$KAM_PID" 2>/dev/null
+	kill_tree "$KAM_PID"
 	prov kill "$(cat "$RUN/$MODE/kam/pid" 2>/dev/null)" 2>/dev/null
 	sleep 0.5
 	kill -INT "$TCPDUMP" $PROVDUMP 2>/dev/null

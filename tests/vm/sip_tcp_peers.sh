@@ -106,9 +106,9 @@ expect_lines > "$D/expect_after.txt"
 fw conntrack -L -p udp > "$D/ct_after.txt" 2>/dev/null
 kill "$PBX_PID" "$CAROL_PID" 2>/dev/null
 prov kill "$(cat "$D/kam/pid" 2>/dev/null)" 2>/dev/null
-kill "$KAM" 2>/dev/null
+kill_tree "$KAM"
 sleep 1
-kill "$TCPDUMP" 2>/dev/null
+kill_tree "$TCPDUMP"
 wait "$TCPDUMP" 2>/dev/null
 # One tshark run: it is slow to start under TCG.
 tshark -r "$D/out.pcap" -Y 'sip || sdp' -T fields -E separator='|' \

@@ -66,7 +66,7 @@ inbound() {
 	wait_listen ph tcp 5060
 	ip netns exec "$1" $NU tcp-try "$2" 10.0.1.2:5060 --timeout 2 >/dev/null
 	local rc=$?
-	kill "$BG" 2>/dev/null
+	kill_tree "$BG"
 	wait "$BG" 2>/dev/null
 	return $rc
 }
@@ -213,7 +213,7 @@ check "7. two REGISTERs in one segment, a third in the next, all answered" \
 	session nat2 5077 --send "$work/two" --cut '' --send "$work/reg14" --cut '' --replies 3
 ph tc qdisc del dev eth0 root
 sleep 0.5
-kill "$DUMP" 2>/dev/null
+kill_tree "$DUMP"
 wait "$DUMP" 2>/dev/null
 echo "   sip_nat_rewritten +$(( $(ctr sip_nat_rewritten) - w0 ))"
 check "7. the registrar read three REGISTERs" \

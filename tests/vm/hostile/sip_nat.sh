@@ -197,7 +197,7 @@ hsn_nat66_quota() {
 }
 
 hostile_sip_nat() {
-	local first=${#PIDS[@]} r
+	local first=${#PIDS[@]}
 
 	hsn_dir=$(mktemp -d)
 	printf 'SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\n' > "$hsn_dir/trying"
@@ -242,7 +242,7 @@ hostile_sip_nat() {
 	hsn_dump
 	hsn_flush
 	fw nft flush ruleset
-	for r in "${PIDS[@]:$first}"; do kill "$r" 2>/dev/null; done
+	kill_tree "${PIDS[@]:$first}"
 	rm -rf "$hsn_dir"
 	return 0
 }

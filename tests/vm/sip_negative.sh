@@ -88,9 +88,16 @@ check "1. registrar 10.0.2.2:5071 -> 10.0.1.2:5060 passes (permanent)" reach gk 
 check_not "1. third host 10.0.3.2 -> 10.0.1.2:5060 blocked" reach x 10.0.3.2:5072 10.0.1.2:5060
 check_not "1. registrar -> 10.0.1.2:5061 blocked" reach gk 10.0.2.2:5073 10.0.1.2:5061
 check "1. counted as opened" [ "$(ctr sip_register_pinhole_opened)" = 1 ]
+before=$(fw conntrack -L -p udp --dport 5060 2>/dev/null; expect_lines)
 exchange own
+f0=$failed
 check "1. re-REGISTER refreshes (one pinhole)" \
 	[ "$(ctr sip_register_pinhole_refreshed)" = 1 -a "$(expect_lines | grep -c 'dport=5060 ')" = 1 ]
+if [ "$failed" != "$f0" ]; then
+	echo "-- flows and expectations before the re-REGISTER:"; echo "$before" | sed 's/^/   /'
+	echo "-- after:"; { fw conntrack -L -p udp --dport 5060 2>/dev/null; expect_lines; } | sed 's/^/   /'
+	fw cat /proc/net/nf_conntrack_avaya | grep -E '^sip_' | grep -v ' 0$' | sed 's/^/   /'
+fi
 exchange unreg
 check_not "1. expires=0 removes the pinhole" reg_pinhole
 check "1. counted as removed" [ "$(ctr sip_register_pinhole_removed)" = 1 ]

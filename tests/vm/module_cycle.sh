@@ -64,8 +64,11 @@ EOF
 
 # A SIP registrar over TCP that answers every request with FILE, and its client.
 cat > "$work/tcpsip.py" <<'EOF_PY'
+import os
 import socket
 import sys
+
+SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
 
 if sys.argv[1] == 'serve':
     s = socket.socket()
@@ -76,7 +79,7 @@ if sys.argv[1] == 'serve':
     reply = open(sys.argv[3], 'rb').read()
     while True:
         c, _ = s.accept()
-        c.settimeout(3)
+        c.settimeout(3 * SCALE)
         try:
             if c.recv(65535):
                 c.sendall(reply)
@@ -85,7 +88,7 @@ if sys.argv[1] == 'serve':
         c.close()
 host, port = sys.argv[2].rsplit(':', 1)
 dhost, dport = sys.argv[3].rsplit(':', 1)
-c = socket.create_connection((dhost, int(dport)), timeout=3,
+c = socket.create_connection((dhost, int(dport)), timeout=3 * SCALE,
                              source_address=(host, int(port)))
 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\1\0\0\0\0\0\0\0')
 c.sendall(open(sys.argv[4], 'rb').read())

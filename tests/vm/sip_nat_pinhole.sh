@@ -58,9 +58,13 @@ trap sip_cleanup EXIT
 # The scripted peers: a registrar that echoes what it received, a UAS that
 # answers 100 Trying, and the INVITE they are probed with.
 cat > "$work/peer.py" <<'EOF_PY'
+import os
 import re
 import socket
 import sys
+
+# Waits stretch on the debug lane, as in tests/lib/netutil.py.
+SCALE = float(os.environ.get('AVAYA_TIME_SCALE') or 1)
 
 
 def hdr(lines, name):
@@ -89,7 +93,7 @@ def serve(kind, bind, prefix, count, timeout):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((host, int(port)))
-    s.settimeout(timeout)
+    s.settimeout(timeout * SCALE)
     for k in range(count):
         try:
             data, peer = s.recvfrom(65535)
@@ -136,7 +140,7 @@ def flood(src, dst, first, n):
     host, port = src.rsplit(':', 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((host, int(port)))
-    s.settimeout(2)
+    s.settimeout(2 * SCALE)
     answered = 0
     for i in range(n):
         ports = [first + 8 * i + 2 * j for j in range(4)]

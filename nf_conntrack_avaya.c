@@ -2771,6 +2771,17 @@ static bool sip_side_natted(const struct nf_conn *ct, int side)
 }
 
 /*
+ * Whether our NAT placed @exp: its tuple then names the public end and the
+ * private one is in saved_addr/saved_proto. Every pinhole of ours has an
+ * expectfn (avaya_expected, which ctnetlink copies find by name), so only
+ * another one marks the NAT's.
+ */
+static bool avaya_exp_natted(const struct nf_conntrack_expect *exp)
+{
+	return exp->expectfn && exp->expectfn != avaya_expected;
+}
+
+/*
  * Whether NAT placed registration pinhole @old on its Contact port rather
  * than on its own flow's source port (the Contact named a port it does not
  * send from). Read under the expectation lock: while @old is linked its
@@ -2782,7 +2793,7 @@ static bool sip_reg_off_flow(const struct nf_conntrack_expect *old,
 	const struct nf_conntrack_tuple *t;
 	bool off = false;
 
-	if (old->expectfn != exp->expectfn)	/* not placed by our NAT */
+	if (!avaya_exp_natted(old) || !avaya_exp_natted(exp))
 		return false;
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	if (!hlist_unhashed(&old->hnode)) {
@@ -2886,7 +2897,7 @@ static bool sip_exp_is_reg(const struct nf_conntrack_expect *exp)
 static __be16 sip_exp_private_port(const struct nf_conntrack_expect *exp)
 {
 #if IS_ENABLED(CONFIG_NF_NAT)
-	if (exp->expectfn)
+	if (avaya_exp_natted(exp))
 		return exp->saved_proto.all;
 #endif
 	return exp->tuple.dst.u.all;

@@ -2805,6 +2805,24 @@ static bool sip_reg_off_flow(const struct nf_conntrack_expect *old,
 }
 
 /*
+ * Whether flows through @old get the helper that @exp assigns. A copy that
+ * conntrackd made through ctnetlink has no assign_helper (the core passes
+ * none): its flows get the one its SIP master implies (avaya_expected_kind),
+ * and the equal tuples already say udp or tcp.
+ */
+static bool sip_reg_same_helper(const struct nf_conntrack_expect *old,
+				const struct nf_conntrack_expect *exp)
+{
+	const struct nf_conntrack_helper *h = rcu_access_pointer(old->assign_helper);
+	enum avaya_helper_kind kind;
+
+	if (h)
+		return h == rcu_access_pointer(exp->assign_helper);
+	kind = avaya_ct_helper_kind(old->master);
+	return kind == AVAYA_HELPER_SIP_UDP || kind == AVAYA_HELPER_SIP_TCP;
+}
+
+/*
  * The registration pinhole equal to @exp that an older flow of the same
  * phone holds (it registered again from a new source port or connection
  * while the old flow lives on: the core refuses an equal expectation of
@@ -2832,8 +2850,7 @@ bool avaya_sip_reg_supersede(struct nf_conn *ct,
 	if (!old)
 		return false;
 	same = old->master != ct && old->class == AVAYA_SIP_EXP_REG &&
-	       rcu_access_pointer(old->assign_helper) ==
-	       rcu_access_pointer(exp->assign_helper) &&
+	       sip_reg_same_helper(old, exp) &&
 	       nf_ct_tuple_equal(&old->tuple, &exp->tuple) &&
 	       nf_ct_tuple_mask_equal(&old->mask, &exp->mask) &&
 	       ((nf_inet_addr_cmp(&old->saved_addr, &exp->saved_addr) &&

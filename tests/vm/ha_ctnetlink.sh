@@ -20,6 +20,10 @@
 #    first 8 pass (the pick-up budget), the next 4 are dropped.
 # 3. F6: an update of that flow naming its own helper re-arms nothing:
 #    ha_flow_picked_up stays, junk is still dropped.
+# 3b. Review of 7c88823, finding 1: a registration pinhole copied through
+#    ctnetlink (class 0, fn avaya-follow, no assign_helper) on a SIP flow
+#    from 10.0.1.2:5070; the phone registers again from 10.0.1.2:5060 (a
+#    new flow, as after a restart): its pinhole supersedes the copy.
 # 4. F1: an expectation with fn avaya-follow on a master with the stock ftp
 #    helper; after `modprobe -r nf_nat_avaya nf_conntrack_avaya` it is gone,
 #    and a packet matching its tuple crashes nothing.
@@ -46,6 +50,9 @@ setup_topology
 dmesg0=$(dmesg | wc -l)
 fw nft -f - <<'EOF'
 table inet fw {
+	ct helper sip-udp {
+		type "avaya-sip" protocol udp;
+	}
 	chain forward {
 		type filter hook forward priority filter; policy drop;
 		ct state established,related accept
@@ -112,6 +119,32 @@ ph $NU tcp-raw 10.0.1.2:40100 10.0.2.2:1720 "$junk" --count 2 --seq $((1000 + 12
 sleep 0.5
 check "junk after the update is still dropped" [ "$(($(ctr dropped_strict) - dropped0))" = 2 ]
 echo "$strict0" > "$STRICT"
+
+echo "-- 3b. a synced registration pinhole gives way to the phone's REGISTER from a new flow"
+# conntrackd's copy has no assign_helper (ctnetlink_create_expect passes
+# none): the supersede compare takes the helper its SIP master implies.
+check "a SIP flow 10.0.1.2:5070 -> registrar with helper avaya-sip is created" \
+	fw $CTNL ct-new udp 10.0.1.2:5070 10.0.2.2:5060 --helper avaya-sip
+check "its registration pinhole (class 0, fn avaya-follow) is created" \
+	fw $CTNL exp-new --master udp 10.0.1.2:5070 10.0.2.2:5060 \
+	--tuple udp 10.0.2.2:0 10.0.1.2:5060 --class 0 --fn avaya-follow
+fw nft add rule inet fw forward ip saddr 10.0.1.2 udp dport 5060 ct helper set "sip-udp" accept
+MSG="python3 $TOP/tests/sip/sipmsg.py"
+REG="--src 10.0.1.2:5060 --dst 10.0.2.2:5060 --contact 10.0.1.2:5060 --expires 600"
+$MSG register $REG -o "$work/reg"
+$MSG ok $REG -o "$work/reg.ok"
+sup0=$(ctr sip_register_superseded)
+bg gk $NU udp-serve 10.0.2.2:5060 --reply "$work/reg.ok" --timeout 10 >/dev/null
+wait_listen gk udp 5060
+ph $NU udp-send 10.0.1.2:5060 10.0.2.2:5060 "$work/reg" \
+	--expect-reply "$work/reg.got" --timeout 3 >/dev/null
+wait_bg
+expect_lines | sed 's/^/   /'
+check "the REGISTER from 10.0.1.2:5060 superseded the copy (counted)" \
+	[ "$(ctr sip_register_superseded)" = $((sup0 + 1)) ]
+check "the registration pinhole now belongs to the new flow" \
+	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep 'dport=5060 ' | grep -q 'master-src=10.0.1.2 master-dst=10.0.2.2 sport=5060 dport=5060'"
+check "no refusal counted" [ "$(ctr sip_refused_expect_failed)" = 0 ]
 
 echo "-- 4. F1: an avaya-follow expectation on an ftp master, then unload"
 modprobe nf_conntrack_ftp

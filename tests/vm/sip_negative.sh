@@ -53,6 +53,9 @@ $MSG register $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/own.req"
 $MSG ok $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/own.ok"
 $MSG register $REG --contact 10.0.1.2:5060 --expires 0 --cseq 2 -o "$work/unreg.req"
 $MSG ok $REG --expires 0 --cseq 2 -o "$work/unreg.ok"
+# A de-registration the registrar does not grant: its 200 still lists the binding.
+$MSG register $REG --contact 10.0.1.2:5060 --expires 0 --cseq 7 -o "$work/kept.req"
+$MSG ok $REG --contact 10.0.1.2:5060 --expires 60 --cseq 7 -o "$work/kept.ok"
 $MSG register $REG --contact 10.0.1.3:5060 --expires 60 --cseq 3 -o "$work/third.req"
 $MSG ok $REG --contact 10.0.1.3:5060 --expires 60 --cseq 3 -o "$work/third.ok"
 for k in truncated clen-past-end long-header; do
@@ -98,6 +101,11 @@ if [ "$failed" != "$f0" ]; then
 	echo "-- after:"; { fw conntrack -L -p udp --dport 5060 2>/dev/null; expect_lines; } | sed 's/^/   /'
 	fw cat /proc/net/nf_conntrack_avaya | grep -E '^sip_' | grep -v ' 0$' | sed 's/^/   /'
 fi
+# Without NAT the pinhole's port is its tuple's (before 7c88823 it was read
+# from the unset NAT fields: every binding looked absent from the 200 and went).
+exchange kept
+check "1. expires=0 that the registrar's 200 does not grant keeps the pinhole" reg_pinhole
+check "1. ... and counts no removal" [ "$(ctr sip_register_pinhole_removed)" = 0 ]
 exchange unreg
 check_not "1. expires=0 removes the pinhole" reg_pinhole
 check "1. counted as removed" [ "$(ctr sip_register_pinhole_removed)" = 1 ]

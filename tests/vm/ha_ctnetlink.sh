@@ -145,6 +145,10 @@ check "the REGISTER from 10.0.1.2:5060 superseded the copy (counted)" \
 check "the registration pinhole now belongs to the new flow" \
 	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep 'dport=5060 ' | grep -q 'master-src=10.0.1.2 master-dst=10.0.2.2 sport=5060 dport=5060'"
 check "no refusal counted" [ "$(ctr sip_refused_expect_failed)" = 0 ]
+# The ct helper object holds our module: case 4 unloads it.
+fw nft flush chain inet fw forward
+fw nft delete ct helper inet fw sip-udp
+fw nft add rule inet fw forward ct state established,related accept
 
 echo "-- 4. F1: an avaya-follow expectation on an ftp master, then unload"
 modprobe nf_conntrack_ftp

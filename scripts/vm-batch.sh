@@ -12,13 +12,13 @@
 # kernel log is checked after each scenario, so a warning is charged to the
 # scenario that caused it. A crash ends the boot: the scenarios left have no
 # end marker and check.sh counts them as failed.
-bad='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG|soft lockup|blocked for more than|possible circular locking|suspicious RCU usage'
-# The debug lane's detectors, as vm-run.sh lists them: the reports that do
-# not start with WARNING: or BUG:, and the detectors' own words.
+. "$(dirname "$0")/kernel-reports.sh"
+# Any kernel: also a soft lockup, a hung task, lockdep's and RCU's words.
+bad="$KERNEL_REPORTS|soft lockup|blocked for more than|possible circular locking|suspicious RCU usage"
 case $(uname -r) in
 *-avaya-debug)
 	debug=1
-	bad="$bad|KFENCE|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list" ;;
+	bad="$KERNEL_REPORTS|$DEBUG_REPORTS" ;;
 *)	debug=0 ;;
 esac
 params=/tmp/avaya-batch-params
@@ -129,8 +129,7 @@ leaks_of_scenario() {
 	echo scan > "$k"
 	sleep 5
 	echo scan > "$k"
-	ours=$(awk -v RS='unreferenced object' -v ORS='' \
-		'NR > 1 && /nf_conntrack|nf_nat|nf_ct_|nf_confirm|avaya/ { print "unreferenced object" $0 }' "$k")
+	ours=$(kmemleak_ours "$k")
 	echo clear > "$k"
 	[ -z "$ours" ] && return 0
 	echo "$ours" | head -n 60

@@ -210,10 +210,9 @@ if [ "$qrc" -eq 124 ]; then
 	tail -n 30 "$job/console.log"
 	exit 1
 fi
-bad='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG'
-# Lockdep, RCU and debug-objects reports start with "WARNING:" or "BUG:"
-# already; these catch the ones that do not, and the detectors' own words.
-[ "$debug" = 1 ] && bad="$bad|KFENCE|possible circular locking|suspicious RCU usage|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list|soft lockup|blocked for more than"
+. "$top/scripts/kernel-reports.sh"
+bad=$KERNEL_REPORTS
+[ "$debug" = 1 ] && bad="$bad|$DEBUG_REPORTS"
 if [ ! -f "$job/rc" ]; then
 	echo "FAIL: vm-run: $kver: the guest did not report a result"
 	if grep -Eq "$bad" "$job/console.log"; then
@@ -235,12 +234,7 @@ if [ "$debug" = 1 ]; then
 		echo "FAIL: vm-run: $kver: the guest recorded no kmemleak scan"
 		exit 1
 	fi
-	# One kmemleak report per "unreferenced object" paragraph; only those
-	# whose backtrace touches conntrack, NAT or our modules are ours (the
-	# rest are the kernel's own boot-time false positives).
-	ours=$(awk -v RS='unreferenced object' -v ORS='' \
-		'NR > 1 && /nf_conntrack|nf_nat|nf_ct_|nf_confirm|avaya/ { print "unreferenced object" $0 }' \
-		"$job/kmemleak.log")
+	ours=$(kmemleak_ours "$job/kmemleak.log")
 	if [ -n "$ours" ]; then
 		echo "FAIL: vm-run: $kver: kmemleak reports a leak in conntrack, NAT or our modules:"
 		echo "$ours" | head -n 60

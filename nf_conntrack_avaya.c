@@ -1600,18 +1600,21 @@ static bool call_is_party(const struct avaya_taddr *a, const struct nf_conn *ct,
 /*
  * Insert a call pinhole, through NAT when the flow is NATed. *@pub is the
  * port the far side must use: NAT's choice for the sender's own address.
+ * @h235: the announcing message carries H.235 tokens (NAT may leave
+ * it as it is, and then the pinhole must be on the announced port).
  */
 static int call_expect_related(struct nf_conn *ct,
 			       enum ip_conntrack_info ctinfo,
 			       struct nf_conntrack_expect *exp,
-			       unsigned long lifetime, u16 *pub)
+			       unsigned long lifetime, bool h235,
+			       u16 *pub)
 {
 	const struct avaya_nat_ops *nat = rcu_dereference(avaya_nat_hook);
 	int ret;
 
 	*pub = ntohs(exp->tuple.dst.u.all);
 	if (nat && ct->status & IPS_NAT_MASK)
-		ret = nat->call_expect(ct, ctinfo, exp, pub);
+		ret = nat->call_expect(ct, ctinfo, exp, h235, pub);
 	else
 		ret = nf_ct_expect_related(exp, 0);
 	if (!ret)
@@ -1667,17 +1670,28 @@ static bool call_exp_pending(struct nf_conn *ct, unsigned int class, u8 proto,
 }
 
 /*
+ * What one call signalling message is, for the pinholes it opens: the
+ * connection, the direction, and whether it is H.235-protected.
+ */
+struct call_msg {
+	struct sk_buff *skb;
+	struct nf_conn *ct;
+	enum ip_conntrack_info ctinfo;
+	bool h235;	/* H.235 tokens in the message */
+};
+
+/*
  * One pinhole from @from to @a. RTP source ports are not signalled, so the
  * source port is wildcarded; its slot in the tuple, ignored by the zero
  * mask, carries the logical channel that CloseLogicalChannel names. *@pub
  * is its public port, 0 when it was not opened.
  */
-static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
-		       enum ip_conntrack_info ctinfo, unsigned int class,
+static int call_expect(const struct call_msg *cm, unsigned int class,
 		       const union nf_inet_addr *from,
 		       const struct avaya_taddr *a, u16 port, u16 channel,
 		       u16 *pub)
 {
+	struct nf_conn *ct = cm->ct;
 	const struct net *net = nf_ct_net(ct);
 	struct nf_conntrack_expect *exp;
 	union nf_inet_addr to;
@@ -1712,8 +1726,9 @@ static int call_expect(struct sk_buff *skb, struct nf_conn *ct,
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
 				   avaya_helper_for(AVAYA_HELPER_H245, ct));
-	ret = call_expect_related(ct, ctinfo, exp,
-				  call_exp_policy[class].timeout * HZ, pub);
+	ret = call_expect_related(ct, cm->ctinfo, exp,
+				  call_exp_policy[class].timeout * HZ,
+				  cm->h235, pub);
 	nf_ct_expect_put(exp);
 	if (ret)
 		*pub = 0;
@@ -1744,20 +1759,18 @@ static int call_expect_failed(struct sk_buff *skb, struct nf_conn *ct)
  * The H.245 connection comes from the other party to the signalled address.
  * *@pub is the pinhole's public port (0: none), for NAT to announce.
  */
-static int call_open_h245(struct sk_buff *skb, struct nf_conn *ct,
-			  enum ip_conntrack_info ctinfo,
+static int call_open_h245(const struct call_msg *cm,
 			  const struct avaya_taddr *a, u16 *pub)
 {
 	union nf_inet_addr from;
 
-	if (!call_is_party(a, ct, CTINFO2DIR(ctinfo), &from)) {
-		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
+	if (!call_is_party(a, cm->ct, CTINFO2DIR(cm->ctinfo), &from)) {
+		avaya_refused(cm->ct, AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
 			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
 	}
-	if (call_expect(skb, ct, ctinfo, AVAYA_EXP_H245, &from, a, a->port, 0,
-			pub))
-		return call_expect_failed(skb, ct);
+	if (call_expect(cm, AVAYA_EXP_H245, &from, a, a->port, 0, pub))
+		return call_expect_failed(cm->skb, cm->ct);
 	return NF_ACCEPT;
 }
 
@@ -1930,12 +1943,12 @@ static void call_refuse_third_party(const struct nf_conn *ct,
  * its media there. RTP on an even port implies RTCP on the next odd one.
  * A refused third party is counted as not the sender's own too.
  */
-static int call_open_third_party(struct sk_buff *skb, struct nf_conn *ct,
-				 enum ip_conntrack_info ctinfo,
+static int call_open_third_party(const struct call_msg *cm,
 				 const struct avaya_media *md,
 				 const union nf_inet_addr *t)
 {
-	int dir = CTINFO2DIR(ctinfo);
+	struct nf_conn *ct = cm->ct;
+	int dir = CTINFO2DIR(cm->ctinfo);
 	const struct nf_conntrack_tuple *tu = &ct->tuplehash[dir].tuple;
 	/* The receiver as the sender sees it: NAT maps it to its own. */
 	union nf_inet_addr from = tu->dst.u3;
@@ -1947,13 +1960,13 @@ static int call_open_third_party(struct sk_buff *skb, struct nf_conn *ct,
 		call_refuse_third_party(ct, a);
 		return NF_ACCEPT;
 	}
-	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
-			  md->channel, &pub);
+	ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port, md->channel,
+			  &pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
-		ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a,
-				  a->port + 1, md->channel, &rtcp_pub);
+		ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port + 1,
+				  md->channel, &rtcp_pub);
 	if (ret)
-		return call_expect_failed(skb, ct);
+		return call_expect_failed(cm->skb, ct);
 	if (pub)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_THIRD_PARTY_PINHOLE_OPENED);
 	if (rtcp_pub)
@@ -1969,12 +1982,12 @@ static int call_open_third_party(struct sk_buff *skb, struct nf_conn *ct,
  * same channel. RTP on an even port implies RTCP on the next odd one.
  * *@pub is the public port of the signalled address's own pinhole.
  */
-static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
-			   enum ip_conntrack_info ctinfo,
+static int call_open_media(const struct call_msg *cm,
 			   const struct avaya_media *md, u16 *pub)
 {
 	const struct avaya_taddr *a = &md->addr;
-	int dir = CTINFO2DIR(ctinfo);
+	struct nf_conn *ct = cm->ct;
+	int dir = CTINFO2DIR(cm->ctinfo);
 	union nf_inet_addr from, peer;
 	u16 rtcp_pub;
 	int ret;
@@ -1984,7 +1997,7 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 		if (nf_inet_addr_cmp(&ct->tuplehash[dir].tuple.src.u3,
 				     call_gatekeeper(ct)) &&
 		    call_names_third_party(a, ct, &peer))
-			return call_open_third_party(skb, ct, ctinfo, md, &peer);
+			return call_open_third_party(cm, md, &peer);
 		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_NOT_PARTY,
 			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
@@ -1992,12 +2005,12 @@ static int call_open_media(struct sk_buff *skb, struct nf_conn *ct,
 	if (call_media_peer(ct, md->channel, &ct->tuplehash[dir].tuple.src.u3,
 			    &peer))
 		from = peer;
-	ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a, a->port,
-			  md->channel, pub);
+	ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port, md->channel,
+			  pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
-		ret = call_expect(skb, ct, ctinfo, AVAYA_EXP_MEDIA, &from, a,
-				  a->port + 1, md->channel, &rtcp_pub);
-	return ret ? call_expect_failed(skb, ct) : NF_ACCEPT;
+		ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port + 1,
+				  md->channel, &rtcp_pub);
+	return ret ? call_expect_failed(cm->skb, ct) : NF_ACCEPT;
 }
 
 static bool exp_is_media_of(const struct nf_conntrack_expect *exp,
@@ -2119,6 +2132,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
+	struct call_msg cm = { .skb = skb, .ct = ct, .ctinfo = ctinfo };
 	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_q931 m;
@@ -2138,14 +2152,14 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	call_in_step(ct, ctinfo);
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
+	cm.h235 = m.has_tokens || m.has_crypto_tokens;
 	if (m.h245_addr.family) {
-		ret = call_open_h245(skb, ct, ctinfo, &m.h245_addr, &pub.h245);
+		ret = call_open_h245(&cm, &m.h245_addr, &pub.h245);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
 	for (i = 0; i < m.n_media; i++) {
-		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
-				      &pub.media[i]);
+		ret = call_open_media(&cm, &m.media[i], &pub.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
@@ -2167,6 +2181,8 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
+	/* H.245 itself carries no H.235 tokens. */
+	struct call_msg cm = { .skb = skb, .ct = ct, .ctinfo = ctinfo };
 	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_h245 m;
@@ -2179,8 +2195,7 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 				      "H.245");
 	call_in_step(ct, ctinfo);
 	for (i = 0; i < m.n_media; i++) {
-		ret = call_open_media(skb, ct, ctinfo, &m.media[i],
-				      &pub.media[i]);
+		ret = call_open_media(&cm, &m.media[i], &pub.media[i]);
 		if (ret != NF_ACCEPT)
 			return ret;
 	}

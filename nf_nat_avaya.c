@@ -186,7 +186,8 @@ static struct avaya_ras_master *nat_ras_master(const struct nf_conn *ct)
 	return &am->ras;
 }
 
-static bool nat_protected(const struct avaya_ras *m)
+/* Whether nat_mode leaves a message (H.235 tokens: @h235) unrewritten. */
+static bool nat_leaves_untouched(bool h235)
 {
 	switch (READ_ONCE(nat_mode)) {
 	case NAT_MODE_REWRITE:
@@ -194,8 +195,13 @@ static bool nat_protected(const struct avaya_ras *m)
 	case NAT_MODE_PASSIVE:
 		return true;
 	default:
-		return m->has_tokens || m->has_crypto_tokens;
+		return h235;
 	}
+}
+
+static bool nat_protected(const struct avaya_ras *m)
+{
+	return nat_leaves_untouched(m->has_tokens || m->has_crypto_tokens);
 }
 
 struct nat_port_scan {
@@ -860,9 +866,13 @@ static struct pernet_operations nat_pub_net_ops = {
  * A pinhole toward the other party admits the NATed sender's own address:
  * its traffic leaves as a normal masqueraded flow.
  *
- * The decoders do not report H.235 tokens of Q.931/H.245, so call
- * signalling is treated as unprotected: nat_mode auto rewrites it, passive
- * never does (then only the private port itself can be the public one).
+ * A Q.931 message with H.235 tokens or cryptoTokens in its UUIE is left
+ * byte-identical by nat_mode auto (its integrity check covers it), as is
+ * every message in passive mode: its pinholes are NATed all the same, on
+ * the announced port itself, since that is what the far side will use
+ * with the public address it sees. Setup's sourceCallSignalAddress, when
+ * the sender's own, becomes the public end of this connection (what the
+ * far side sees it connect from). H.245 carries no tokens.
  *
  * The ports chosen here travel forward through the conntrack glue to the
  * rewrite (struct avaya_call_ports); the list walk below only serves an
@@ -1021,11 +1031,11 @@ static int nat_call_insert_public(struct nf_conn *ct,
 }
 
 static int nat_call_expect_public(struct nf_conn *ct, int dir,
-				  struct nf_conntrack_expect *exp, u16 *pub)
+				  struct nf_conntrack_expect *exp, bool passive,
+				  u16 *pub)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
 	const struct net *net = nf_ct_net(ct);
-	bool passive = READ_ONCE(nat_mode) == NAT_MODE_PASSIVE;
 	u16 own = ntohs(exp->tuple.dst.u.all), first = own;
 	bool follows = false;
 	int ret;
@@ -1055,7 +1065,8 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 
 static int avaya_nat_call_expect(struct nf_conn *ct,
 				 enum ip_conntrack_info ctinfo,
-				 struct nf_conntrack_expect *exp, u16 *pub)
+				 struct nf_conntrack_expect *exp, bool h235,
+				 u16 *pub)
 {
 	int dir = CTINFO2DIR(ctinfo);
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
@@ -1067,7 +1078,8 @@ static int avaya_nat_call_expect(struct nf_conn *ct,
 		return -ENOSPC;
 	}
 	if (exp->tuple.dst.u3.ip == t->src.u3.ip && t->src.u3.ip != r->dst.u3.ip)
-		return nat_call_expect_public(ct, dir, exp, pub);
+		return nat_call_expect_public(ct, dir, exp,
+					      nat_leaves_untouched(h235), pub);
 	/* Toward the sender: the receiver sends from its own address. */
 	if (exp->tuple.src.u3.ip == t->dst.u3.ip)
 		exp->tuple.src.u3.ip = r->src.u3.ip;
@@ -1138,10 +1150,11 @@ static int nat_call_media(struct nat_call_msg *x, const struct avaya_media *md,
 
 /*
  * Sets up @x for a message that announces something; false when it is to
- * pass as it is (not NATed, passive, IPv6, not in the skb).
+ * pass as it is (not NATed, passive or protected (@h235), IPv6, not in
+ * the skb).
  */
 static bool nat_call_prepare(struct nat_call_msg *x, int msgoff,
-			     bool announces)
+			     bool announces, bool h235)
 {
 	int dir = CTINFO2DIR(x->ctinfo);
 	const struct net *net = nf_ct_net(x->ct);
@@ -1158,6 +1171,12 @@ static bool nat_call_prepare(struct nat_call_msg *x, int msgoff,
 	x->pub = x->ct->tuplehash[!dir].tuple.dst.u3.ip;
 	if (x->priv == x->pub)
 		return false;
+	/* Only a NATed sender's message would have been rewritten. */
+	if (nat_leaves_untouched(h235)) {
+		avaya_refused(x->ct, AVAYA_CTR_NAT_CALL_PROTECTED_UNTOUCHED,
+			      "H.235-protected call signalling left unrewritten (nat_mode=auto)");
+		return false;
+	}
 	payload = nat_tcp_payload(x->skb, &x->protoff);
 	if (msgoff < 0 ||
 	    payload + msgoff + x->len > x->skb->data + x->skb->len) {
@@ -1176,6 +1195,18 @@ static void nat_call_done(const struct nat_call_msg *x)
 		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_NAT_CALL_REWRITTEN);
 }
 
+/*
+ * The public end of the sender's side of this connection: where the far
+ * side sees it connect from (a Setup's sourceCallSignalAddress).
+ */
+static u16 nat_call_source_port(const struct nf_conn *ct,
+				enum ip_conntrack_info ctinfo)
+{
+	int dir = CTINFO2DIR(ctinfo);
+
+	return ntohs(ct->tuplehash[!dir].tuple.dst.u.tcp.port);
+}
+
 static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 			  enum ip_conntrack_info ctinfo, int msgoff,
 			  unsigned int len, const struct avaya_q931 *m,
@@ -1183,11 +1214,17 @@ static int avaya_nat_q931(struct sk_buff *skb, struct nf_conn *ct,
 {
 	struct nat_call_msg x = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
 				  .len = len };
+	bool announces = m->h245_addr.family || m->src_csa.family ||
+			 m->n_media;
 	int ret = NF_ACCEPT;
 
-	if (!nat_call_prepare(&x, msgoff, m->h245_addr.family || m->n_media))
+	if (!nat_call_prepare(&x, msgoff, announces,
+			      m->has_tokens || m->has_crypto_tokens))
 		return NF_ACCEPT;
-	if (m->h245_addr.family)
+	if (m->src_csa.family)
+		ret = nat_call_patch(&x, &m->src_csa,
+				     nat_call_source_port(ct, ctinfo));
+	if (ret == NF_ACCEPT && m->h245_addr.family)
 		ret = nat_call_patch(&x, &m->h245_addr, pub->h245);
 	if (ret == NF_ACCEPT)
 		ret = nat_call_media(&x, m->media, m->n_media, pub->media);
@@ -1204,7 +1241,7 @@ static int avaya_nat_h245(struct sk_buff *skb, struct nf_conn *ct,
 				  .len = len };
 	int ret;
 
-	if (!nat_call_prepare(&x, msgoff, m->n_media))
+	if (!nat_call_prepare(&x, msgoff, m->n_media, false))
 		return NF_ACCEPT;
 	ret = nat_call_media(&x, m->media, m->n_media, pub->media);
 	nat_call_done(&x);

@@ -67,6 +67,8 @@ struct avaya_q931 {
 	u8 uuie;		/* enum avaya_uuie */
 	u8 facility_reason;	/* FacilityReason index, Facility only */
 	bool h245_tunnelling;
+	bool has_tokens;	/* H.235 ClearTokens in the UUIE */
+	bool has_crypto_tokens;	/* H.235 CryptoH323Tokens in the UUIE */
 	struct avaya_taddr h245_addr;	/* family 0: absent */
 	struct avaya_taddr src_csa;	/* Setup sourceCallSignalAddress */
 	struct avaya_taddr dst_csa;	/* Setup destCallSignalAddress */

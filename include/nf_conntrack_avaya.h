@@ -219,10 +219,13 @@ struct avaya_nat_ops {
 	/*
 	 * Insert a call pinhole (H.245, media) through NAT; returns 0 or
 	 * -errno. When it leads to an address of the NATed sender's own,
-	 * *@pub is the public port the far side must use.
+	 * *@pub is the public port the far side must use. @h235: the
+	 * announcing message carries H.235 tokens; when nat_mode leaves such
+	 * a message unrewritten, the public port is the announced one.
 	 */
 	int (*call_expect)(struct nf_conn *ct, enum ip_conntrack_info ctinfo,
-			   struct nf_conntrack_expect *exp, u16 *pub);
+			   struct nf_conntrack_expect *exp, bool h235,
+			   u16 *pub);
 	/*
 	 * Rewrite what a Q.931 or H.245 message of @len bytes (after the
 	 * TPKT header) announces for its NATed sender: the public address

@@ -18,13 +18,22 @@
 
 /* Extension additions of the UUIEs, by position. */
 #define SETUP_EXT_SOURCE_CSA		0
+#define SETUP_EXT_TOKENS		4
 #define SETUP_EXT_FASTSTART		6
+#define CALL_PROCEEDING_EXT_TOKENS	2
 #define CALL_PROCEEDING_EXT_FASTSTART	4
+#define CONNECT_EXT_TOKENS		2
 #define CONNECT_EXT_FASTSTART		4
+#define ALERTING_EXT_TOKENS		2
 #define ALERTING_EXT_FASTSTART		4
+#define INFORMATION_EXT_TOKENS		1
 #define INFORMATION_EXT_FASTSTART	3
+#define RELEASE_COMPLETE_EXT_TOKENS	1
+#define FACILITY_EXT_TOKENS		3
 #define FACILITY_EXT_H245_ADDRESS	6
 #define FACILITY_EXT_FASTSTART		7
+/* In every UUIE, cryptoTokens is the addition right after tokens. */
+#define EXT_CRYPTO_TOKENS(tokens)	((tokens) + 1)
 #define UU_PDU_EXT_TUNNELLING		1
 #define UU_PDU_EXT_H245_CONTROL		2
 
@@ -148,11 +157,25 @@ static void read_h245_control(struct avaya_per *r, struct avaya_q931 *m)
 }
 
 /*
- * Walk a UUIE's extension additions: the one at @fs_idx is fastStart, and
- * @fn, if any, reads the others we want; the rest are skipped by length.
+ * H.235 protection (tokens, cryptoTokens) is told by presence alone: the
+ * contents stay unread, and a message carrying either must not be changed.
+ */
+static void note_ext_tokens(const struct h225_ext *x, unsigned int tok_idx,
+			    struct avaya_q931 *m)
+{
+	if (x->present & H225_EXT_BIT(tok_idx))
+		m->has_tokens = true;
+	if (x->present & H225_EXT_BIT(EXT_CRYPTO_TOKENS(tok_idx)))
+		m->has_crypto_tokens = true;
+}
+
+/*
+ * Walk a UUIE's extension additions: @tok_idx is where its tokens are, the
+ * one at @fs_idx is fastStart, and @fn, if any, reads the others we want;
+ * the rest are skipped by length.
  */
 static void read_uuie_ext(struct avaya_per *r, struct avaya_q931 *m,
-			  unsigned int fs_idx,
+			  unsigned int tok_idx, unsigned int fs_idx,
 			  void (*fn)(struct avaya_per *, unsigned int,
 				     struct avaya_q931 *))
 {
@@ -166,6 +189,7 @@ static void read_uuie_ext(struct avaya_per *r, struct avaya_q931 *m,
 		wanted |= H225_EXT_BIT(SETUP_EXT_SOURCE_CSA) |
 			  H225_EXT_BIT(FACILITY_EXT_H245_ADDRESS);
 	h225_ext_begin_fast(r, &x);
+	note_ext_tokens(&x, tok_idx, m);
 	while (h225_ext_next_of(r, &x, wanted, &idx, &sub)) {
 		if (idx == fs_idx)
 			read_faststart(&sub, m);
@@ -174,6 +198,20 @@ static void read_uuie_ext(struct avaya_per *r, struct avaya_q931 *m,
 		if (per_failed(&sub))
 			per_fail(r);
 	}
+}
+
+/* Additions without fastStart: only token presence is of interest. */
+static void read_token_ext(struct avaya_per *r, struct avaya_q931 *m,
+			   unsigned int tok_idx)
+{
+	struct avaya_per sub;
+	unsigned int idx;
+	struct h225_ext x;
+
+	h225_ext_begin_fast(r, &x);
+	note_ext_tokens(&x, tok_idx, m);
+	while (h225_ext_next_of(r, &x, 0, &idx, &sub))
+		;
 }
 
 static void skip_crv(struct avaya_per *r)
@@ -244,12 +282,14 @@ static void read_setup(struct avaya_per *r, struct avaya_q931 *m)
 		skip_qseries_options(r);
 	skip_null_choice(r, 4);			/* callType */
 	if (ext)
-		read_uuie_ext(r, m, SETUP_EXT_FASTSTART, read_setup_ext);
+		read_uuie_ext(r, m, SETUP_EXT_TOKENS, SETUP_EXT_FASTSTART,
+			      read_setup_ext);
 }
 
 /* CallProceeding and Alerting share their root: id, endpoint, address. */
 static void read_proceeding_or_alerting(struct avaya_per *r,
 					struct avaya_q931 *m,
+					unsigned int tok_idx,
 					unsigned int fs_idx)
 {
 	u32 lead = per_bits(r, 2);
@@ -261,7 +301,7 @@ static void read_proceeding_or_alerting(struct avaya_per *r,
 	if (h245)
 		read_taddr(r, &m->h245_addr);
 	if (ext)
-		read_uuie_ext(r, m, fs_idx, NULL);
+		read_uuie_ext(r, m, tok_idx, fs_idx, NULL);
 }
 
 static void read_connect(struct avaya_per *r, struct avaya_q931 *m)
@@ -276,7 +316,8 @@ static void read_connect(struct avaya_per *r, struct avaya_q931 *m)
 	h225_skip_endpoint_type(r);		/* destinationInfo */
 	per_take_octets(r, 16);			/* conferenceID */
 	if (ext)
-		read_uuie_ext(r, m, CONNECT_EXT_FASTSTART, NULL);
+		read_uuie_ext(r, m, CONNECT_EXT_TOKENS, CONNECT_EXT_FASTSTART,
+			      NULL);
 }
 
 static void read_information(struct avaya_per *r, struct avaya_q931 *m)
@@ -285,10 +326,11 @@ static void read_information(struct avaya_per *r, struct avaya_q931 *m)
 
 	h225_skip_oid(r);
 	if (ext)
-		read_uuie_ext(r, m, INFORMATION_EXT_FASTSTART, NULL);
+		read_uuie_ext(r, m, INFORMATION_EXT_TOKENS,
+			      INFORMATION_EXT_FASTSTART, NULL);
 }
 
-static void read_release_complete(struct avaya_per *r)
+static void read_release_complete(struct avaya_per *r, struct avaya_q931 *m)
 {
 	u32 lead = per_bits(r, 2);
 	bool ext = lead & 2;
@@ -298,7 +340,7 @@ static void read_release_complete(struct avaya_per *r)
 	if (reason)
 		skip_null_choice(r, 12);
 	if (ext)
-		h225_skip_extensions(r);
+		read_token_ext(r, m, RELEASE_COMPLETE_EXT_TOKENS);
 }
 
 static void read_facility_ext(struct avaya_per *r, unsigned int idx,
@@ -324,7 +366,8 @@ static void read_facility(struct avaya_per *r, struct avaya_q931 *m)
 	reason = h225_choice_idx(r, 4);	/* the shim's min_t() is a macro */
 	m->facility_reason = min_t(u32, reason, 255);
 	if (ext)
-		read_uuie_ext(r, m, FACILITY_EXT_FASTSTART, read_facility_ext);
+		read_uuie_ext(r, m, FACILITY_EXT_TOKENS, FACILITY_EXT_FASTSTART,
+			      read_facility_ext);
 }
 
 /* SecurityServiceMode: nonStandard, none, default. */
@@ -377,14 +420,33 @@ static void read_progress(struct avaya_per *r, struct avaya_q931 *m)
 		h225_skip_extensions(r);
 	if (opt & PROGRESS_OPT_SECURITY)
 		skip_h245_security(r);
-	if (opt & PROGRESS_OPT_TOKENS)
+	if (opt & PROGRESS_OPT_TOKENS) {
+		m->has_tokens = true;
 		h225_skip_seqof(r, h225_skip_clear_token);
-	if (opt & PROGRESS_OPT_CRYPTO_TOKENS)
+	}
+	if (opt & PROGRESS_OPT_CRYPTO_TOKENS) {
+		m->has_crypto_tokens = true;
 		h225_skip_seqof(r, h225_skip_crypto_h323_token);
+	}
 	if (opt & PROGRESS_OPT_FASTSTART)
 		read_faststart(r, m);
 	if (ext)
 		h225_skip_extensions(r);
+}
+
+/*
+ * Status, StatusInquiry, SetupAcknowledge and Notify: an extension bit,
+ * then the presence of tokens and cryptoTokens lead their roots. Nothing
+ * else in them matters: the rest stays unread in its open type.
+ */
+static void read_short_uuie_tokens(struct avaya_per *r, struct avaya_q931 *m)
+{
+	u32 opt = per_bits(r, 3);
+
+	if (per_failed(r))
+		return;
+	m->has_tokens |= !!(opt & 2);
+	m->has_crypto_tokens |= opt & 1;
 }
 
 static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
@@ -398,20 +460,21 @@ static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
 		read_setup(r, m);
 		break;
 	case AVAYA_UUIE_CALL_PROCEEDING:
-		read_proceeding_or_alerting(r, m,
+		read_proceeding_or_alerting(r, m, CALL_PROCEEDING_EXT_TOKENS,
 					    CALL_PROCEEDING_EXT_FASTSTART);
 		break;
 	case AVAYA_UUIE_CONNECT:
 		read_connect(r, m);
 		break;
 	case AVAYA_UUIE_ALERTING:
-		read_proceeding_or_alerting(r, m, ALERTING_EXT_FASTSTART);
+		read_proceeding_or_alerting(r, m, ALERTING_EXT_TOKENS,
+					    ALERTING_EXT_FASTSTART);
 		break;
 	case AVAYA_UUIE_INFORMATION:
 		read_information(r, m);
 		break;
 	case AVAYA_UUIE_RELEASE_COMPLETE:
-		read_release_complete(r);
+		read_release_complete(r, m);
 		break;
 	case AVAYA_UUIE_FACILITY:
 		read_facility(r, m);
@@ -424,8 +487,15 @@ static void read_message_body(struct avaya_per *r, struct avaya_q931 *m)
 		if (per_failed(&ext))
 			per_fail(r);
 		break;
+	case AVAYA_UUIE_STATUS:
+	case AVAYA_UUIE_STATUS_INQUIRY:
+	case AVAYA_UUIE_SETUP_ACK:
+	case AVAYA_UUIE_NOTIFY:
+		if (!per_failed(r))
+			read_short_uuie_tokens(&ext, m);
+		break;
 	default:
-		/* empty, status, notify...: already skipped by length */
+		/* empty, later additions: already skipped by length */
 		break;
 	}
 }

@@ -149,5 +149,32 @@ check h245_close_logical_channel 1300 "4;5" \
 
 check h245_end_session 1300 "5" "h245.command" -- endsession
 
+# H.235 tokens sit at a different addition in each UUIE (Setup 4,
+# CallProceeding/Alerting/Connect 2, Facility 3, ReleaseComplete 1):
+# tshark must find both token lists where h323call.py put them, and our
+# decoder must report them (nat_mode=auto leaves such messages untouched).
+tokens_agree() {
+	local name=$1 want=$2 got
+	got=$("$decoder" "$(cat "$tmp/$name.hex")" | grep -o 'tokens=[01] crypto=[01]')
+	if [ "$got" = "$want" ]; then
+		pass "$name: decoder reports $got"
+	else
+		fail "$name: decoder reports '$got', want '$want'"
+	fi
+}
+
+T="q931.message_type h225.tokens h225.cryptoTokens"
+for msg in setup:0x05 callproceeding:0x02 alerting:0x01 connect:0x07 \
+	   facility:0x62 releasecomplete:0x5a; do
+	check "${msg%%:*}_tokens" 1720 "${msg#*:};1;1" "$T" -- \
+		"${msg%%:*}" --h245 10.0.0.1:1300 --tokens --crypto-tokens
+	tokens_agree "${msg%%:*}_tokens" "tokens=1 crypto=1"
+	check "${msg%%:*}_crypto_only" 1720 "${msg#*:};;1" "$T" -- \
+		"${msg%%:*}" --crypto-tokens
+	tokens_agree "${msg%%:*}_crypto_only" "tokens=0 crypto=1"
+done
+check setup_plain 1720 "0x05;;" "$T" -- setup --src-csa 10.0.0.1:40000
+tokens_agree setup_plain "tokens=0 crypto=0"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

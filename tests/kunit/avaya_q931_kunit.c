@@ -27,6 +27,8 @@ struct q931_case {
 	u16 call_ref;
 	bool call_ref_flag;
 	bool tunnelling;
+	bool tokens;
+	bool crypto_tokens;
 	struct q931_exp_addr h245;
 	struct q931_exp_addr src_csa;
 	struct q931_exp_addr dst_csa;
@@ -175,6 +177,49 @@ static const struct q931_case q931_cases[] = {
 		.n_tunnelled = 1, .n_h245 = 1,
 		.h245_msgs = { { .kind = AVAYA_H245_END_SESSION } },
 	},
+	/* H.235 tokens, one per addition index the UUIEs put them at. */
+	{
+		.name = "built_setup_tokens_crypto_faststart",
+		VEC(q931_built_setup_tokens),
+		.msg_type = Q931_SETUP, .uuie = AVAYA_UUIE_SETUP,
+		.call_ref = 9, .tokens = true, .crypto_tokens = true,
+		.src_csa = { IP4(10, 0, 0, 1), .port = 40001 },
+		.n_faststart = 1, .n_media = 3,
+		.media = {
+			{ IP4(10, 0, 0, 1), .port = 5001, .channel = 1,
+			  .flags = M_FS | M_RTCP },
+			{ IP4(10, 0, 0, 1), .port = 5000, .channel = 1,
+			  .flags = M_FS | M_REV },
+			{ IP4(10, 0, 0, 1), .port = 5001, .channel = 1,
+			  .flags = M_FS | M_REV | M_RTCP },
+		},
+	},
+	{
+		.name = "built_connect_crypto_tokens",
+		VEC(q931_built_connect_crypto),
+		.msg_type = Q931_CONNECT, .uuie = AVAYA_UUIE_CONNECT,
+		.call_ref = 9, .call_ref_flag = true, .crypto_tokens = true,
+		.h245 = { IP4(10, 0, 0, 2), .port = 1302 },
+	},
+	{
+		.name = "built_facility_tokens_h245",
+		VEC(q931_built_facility_tokens),
+		.msg_type = Q931_FACILITY, .uuie = AVAYA_UUIE_FACILITY,
+		.call_ref = 1, .call_ref_flag = true, .tokens = true,
+		.h245 = { IP4(10, 0, 0, 1), .port = 1300 },
+	},
+	{
+		.name = "built_release_complete_tokens",
+		VEC(q931_built_release_tokens),
+		.msg_type = Q931_RELEASE_COMPLETE,
+		.uuie = AVAYA_UUIE_RELEASE_COMPLETE,
+		.call_ref = 1, .call_ref_flag = true, .tokens = true,
+	},
+	{
+		.name = "built_status_tokens", VEC(q931_built_status_tokens),
+		.msg_type = Q931_STATUS, .uuie = AVAYA_UUIE_STATUS,
+		.call_ref = 1, .call_ref_flag = true, .tokens = true,
+	},
 };
 
 static void q931_case_desc(const struct q931_case *c, char *desc)
@@ -260,6 +305,8 @@ static void q931_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m->call_ref, c->call_ref);
 	KUNIT_EXPECT_EQ(test, m->call_ref_flag, c->call_ref_flag);
 	KUNIT_EXPECT_EQ(test, m->h245_tunnelling, c->tunnelling);
+	KUNIT_EXPECT_EQ(test, m->has_tokens, c->tokens);
+	KUNIT_EXPECT_EQ(test, m->has_crypto_tokens, c->crypto_tokens);
 	KUNIT_EXPECT_EQ(test, m->n_faststart, c->n_faststart);
 	KUNIT_EXPECT_EQ(test, m->n_tunnelled, c->n_tunnelled);
 	KUNIT_EXPECT_EQ(test, m->n_bad, 0);

@@ -19,7 +19,11 @@ transport addresses for a new topology, to replay a real call.
 import argparse
 import ipaddress
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import h225ras  # noqa: E402  (H.235 tokens, as in RAS)
 
 
 class Per:
@@ -316,6 +320,16 @@ def avaya_nonstandard(w, data):
     w.octet_string(data)
 
 
+def token_adds(a, adds, idx):
+    """H.235 tokens (a ClearToken) and cryptoTokens (cryptoEPPwdHash) at
+    addition @idx and the next one, as --tokens/--crypto-tokens ask."""
+    if a.tokens:
+        adds[idx] = h225ras.encode(h225ras.seq_of, [()], h225ras.clear_token)
+    if a.crypto_tokens:
+        adds[idx + 1] = h225ras.encode(h225ras.seq_of, [()],
+                                       h225ras.crypto_ep_pwd_hash)
+
+
 def uuie_setup(a, w, adds):
     w.bit(1)
     for present in (a.h245, 1, 1, a.dst_csa, 0, 0, 0):
@@ -337,6 +351,7 @@ def uuie_setup(a, w, adds):
     if a.src_csa:
         adds[0] = encode(h225_taddr, a.src_csa)
     adds[2] = call_identifier(a.call_id)
+    token_adds(a, adds, 4)
     adds[7] = bool_open(0)			# mediaWaitForConnect
     adds[8] = bool_open(0)			# canOverlapSend
     adds[10] = bool_open(0)			# multipleCalls
@@ -357,6 +372,7 @@ def uuie_proceeding(a, w, adds):
     if a.h245:
         h225_taddr(w, a.h245)
     adds[0] = call_identifier(a.call_id)
+    token_adds(a, adds, 2)
     return 4
 
 
@@ -368,6 +384,7 @@ def uuie_connect(a, w, adds):
     endpoint_type(w)
     w.octets(a.conf_id)
     adds[0] = call_identifier(a.call_id)
+    token_adds(a, adds, 2)
     return 4
 
 
@@ -381,6 +398,7 @@ def uuie_facility(a, w, adds):
     else:
         w.choice(10, 4, ext_value=b'')		# transportedInformation
     adds[0] = call_identifier(a.call_id)
+    token_adds(a, adds, 3)
     return 7
 
 
@@ -389,6 +407,7 @@ def uuie_release(a, w, adds):
     w.octet_string(PROTOCOL_ID)
     w.choice(11, 12)				# undefinedReason
     adds[0] = call_identifier(a.call_id)
+    token_adds(a, adds, 1)
     return None
 
 
@@ -582,6 +601,10 @@ def main(argv=None):
                    help='tunnelled endSessionCommand')
     p.add_argument('--nsc', help='Avaya nonStandardControl data, hex')
     p.add_argument('--nsd', help='nonStandardData in the UU-PDU, hex')
+    p.add_argument('--tokens', action='store_true',
+                   help='H.235 ClearToken in the UUIE')
+    p.add_argument('--crypto-tokens', action='store_true',
+                   help='H.235 CryptoH323Token (cryptoEPPwdHash) in the UUIE')
     p.add_argument('--channel', type=int, default=1)
     p.add_argument('--media', help='H.245 mediaChannel IP:PORT')
     p.add_argument('--ctrl', help='H.245 mediaControlChannel IP:PORT')

@@ -73,8 +73,9 @@ static void one_q931(const u8 *msg, size_t len)
 
 	printf("q931 rc=%d type=0x%02x cref=%u flag=%d uuie=%u ", rc,
 	       m.msg_type, m.call_ref, m.call_ref_flag, m.uuie);
-	printf("tunnelling=%d faststart=%u tunnelled=%u bad=%u\n",
+	printf("tunnelling=%d faststart=%u tunnelled=%u bad=%u ",
 	       m.h245_tunnelling, m.n_faststart, m.n_tunnelled, m.n_bad);
+	printf("tokens=%d crypto=%d\n", m.has_tokens, m.has_crypto_tokens);
 	print_addr("h245Address", &m.h245_addr, msg);
 	print_addr("sourceCallSignalAddress", &m.src_csa, msg);
 	print_addr("destCallSignalAddress", &m.dst_csa, msg);

@@ -94,7 +94,9 @@ static const struct vec vecs[] = {
 	V(q931_f48_f50_alerting), V(q931_f65_setup), V(q931_f66_release),
 	V(q931_built_setup_fs), V(q931_built_connect_tunnel),
 	V(q931_built_facility_tunnel), V(q931_built_connect_ip6),
-	V(q931_built_release_end),
+	V(q931_built_release_end), V(q931_built_setup_tokens),
+	V(q931_built_connect_crypto), V(q931_built_facility_tokens),
+	V(q931_built_release_tokens), V(q931_built_status_tokens),
 };
 
 /* Vectors whose verdict is pinned: out-of-range encodings must fail. */

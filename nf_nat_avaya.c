@@ -1030,12 +1030,21 @@ static int nat_call_insert_public(struct nf_conn *ct,
 	return ret;
 }
 
+/*
+ * @h235: the announcing message carries H.235 tokens. When nat_mode=auto
+ * leaves it unrewritten, its pinhole can only be on the announced port,
+ * and only when that pair is free for this endpoint and within its quota:
+ * unlike nat_mode=passive (the admin's choice), setting a token bit is in
+ * any inside host's hands, and must not let it take another's public port.
+ */
 static int nat_call_expect_public(struct nf_conn *ct, int dir,
-				  struct nf_conntrack_expect *exp, bool passive,
+				  struct nf_conntrack_expect *exp, bool h235,
 				  u16 *pub)
 {
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
 	const struct net *net = nf_ct_net(ct);
+	bool passive = READ_ONCE(nat_mode) == NAT_MODE_PASSIVE;
+	bool as_announced = passive || nat_leaves_untouched(h235);
 	u16 own = ntohs(exp->tuple.dst.u.all), first = own;
 	bool follows = false;
 	int ret;
@@ -1045,9 +1054,10 @@ static int nat_call_expect_public(struct nf_conn *ct, int dir,
 	exp->dir = !dir;
 	exp->expectfn = avaya_nat_to_phone;
 	exp->tuple.dst.u3 = r->dst.u3;
-	if (!passive)
+	if (!as_announced)
 		first = nat_call_first_port(ct, exp, &follows);
-	ret = nat_call_insert_public(ct, exp, first, own, follows, passive);
+	ret = nat_call_insert_public(ct, exp, first, own,
+				     follows || as_announced, passive);
 	if (!ret) {
 		*pub = ntohs(exp->tuple.dst.u.all);
 		avaya_count(net, AVAYA_CTR_NAT_PINHOLE_EXPECTATIONS);
@@ -1078,8 +1088,7 @@ static int avaya_nat_call_expect(struct nf_conn *ct,
 		return -ENOSPC;
 	}
 	if (exp->tuple.dst.u3.ip == t->src.u3.ip && t->src.u3.ip != r->dst.u3.ip)
-		return nat_call_expect_public(ct, dir, exp,
-					      nat_leaves_untouched(h235), pub);
+		return nat_call_expect_public(ct, dir, exp, h235, pub);
 	/* Toward the sender: the receiver sends from its own address. */
 	if (exp->tuple.src.u3.ip == t->dst.u3.ip)
 		exp->tuple.src.u3.ip = r->src.u3.ip;

@@ -216,6 +216,27 @@ static const struct q931_case q931_cases[] = {
 		.call_ref = 1, .call_ref_flag = true, .tokens = true,
 	},
 	{
+		.name = "built_call_proceeding_tokens",
+		VEC(q931_built_proceeding_tokens),
+		.msg_type = Q931_CALL_PROCEEDING,
+		.uuie = AVAYA_UUIE_CALL_PROCEEDING,
+		.call_ref = 1, .call_ref_flag = true, .tokens = true,
+		.h245 = { IP4(10, 0, 0, 2), .port = 1301 },
+	},
+	{
+		.name = "built_alerting_crypto_faststart",
+		VEC(q931_built_alerting_crypto),
+		.msg_type = Q931_ALERTING, .uuie = AVAYA_UUIE_ALERTING,
+		.call_ref = 1, .call_ref_flag = true, .crypto_tokens = true,
+		.n_faststart = 1, .n_media = 2,
+		.media = {
+			{ IP4(10, 0, 0, 2), .port = 6000, .channel = 1,
+			  .flags = M_FS },
+			{ IP4(10, 0, 0, 2), .port = 6001, .channel = 1,
+			  .flags = M_FS | M_RTCP },
+		},
+	},
+	{
 		.name = "built_status_tokens", VEC(q931_built_status_tokens),
 		.msg_type = Q931_STATUS, .uuie = AVAYA_UUIE_STATUS,
 		.call_ref = 1, .call_ref_flag = true, .tokens = true,

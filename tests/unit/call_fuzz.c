@@ -97,6 +97,7 @@ static const struct vec vecs[] = {
 	V(q931_built_release_end), V(q931_built_setup_tokens),
 	V(q931_built_connect_crypto), V(q931_built_facility_tokens),
 	V(q931_built_release_tokens), V(q931_built_status_tokens),
+	V(q931_built_proceeding_tokens), V(q931_built_alerting_crypto),
 };
 
 /* Vectors whose verdict is pinned: out-of-range encodings must fail. */

@@ -731,6 +731,8 @@ struct flow_close {
 	struct nf_conn *master;
 	__be16 tag;		/* SIP: the call's Call-ID tag */
 	bool any;		/* H.323: every child and grandchild */
+	bool call_end;		/* H.323: those of the call in @slot */
+	u8 slot;
 	bool stream;
 	bool has_src;
 	__be16 dport[2];
@@ -776,6 +778,43 @@ static bool flow_close_to_stream(const struct flow_close *c,
 	return !c->has_src || nf_inet_addr_cmp(&t->src.u3, &c->src);
 }
 
+/*
+ * The slot of the H.323 call that flow @ct (media, or an H.245 connection)
+ * belongs to on its master's connection. A flow without a tag (picked up
+ * on a backup firewall, or no room for the helper) belongs to slot 0.
+ */
+static unsigned int call_flow_slot(const struct nf_conn *ct)
+{
+	const union avaya_master *am;
+
+	switch (avaya_ct_helper_kind(ct)) {
+	case AVAYA_HELPER_CALL_RTP:
+		am = (const union avaya_master *)nfct_help(ct)->data;
+		return am->media.tagged ? ntohs(am->media.tag) >>
+					  AVAYA_CALL_TAG_SLOT_SHIFT : 0;
+	case AVAYA_HELPER_H245:
+		am = (const union avaya_master *)nfct_help(ct)->data;
+		return (READ_ONCE(am->call.flags) & AVAYA_CALL_H245_SLOT) >>
+		       AVAYA_CALL_H245_SLOT_SHIFT;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A flow of the call in @c->slot: admitted by one of its pinholes, or by
+ * a pinhole of its H.245 connection.
+ */
+static bool flow_close_of_call(const struct flow_close *c,
+			       const struct nf_conn *ct)
+{
+	if (ct->master == c->master)
+		return call_flow_slot(ct) == c->slot;
+	return ct->master->master == c->master &&
+	       avaya_ct_helper_kind(ct->master) == AVAYA_HELPER_H245 &&
+	       call_flow_slot(ct->master) == c->slot;
+}
+
 static bool flow_close_hit(const struct flow_close *c, const struct nf_conn *ct)
 {
 	__be16 tag;
@@ -783,6 +822,8 @@ static bool flow_close_hit(const struct flow_close *c, const struct nf_conn *ct)
 	if (c->any)
 		return ct->master == c->master ||
 		       ct->master->master == c->master;
+	if (c->call_end)
+		return flow_close_of_call(c, ct);
 	if (ct->master != c->master || !media_flow_tag(ct, &tag) ||
 	    tag != c->tag)
 		return false;
@@ -885,7 +926,8 @@ static bool flow_close_master_full(const struct flow_close_batch *p,
 {
 	unsigned int i, n = 0;
 
-	if (c->any || (!c->stream && !call_helper_is_ours(c->master)))
+	if (c->any || c->call_end ||
+	    (!c->stream && !call_helper_is_ours(c->master)))
 		return false;
 	for (i = 0; i < p->n; i++)
 		n += p->q[i].master == c->master;
@@ -928,14 +970,29 @@ static void flow_close_call(struct nf_conn *ct)
 	flow_close_queue(&c);
 }
 
-/* H.323: the media flows of one logical channel (CloseLogicalChannel). */
-static void flow_close_channel(struct nf_conn *ct, u16 channel)
+/* H.323: every flow of one call on the connection (its ReleaseComplete). */
+static void flow_close_slot(struct nf_conn *ct, unsigned int slot)
 {
 	struct flow_close c;
 
 	memset(&c, 0, sizeof(c));
 	c.master = ct;
-	c.tag = htons(channel);
+	c.call_end = true;
+	c.slot = slot;
+	flow_close_queue(&c);
+}
+
+/*
+ * H.323: the media flows of one logical channel of one call
+ * (CloseLogicalChannel), @tag as in call_tag().
+ */
+static void flow_close_channel(struct nf_conn *ct, u16 tag)
+{
+	struct flow_close c;
+
+	memset(&c, 0, sizeof(c));
+	c.master = ct;
+	c.tag = htons(tag);
 	flow_close_queue(&c);
 }
 
@@ -1482,6 +1539,108 @@ static void call_set_flag(struct nf_conn *ct, u8 flag)
 }
 
 /*
+ * The tag of a call pinhole: its call's slot and its logical channel. The
+ * channel is folded into 14 bits; two channels of one call that fold
+ * together close together, which only the call's own parties can cause.
+ */
+static u16 call_tag(unsigned int slot, u16 channel)
+{
+	u16 ch = channel ? (channel - 1) % AVAYA_CALL_TAG_CHANNELS + 1 : 0;
+
+	return slot << AVAYA_CALL_TAG_SLOT_SHIFT | ch;
+}
+
+static unsigned int call_tag_slot(u16 tag)
+{
+	return tag >> AVAYA_CALL_TAG_SLOT_SHIFT;
+}
+
+/* The slot of call reference @ref on @ct, 0 when it has none. */
+static unsigned int call_slot_find(struct nf_conn *ct, u16 ref)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	unsigned int i;
+
+	if (!ref)
+		return 0;
+	for (i = 0; i < AVAYA_CALL_SLOTS; i++)
+		if ((READ_ONCE(cm->calls[i]) & AVAYA_CALL_REF_MASK) == ref)
+			return i + 1;
+	return 0;
+}
+
+/*
+ * The slot of call reference @ref, taken if the call has none yet: 0 for
+ * call reference 0 and when every slot is taken (counted). The two
+ * directions may take one at once: both try the slots in the same order,
+ * and the one that loses finds the winner's entry.
+ */
+static unsigned int call_slot_take(struct nf_conn *ct, u16 ref)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	unsigned int i, slot = call_slot_find(ct, ref);
+	u16 seen;
+
+	if (slot || !ref)
+		return slot;
+	for (i = 0; i < AVAYA_CALL_SLOTS; i++) {
+		seen = cmpxchg(&cm->calls[i], 0, ref);
+		if (!seen || (seen & AVAYA_CALL_REF_MASK) == ref)
+			return i + 1;
+	}
+	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_SLOTS_FULL);
+	return 0;
+}
+
+/*
+ * A pinhole of @slot admitted a flow: the call's end must close it. A
+ * slot freed meanwhile leaves it to the connection's end.
+ */
+static void call_slot_flows(struct nf_conn *ct, unsigned int slot)
+{
+	struct avaya_call_master *cm = call_master(ct);
+	u16 old;
+
+	if (!slot || slot > AVAYA_CALL_SLOTS) {
+		call_set_flag(ct, AVAYA_CALL_FLOWS);
+		return;
+	}
+	old = READ_ONCE(cm->calls[slot - 1]);
+	while (old && !(old & AVAYA_CALL_SLOT_FLOWS)) {
+		u16 seen = cmpxchg(&cm->calls[slot - 1], old,
+				   old | AVAYA_CALL_SLOT_FLOWS);
+
+		if (seen == old)
+			return;
+		old = seen;
+	}
+	if (!old)
+		call_set_flag(ct, AVAYA_CALL_FLOWS);
+}
+
+/*
+ * Frees @slot and says whether one of its pinholes admitted a flow: only
+ * the first of several ReleaseCompletes does the expensive work.
+ */
+static bool call_slot_free(struct nf_conn *ct, unsigned int slot)
+{
+	if (!slot)
+		return call_take_flag(ct, AVAYA_CALL_FLOWS);
+	return xchg(&call_master(ct)->calls[slot - 1], 0) & AVAYA_CALL_SLOT_FLOWS;
+}
+
+/* The connection ended: every slot is free; did any call admit a flow? */
+static bool call_slots_free_all(struct nf_conn *ct)
+{
+	bool flows = call_slot_free(ct, 0);
+	unsigned int slot;
+
+	for (slot = 1; slot <= AVAYA_CALL_SLOTS; slot++)
+		flows |= call_slot_free(ct, slot);
+	return flows;
+}
+
+/*
  * Malformed call signalling, unless the flow was picked up in the middle of
  * its stream (a backup firewall's copy), nothing decoded yet in this
  * direction and its segment budget lasts: then we are only out of step,
@@ -1518,17 +1677,19 @@ static void call_pickup_spend(struct nf_conn *ct, int dir)
 {
 	struct avaya_call_master *cm = call_master(ct);
 	u8 pickup = AVAYA_CALL_PICKUP_DIR(dir);
-	u8 left;
+	unsigned int shift;
+	u8 old;
 
 	if (likely(!(READ_ONCE(cm->flags) & pickup)))
 		return;
-	left = READ_ONCE(cm->pickup_left[dir]);
-	while (left) {
-		u8 seen = cmpxchg(&cm->pickup_left[dir], left, left - 1);
+	shift = dir ? 4 : 0;
+	old = READ_ONCE(cm->pickup_left);
+	while ((old >> shift) & 0xf) {
+		u8 seen = cmpxchg(&cm->pickup_left, old, old - (1 << shift));
 
-		if (seen == left)
+		if (seen == old)
 			return;
-		left = seen;
+		old = seen;
 	}
 	call_take_flag(ct, pickup);
 }
@@ -1642,7 +1803,7 @@ static bool call_exp_leads_to(const struct nf_conntrack_expect *exp,
 }
 
 /*
- * Whether @ct has a pending @class pinhole for @channel to @to:@port: an
+ * Whether @ct has a pending @class pinhole tagged @tag to @to:@port: an
  * address announced again. Inserting it anew replaces that expectation
  * (same master, class and tuple; NAT reuses its public port), so it never
  * adds one beyond the cap. The source address is not compared: NAT may
@@ -1650,7 +1811,7 @@ static bool call_exp_leads_to(const struct nf_conntrack_expect *exp,
  */
 static bool call_exp_pending(struct nf_conn *ct, unsigned int class, u8 proto,
 			     const union nf_inet_addr *to, __be16 port,
-			     u16 channel)
+			     u16 tag)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	const struct nf_conntrack_expect *exp;
@@ -1659,7 +1820,7 @@ static bool call_exp_pending(struct nf_conn *ct, unsigned int class, u8 proto,
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	hlist_for_each_entry(exp, &help->expectations, lnode) {
 		if (exp->class == class && exp->tuple.dst.protonum == proto &&
-		    exp->tuple.src.u.all == htons(channel) &&
+		    exp->tuple.src.u.all == htons(tag) &&
 		    call_exp_leads_to(exp, to, port)) {
 			found = true;
 			break;
@@ -1678,17 +1839,20 @@ struct call_msg {
 	struct nf_conn *ct;
 	enum ip_conntrack_info ctinfo;
 	bool h235;	/* H.235 tokens in the message */
+	unsigned int slot;	/* its call's slot; 0 on avaya-h245 */
+	bool tunnelled;		/* on Q.931: its H.245 is the call's */
 };
 
 /*
  * One pinhole from @from to @a. RTP source ports are not signalled, so the
  * source port is wildcarded; its slot in the tuple, ignored by the zero
- * mask, carries the logical channel that CloseLogicalChannel names. *@pub
- * is its public port, 0 when it was not opened.
+ * mask, carries the tag: the call and the logical channel that
+ * ReleaseComplete and CloseLogicalChannel name. *@pub is its public port,
+ * 0 when it was not opened.
  */
 static int call_expect(const struct call_msg *cm, unsigned int class,
 		       const union nf_inet_addr *from,
-		       const struct avaya_taddr *a, u16 port, u16 channel,
+		       const struct avaya_taddr *a, u16 port, u16 tag,
 		       u16 *pub)
 {
 	struct nf_conn *ct = cm->ct;
@@ -1709,7 +1873,7 @@ static int call_expect(const struct call_msg *cm, unsigned int class,
 	 */
 	if (READ_ONCE(nfct_help(ct)->expecting[class]) >=
 	    call_exp_policy[class].max_expected &&
-	    !call_exp_pending(ct, class, proto, &to, dport, channel)) {
+	    !call_exp_pending(ct, class, proto, &to, dport, tag)) {
 		avaya_refused(ct, AVAYA_CTR_CALL_REFUSED_TOO_MANY,
 			      "more than %u %s pinholes on one connection",
 			      call_exp_policy[class].max_expected,
@@ -1721,7 +1885,7 @@ static int call_expect(const struct call_msg *cm, unsigned int class,
 		return -ENOMEM;
 	nf_ct_expect_init(exp, class, nf_ct_l3num(ct), from, &to, proto,
 			  NULL, &dport);
-	exp->tuple.src.u.all = htons(channel);
+	exp->tuple.src.u.all = htons(tag);
 	exp->expectfn = avaya_expected;
 	if (class == AVAYA_EXP_H245)
 		rcu_assign_pointer(exp->assign_helper,
@@ -1769,7 +1933,8 @@ static int call_open_h245(const struct call_msg *cm,
 			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
 	}
-	if (call_expect(cm, AVAYA_EXP_H245, &from, a, a->port, 0, pub))
+	if (call_expect(cm, AVAYA_EXP_H245, &from, a, a->port,
+			call_tag(cm->slot, 0), pub))
 		return call_expect_failed(cm->skb, cm->ct);
 	return NF_ACCEPT;
 }
@@ -1828,22 +1993,23 @@ static bool call_names_third_party(const struct avaya_taddr *a,
 /* A third-party pinhole of channel @channel: sent from @src to a media peer. */
 static bool exp_is_third_party(const struct nf_conn *ct,
 			       const struct nf_conntrack_expect *exp,
-			       u16 channel, const union nf_inet_addr *src)
+			       u16 tag, const union nf_inet_addr *src)
 {
-	return exp->class == AVAYA_EXP_MEDIA && channel &&
-	       ntohs(exp->tuple.src.u.all) == channel &&
+	return exp->class == AVAYA_EXP_MEDIA &&
+	       (tag & AVAYA_CALL_TAG_CHANNELS) &&
+	       ntohs(exp->tuple.src.u.all) == tag &&
 	       nf_inet_addr_cmp(&exp->tuple.src.u3, src) &&
 	       !call_addr_is_party(ct, &exp->tuple.dst.u3);
 }
 
 /*
- * The media peer that sends to @own on @channel: the third party the other
- * side named for @own on the same logical channel (pairing by channel:
- * forward and reverse parameters and their Ack share its number). False
- * while none was named: then the signalling peer sends, as without a
- * gatekeeper.
+ * The media peer that sends to @own on channel @tag: the third party the
+ * other side named for @own on the same logical channel of the same call
+ * (pairing by channel: forward and reverse parameters and their Ack share
+ * its number). False while none was named: then the signalling peer
+ * sends, as without a gatekeeper.
  */
-static bool call_media_peer(struct nf_conn *ct, u16 channel,
+static bool call_media_peer(struct nf_conn *ct, u16 tag,
 			    const union nf_inet_addr *own,
 			    union nf_inet_addr *peer)
 {
@@ -1852,7 +2018,7 @@ static bool call_media_peer(struct nf_conn *ct, u16 channel,
 
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	hlist_for_each_entry(exp, &nfct_help(ct)->expectations, lnode) {
-		if (exp_is_third_party(ct, exp, channel, own)) {
+		if (exp_is_third_party(ct, exp, tag, own)) {
 			*peer = exp->tuple.dst.u3;
 			found = true;
 			break;
@@ -1894,7 +2060,7 @@ static bool call_move_clashes(struct nf_conn *ct,
 	return clash;
 }
 
-static void call_move_to_peer(struct nf_conn *ct, u16 channel,
+static void call_move_to_peer(struct nf_conn *ct, u16 tag,
 			      const union nf_inet_addr *sig,
 			      const union nf_inet_addr *peer)
 {
@@ -1903,8 +2069,9 @@ static void call_move_to_peer(struct nf_conn *ct, u16 channel,
 
 	spin_lock_bh(&nf_conntrack_expect_lock);
 	hlist_for_each_entry(exp, &nfct_help(ct)->expectations, lnode) {
-		if (exp->class != AVAYA_EXP_MEDIA || !channel ||
-		    ntohs(exp->tuple.src.u.all) != channel ||
+		if (exp->class != AVAYA_EXP_MEDIA ||
+		    !(tag & AVAYA_CALL_TAG_CHANNELS) ||
+		    ntohs(exp->tuple.src.u.all) != tag ||
 		    !nf_inet_addr_cmp(&exp->tuple.src.u3, sig) ||
 		    !call_addr_is_party(ct, &exp->tuple.dst.u3))
 			continue;
@@ -1953,6 +2120,7 @@ static int call_open_third_party(const struct call_msg *cm,
 	/* The receiver as the sender sees it: NAT maps it to its own. */
 	union nf_inet_addr from = tu->dst.u3;
 	const struct avaya_taddr *a = &md->addr;
+	u16 tag = call_tag(cm->slot, md->channel);
 	u16 pub, rtcp_pub = 0;
 	int ret;
 
@@ -1960,11 +2128,10 @@ static int call_open_third_party(const struct call_msg *cm,
 		call_refuse_third_party(ct, a);
 		return NF_ACCEPT;
 	}
-	ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port, md->channel,
-			  &pub);
+	ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port, tag, &pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
 		ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port + 1,
-				  md->channel, &rtcp_pub);
+				  tag, &rtcp_pub);
 	if (ret)
 		return call_expect_failed(cm->skb, ct);
 	if (pub)
@@ -1972,7 +2139,7 @@ static int call_open_third_party(const struct call_msg *cm,
 	if (rtcp_pub)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_THIRD_PARTY_PINHOLE_OPENED);
 	/* Where the receiver's pinholes came from so far: the announcer. */
-	call_move_to_peer(ct, md->channel, &ct->tuplehash[!dir].tuple.dst.u3, t);
+	call_move_to_peer(ct, tag, &ct->tuplehash[!dir].tuple.dst.u3, t);
 	return NF_ACCEPT;
 }
 
@@ -1988,6 +2155,7 @@ static int call_open_media(const struct call_msg *cm,
 	const struct avaya_taddr *a = &md->addr;
 	struct nf_conn *ct = cm->ct;
 	int dir = CTINFO2DIR(cm->ctinfo);
+	u16 tag = call_tag(cm->slot, md->channel);
 	union nf_inet_addr from, peer;
 	u16 rtcp_pub;
 	int ret;
@@ -2002,63 +2170,83 @@ static int call_open_media(const struct call_msg *cm,
 			      "a signalled address is not its sender's own");
 		return NF_ACCEPT;
 	}
-	if (call_media_peer(ct, md->channel, &ct->tuplehash[dir].tuple.src.u3,
-			    &peer))
+	if (call_media_peer(ct, tag, &ct->tuplehash[dir].tuple.src.u3, &peer))
 		from = peer;
-	ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port, md->channel,
-			  pub);
+	ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port, tag, pub);
 	if (!ret && !(md->flags & AVAYA_MEDIA_RTCP) && !(a->port & 1))
 		ret = call_expect(cm, AVAYA_EXP_MEDIA, &from, a, a->port + 1,
-				  md->channel, &rtcp_pub);
+				  tag, &rtcp_pub);
 	return ret ? call_expect_failed(cm->skb, ct) : NF_ACCEPT;
 }
 
 static bool exp_is_media_of(const struct nf_conntrack_expect *exp,
 			    const void *arg)
 {
-	u16 channel = *(const u16 *)arg;
+	u16 tag = *(const u16 *)arg;
 
 	/*
-	 * The channel number rides in the masked-out source port. Channel 0
-	 * does not exist (1..65535): it never means "all".
+	 * The tag rides in the masked-out source port. Channel 0 does not
+	 * exist (1..65535): it never means "all".
 	 */
-	return exp->class == AVAYA_EXP_MEDIA && channel &&
-	       ntohs(exp->tuple.src.u.all) == channel;
+	return exp->class == AVAYA_EXP_MEDIA &&
+	       (tag & AVAYA_CALL_TAG_CHANNELS) &&
+	       ntohs(exp->tuple.src.u.all) == tag;
+}
+
+static bool exp_is_of_slot(const struct nf_conntrack_expect *exp,
+			   const void *arg)
+{
+	unsigned int slot = *(const unsigned int *)arg;
+
+	return call_tag_slot(ntohs(exp->tuple.src.u.all)) == slot;
+}
+
+/* Whether a pinhole of @slot has admitted a flow that is not closed yet. */
+static bool call_slot_has_flows(struct nf_conn *ct, unsigned int slot)
+{
+	if (!slot)
+		return READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_FLOWS;
+	return READ_ONCE(call_master(ct)->calls[slot - 1]) & AVAYA_CALL_SLOT_FLOWS;
 }
 
 /*
- * The media pinholes of one logical channel of @ct, and the flows they
- * admitted: after a CloseLogicalChannel the channel's media may reopen
- * toward another party (shuffling), and the old one must not keep sending.
+ * The media pinholes of one logical channel of one call on @ct, and the
+ * flows they admitted: after a CloseLogicalChannel the channel's media
+ * may reopen toward another party (shuffling), and the old one must not
+ * keep sending.
  */
-static void call_close_media(struct nf_conn *ct, u16 channel)
+static void call_close_media(struct nf_conn *ct, u16 tag)
 {
-	unsigned int n = avaya_unexpect_if(ct, exp_is_media_of, &channel);
+	unsigned int n = avaya_unexpect_if(ct, exp_is_media_of, &tag);
 
 	while (n--)
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
-	if (channel && READ_ONCE(call_master(ct)->flags) & AVAYA_CALL_FLOWS)
-		flow_close_channel(ct, channel);
+	if ((tag & AVAYA_CALL_TAG_CHANNELS) &&
+	    call_slot_has_flows(ct, call_tag_slot(tag)))
+		flow_close_channel(ct, tag);
+}
+
+static void call_count_removed(struct nf_conn *ct, unsigned int n)
+{
+	while (n--)
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
 }
 
 /*
- * The call is over: its own pinholes go now, found on its own list, never
- * by a walk of the netns table. Its flows (the H.245 connection, which
- * takes its own pinholes along when it goes, and the media) are closed by
- * the worker, and only when a pinhole was ever opened: a flood of
+ * A whole connection is over (its end, or endSession on an H.245
+ * connection): its own pinholes go now, found on its own list, never by a
+ * walk of the netns table. Its flows (the H.245 connection, which takes
+ * its own pinholes along when it goes, and the media) are closed by the
+ * worker, and only when a pinhole was ever opened: a flood of
  * ReleaseCompletes or connection ends costs one list walk each.
  */
 static void call_drop_pinholes(struct nf_conn *ct)
 {
-	unsigned int n;
-
 	/*
 	 * Always walk the own list (at most 4 + 16 entries): a pinhole the
 	 * other direction's CPU is inserting right now is not missed.
 	 */
-	n = avaya_unexpect_all(ct);
-	while (n--)
-		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_PINHOLE_REMOVED);
+	call_count_removed(ct, avaya_unexpect_all(ct));
 }
 
 static void call_close_flows(struct nf_conn *ct)
@@ -2069,7 +2257,7 @@ static void call_close_flows(struct nf_conn *ct)
 	 * flow since it was last released: announcing addresses is free for
 	 * a peer, getting a flow through is not.
 	 */
-	if (!call_take_flag(ct, AVAYA_CALL_FLOWS)) {
+	if (!call_slots_free_all(ct)) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
 		return;
 	}
@@ -2080,6 +2268,34 @@ static void call_release(struct nf_conn *ct)
 {
 	call_drop_pinholes(ct);
 	call_close_flows(ct);
+}
+
+static bool call_slots_idle(struct nf_conn *ct)
+{
+	unsigned int i;
+
+	for (i = 0; i < AVAYA_CALL_SLOTS; i++)
+		if (READ_ONCE(call_master(ct)->calls[i]))
+			return false;
+	return true;
+}
+
+/*
+ * One call on the connection is over (ReleaseComplete, or a tunnelled
+ * endSession): its pinholes and flows go, the other calls' stay. Slot 0
+ * holds the calls without a slot of their own: they end together, as do
+ * flows the helper could not tag (picked up on a backup firewall).
+ */
+static void call_release_slot(struct nf_conn *ct, unsigned int slot)
+{
+	call_count_removed(ct, avaya_unexpect_if(ct, exp_is_of_slot, &slot));
+	if (!call_slot_free(ct, slot)) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
+		return;
+	}
+	if (call_slots_idle(ct))
+		call_take_flag(ct, AVAYA_CALL_H245_CONN);
+	flow_close_slot(ct, slot);
 }
 
 /*
@@ -2097,15 +2313,21 @@ static void call_q931_ended(struct nf_conn *ct)
 	call_close_flows(ct);
 }
 
-/* A logical channel message, standalone or tunnelled. */
-static int call_on_h245(struct sk_buff *skb, struct nf_conn *ct,
-			enum ip_conntrack_info ctinfo, u8 kind, u16 channel)
+/*
+ * A logical channel message of the call in @cm->slot, standalone (the
+ * H.245 connection is the call) or tunnelled (one call of the Q.931
+ * connection).
+ */
+static void call_on_h245(const struct call_msg *cm, u8 kind, u16 channel)
 {
 	if (kind == AVAYA_H245_CLC)
-		call_close_media(ct, channel);
-	else if (kind == AVAYA_H245_END_SESSION)
-		call_release(ct);
-	return NF_ACCEPT;
+		call_close_media(cm->ct, call_tag(cm->slot, channel));
+	else if (kind != AVAYA_H245_END_SESSION)
+		return;
+	else if (cm->tunnelled)
+		call_release_slot(cm->ct, cm->slot);
+	else
+		call_release(cm->ct);
 }
 
 /*
@@ -2132,7 +2354,8 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		       enum ip_conntrack_info ctinfo, const u8 *msg,
 		       unsigned int len, int msgoff)
 {
-	struct call_msg cm = { .skb = skb, .ct = ct, .ctinfo = ctinfo };
+	struct call_msg cm = { .skb = skb, .ct = ct, .ctinfo = ctinfo,
+			       .tunnelled = true };
 	struct avaya_call_ports pub = { 0 };
 	const struct avaya_nat_ops *nat;
 	struct avaya_q931 m;
@@ -2141,10 +2364,13 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_MESSAGES);
 	ret = avaya_q931_decode(msg, len, &m);
-	/* Tearing down is always safe, even after a damaged UUIE. */
+	/*
+	 * Tearing down is always safe, even after a damaged UUIE: only the
+	 * call that its call reference names ends.
+	 */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE_COMPLETE);
-		call_release(ct);
+		call_release_slot(ct, call_slot_find(ct, m.call_ref));
 	}
 	if (ret < 0)
 		return call_bad_input(skb, ct, ctinfo, AVAYA_CTR_Q931_MALFORMED,
@@ -2153,6 +2379,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
 	cm.h235 = m.has_tokens || m.has_crypto_tokens;
+	cm.slot = call_slot_take(ct, m.call_ref);
 	if (m.h245_addr.family) {
 		ret = call_open_h245(&cm, &m.h245_addr, &pub.h245);
 		if (ret != NF_ACCEPT)
@@ -2164,7 +2391,7 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 			return ret;
 	}
 	for (i = 0; i < m.n_h245; i++) {
-		call_on_h245(skb, ct, ctinfo, m.h245[i].kind, m.h245[i].channel);
+		call_on_h245(&cm, m.h245[i].kind, m.h245[i].channel);
 		call_forget_closed(&m, &m.h245[i], &pub);
 	}
 	/*
@@ -2199,12 +2426,12 @@ static int h245_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 		if (ret != NF_ACCEPT)
 			return ret;
 	}
-	ret = call_on_h245(skb, ct, ctinfo, m.kind, m.channel);
+	call_on_h245(&cm, m.kind, m.channel);
 	/* NAT rewrites last, as in q931_on_msg(). */
 	nat = rcu_dereference(avaya_nat_hook);
-	if (ret == NF_ACCEPT && nat && ct->status & IPS_NAT_MASK)
-		ret = nat->h245(skb, ct, ctinfo, msgoff, len, &m, &pub);
-	return ret;
+	if (nat && ct->status & IPS_NAT_MASK)
+		return nat->h245(skb, ct, ctinfo, msgoff, len, &m, &pub);
+	return NF_ACCEPT;
 }
 
 /*
@@ -2303,7 +2530,7 @@ static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 	u32 end = READ_ONCE(cm->end_seq[dir]);
 
 	*skip = 0;
-	if (READ_ONCE(cm->seq_valid[dir])) {
+	if (READ_ONCE(cm->flags) & AVAYA_CALL_SEQ_VALID_DIR(dir)) {
 		/* Serial number arithmetic, as tcp's before()/after(). */
 		if ((s32)(seq + len - end) <= 0)
 			return false;
@@ -2316,7 +2543,7 @@ static bool call_seq_advance(struct nf_conn *ct, int dir, u32 seq,
 		}
 	}
 	WRITE_ONCE(cm->end_seq[dir], seq + len);
-	WRITE_ONCE(cm->seq_valid[dir], 1);
+	call_set_flag(ct, AVAYA_CALL_SEQ_VALID_DIR(dir));
 	return true;
 }
 
@@ -3052,6 +3279,24 @@ static bool avaya_tag_media_flow(struct nf_conn *ct,
 	return true;
 }
 
+static unsigned int call_exp_slot(const struct nf_conntrack_expect *exp)
+{
+	return call_tag_slot(ntohs(exp->tuple.src.u.all));
+}
+
+/*
+ * A new H.245 connection remembers its call's slot on the Q.931
+ * connection, which its expectation's tag carries: that call's end
+ * closes it. It is not confirmed yet: nobody else sees its flags.
+ */
+static void call_h245_joins(struct nf_conn *ct,
+			    const struct nf_conntrack_expect *exp)
+{
+	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_H245)
+		return;
+	call_set_flag(ct, call_exp_slot(exp) << AVAYA_CALL_H245_SLOT_SHIFT);
+}
+
 /*
  * The expectfn of every pinhole of ours; the NAT ones call it first. It
  * gives the new flow its helper when the expectation could not (a synced
@@ -3081,10 +3326,11 @@ void avaya_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 	}
 	switch (kind) {
 	case AVAYA_HELPER_H245:
-		call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+		call_slot_flows(exp->master, call_exp_slot(exp));
+		call_h245_joins(ct, exp);
 		break;
 	case AVAYA_HELPER_CALL_RTP:
-		call_set_flag(exp->master, AVAYA_CALL_FLOWS);
+		call_slot_flows(exp->master, call_exp_slot(exp));
 		avaya_tag_media_flow(ct, exp, kind);
 		break;
 	case AVAYA_HELPER_SIP_RTP:
@@ -4475,12 +4721,11 @@ static int avaya_picked_up(struct nlattr *attr, struct nf_conn *ct)
 static int call_picked_up(struct nlattr *attr, struct nf_conn *ct)
 {
 	struct avaya_call_master *cm = call_master(ct);
-	int dir;
 
 	if (!avaya_nl_creating(ct))
 		return 0;
-	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		WRITE_ONCE(cm->pickup_left[dir], AVAYA_CALL_PICKUP_SEGS);
+	WRITE_ONCE(cm->pickup_left,
+		   AVAYA_CALL_PICKUP_SEGS | AVAYA_CALL_PICKUP_SEGS << 4);
 	call_set_flag(ct, AVAYA_CALL_FLOWS | AVAYA_CALL_PICKUP |
 		      AVAYA_CALL_PICKUP_REPLY);
 	return avaya_picked_up(attr, ct);

@@ -72,18 +72,36 @@ struct avaya_tpkt_hold;
  * avaya-q931 and avaya-h245 both read a TPKT stream. A TPKT split across
  * segments is reassembled in a bounded, separately allocated buffer per
  * direction; end_seq lets retransmissions and keep-alives be skipped.
+ *
+ * One Q.931 connection carries every call of a registration (call waiting,
+ * transfer, a second line appearance), told apart by the call reference.
+ * A call gets a slot (1..AVAYA_CALL_SLOTS) that tags its pinholes and the
+ * flows they admit, so that its ReleaseComplete ends only that call. Slot
+ * 0 holds call reference 0 and the calls that found every slot taken; the
+ * H.245 connection and everything on avaya-h245 use it too. The whole
+ * struct must fit the 32 bytes of nf_conn_help data: hence the packing.
  */
+#define AVAYA_CALL_SLOTS	3
+
 struct avaya_call_master {
 	struct avaya_tpkt_hold *hold[IP_CT_DIR_MAX];
 	u32 end_seq[IP_CT_DIR_MAX];	/* TCP sequence after the last byte read */
-	u8 seq_valid[IP_CT_DIR_MAX];
+	/*
+	 * Per slot: the call reference (flag bit cleared; 0: slot free) and
+	 * AVAYA_CALL_SLOT_FLOWS once one of its pinholes admitted a flow.
+	 */
+	u16 calls[AVAYA_CALL_SLOTS];
 	u8 flags;			/* enum avaya_call_flags */
-	u8 pickup_left[IP_CT_DIR_MAX];	/* segments the pick-up still excuses */
+	/* Segments the pick-up still excuses: original direction low nibble. */
+	u8 pickup_left;
 };
+
+#define AVAYA_CALL_REF_MASK	0x7fff
+#define AVAYA_CALL_SLOT_FLOWS	0x8000
 
 enum avaya_call_flags {
 	AVAYA_CALL_H245_CONN	= 1 << 0,	/* its own H.245 connection came up */
-	AVAYA_CALL_FLOWS	= 1 << 1,	/* a pinhole admitted a flow */
+	AVAYA_CALL_FLOWS	= 1 << 1,	/* a slot 0 pinhole admitted a flow */
 	/*
 	 * Picked up in the middle (a copy conntrackd made on a backup
 	 * firewall): until a message decodes in that direction, and for at
@@ -92,10 +110,28 @@ enum avaya_call_flags {
 	 */
 	AVAYA_CALL_PICKUP	= 1 << 2,	/* original direction */
 	AVAYA_CALL_PICKUP_REPLY	= 1 << 3,
+	/* end_seq[dir] holds a position: AVAYA_CALL_SEQ_VALID_DIR(dir). */
+	AVAYA_CALL_SEQ_VALID	= 1 << 4,
+	AVAYA_CALL_SEQ_VALID_REPLY = 1 << 5,
+	/* An H.245 connection: the slot of its call on the Q.931 connection. */
+	AVAYA_CALL_H245_SLOT	= 3 << 6,
 };
 
+#define AVAYA_CALL_H245_SLOT_SHIFT	6
 #define AVAYA_CALL_PICKUP_DIR(dir)	(AVAYA_CALL_PICKUP << (dir))
+#define AVAYA_CALL_SEQ_VALID_DIR(dir)	(AVAYA_CALL_SEQ_VALID << (dir))
 static_assert(AVAYA_CALL_PICKUP_DIR(IP_CT_DIR_REPLY) == AVAYA_CALL_PICKUP_REPLY);
+static_assert(AVAYA_CALL_SEQ_VALID_DIR(IP_CT_DIR_REPLY) == AVAYA_CALL_SEQ_VALID_REPLY);
+static_assert(AVAYA_CALL_SLOTS < 1 << 2);
+
+/*
+ * A call pinhole's tag, carried in the masked-out source port of its
+ * expectation and kept by the flow it admits: the call's slot in the top
+ * two bits, the H.245 logical channel (1..65535, folded into 1..16383) in
+ * the rest; 0 for no channel.
+ */
+#define AVAYA_CALL_TAG_SLOT_SHIFT	14
+#define AVAYA_CALL_TAG_CHANNELS		0x3fff
 
 /*
  * Segments with new data, per direction, that a picked-up flow may carry
@@ -104,6 +140,7 @@ static_assert(AVAYA_CALL_PICKUP_DIR(IP_CT_DIR_REPLY) == AVAYA_CALL_PICKUP_REPLY)
  * crafted for the decoders.
  */
 #define AVAYA_CALL_PICKUP_SEGS	8
+static_assert(AVAYA_CALL_PICKUP_SEGS <= 0xf);	/* a nibble of pickup_left */
 
 /* Expectation classes of avaya-q931 and avaya-h245. */
 enum avaya_call_exp_class {

@@ -25,7 +25,8 @@ pcap=$CAPTURES/h323/rtp_example.raw.pcap
 
 $CALL extract "$pcap" --map 10.1.3.143=10.0.1.2 --map 10.1.6.18=10.0.2.2 \
 	-o "$work/flows.json"
-$CALL releasecomplete --cref 1 --raw -o "$work/rlc"
+# The capture's call reference (0x77f4): a ReleaseComplete ends only its call.
+$CALL releasecomplete --cref 30708 --raw -o "$work/rlc"
 python3 - "$work" "$(hexof "$work/rlc")" <<'PY'
 import json, sys
 work, rlc = sys.argv[1], sys.argv[2]

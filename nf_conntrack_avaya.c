@@ -1570,10 +1570,13 @@ static unsigned int call_slot_find(struct nf_conn *ct, u16 ref)
 }
 
 /*
- * The slot of call reference @ref, taken if the call has none yet: 0 for
- * call reference 0 and when every slot is taken (counted). The two
- * directions may take one at once: both try the slots in the same order,
- * and the one that loses finds the winner's entry.
+ * A Setup: the slot of call reference @ref, taken if the call has none yet;
+ * 0 for call reference 0 and when every slot is taken (counted). Only a
+ * Setup takes one: any other message of a call without a slot (its Setup
+ * missed, or it found the slots full) stays in slot 0, so a call never
+ * moves between slots and a dead call's late message cannot hold one. The
+ * two directions may take one at once: both try the slots in the same
+ * order, and the one that loses finds the winner's entry.
  */
 static unsigned int call_slot_take(struct nf_conn *ct, u16 ref)
 {
@@ -1593,50 +1596,69 @@ static unsigned int call_slot_take(struct nf_conn *ct, u16 ref)
 }
 
 /*
- * A pinhole of @slot admitted a flow: the call's end must close it. A
- * slot freed meanwhile leaves it to the connection's end.
+ * A pinhole of @slot admitted a flow: the call's end must close it.
+ * Returns the slot the flow belongs to: @slot while a call holds it, else
+ * 0 (a synced copy on a backup firewall, which saw no Setup, or a call
+ * released meanwhile), whose end is any ReleaseComplete that names no
+ * call of ours, and the connection's end.
  */
-static void call_slot_flows(struct nf_conn *ct, unsigned int slot)
+static unsigned int call_slot_flows(struct nf_conn *ct, unsigned int slot)
 {
 	struct avaya_call_master *cm = call_master(ct);
-	u16 old;
+	u16 old = 0;
 
-	if (!slot || slot > AVAYA_CALL_SLOTS) {
-		call_set_flag(ct, AVAYA_CALL_FLOWS);
-		return;
-	}
-	old = READ_ONCE(cm->calls[slot - 1]);
+	if (slot && slot <= AVAYA_CALL_SLOTS)
+		old = READ_ONCE(cm->calls[slot - 1]);
 	while (old && !(old & AVAYA_CALL_SLOT_FLOWS)) {
 		u16 seen = cmpxchg(&cm->calls[slot - 1], old,
 				   old | AVAYA_CALL_SLOT_FLOWS);
 
 		if (seen == old)
-			return;
+			return slot;
 		old = seen;
 	}
-	if (!old)
-		call_set_flag(ct, AVAYA_CALL_FLOWS);
+	if (old)
+		return slot;
+	call_set_flag(ct, AVAYA_CALL_FLOWS);
+	return 0;
 }
 
 /*
- * Frees @slot and says whether one of its pinholes admitted a flow: only
- * the first of several ReleaseCompletes does the expensive work.
+ * The call with reference @ref in @slot ended: its slot is freed, or with
+ * @keep_ref (a tunnelled endSession: its ReleaseComplete is still to
+ * come) only its flows are forgotten. Says whether one of its pinholes
+ * admitted a flow: only the first end does the expensive work. A slot
+ * another call took meanwhile is left alone.
  */
-static bool call_slot_free(struct nf_conn *ct, unsigned int slot)
+static bool call_slot_end(struct nf_conn *ct, unsigned int slot, u16 ref,
+			  bool keep_ref)
 {
+	u16 *entry, old;
+
 	if (!slot)
 		return call_take_flag(ct, AVAYA_CALL_FLOWS);
-	return xchg(&call_master(ct)->calls[slot - 1], 0) & AVAYA_CALL_SLOT_FLOWS;
+	entry = &call_master(ct)->calls[slot - 1];
+	old = READ_ONCE(*entry);
+	while (ref && (old & AVAYA_CALL_REF_MASK) == ref) {
+		u16 seen = cmpxchg(entry, old,
+				   keep_ref ? old & ~AVAYA_CALL_SLOT_FLOWS : 0);
+
+		if (seen == old)
+			return old & AVAYA_CALL_SLOT_FLOWS;
+		old = seen;
+	}
+	return false;
 }
 
 /* The connection ended: every slot is free; did any call admit a flow? */
 static bool call_slots_free_all(struct nf_conn *ct)
 {
-	bool flows = call_slot_free(ct, 0);
-	unsigned int slot;
+	bool flows = call_take_flag(ct, AVAYA_CALL_FLOWS);
+	unsigned int i;
 
-	for (slot = 1; slot <= AVAYA_CALL_SLOTS; slot++)
-		flows |= call_slot_free(ct, slot);
+	for (i = 0; i < AVAYA_CALL_SLOTS; i++)
+		flows |= xchg(&call_master(ct)->calls[i], 0) &
+			 AVAYA_CALL_SLOT_FLOWS;
 	return flows;
 }
 
@@ -1839,6 +1861,7 @@ struct call_msg {
 	struct nf_conn *ct;
 	enum ip_conntrack_info ctinfo;
 	bool h235;	/* H.235 tokens in the message */
+	u16 ref;		/* its call reference, flag bit cleared */
 	unsigned int slot;	/* its call's slot; 0 on avaya-h245 */
 	bool tunnelled;		/* on Q.931: its H.245 is the call's */
 };
@@ -2193,12 +2216,26 @@ static bool exp_is_media_of(const struct nf_conntrack_expect *exp,
 	       ntohs(exp->tuple.src.u.all) == tag;
 }
 
+static unsigned int call_exp_slot(const struct nf_conntrack_expect *exp)
+{
+	return call_tag_slot(ntohs(exp->tuple.src.u.all));
+}
+
+/*
+ * A pinhole of the call in slot *@arg. Slot 0 also takes those of slots
+ * no call holds: synced copies on a backup firewall, which saw none of
+ * the Setups.
+ */
 static bool exp_is_of_slot(const struct nf_conntrack_expect *exp,
 			   const void *arg)
 {
-	unsigned int slot = *(const unsigned int *)arg;
+	unsigned int want = *(const unsigned int *)arg;
+	unsigned int slot = call_exp_slot(exp);
 
-	return call_tag_slot(ntohs(exp->tuple.src.u.all)) == slot;
+	if (!want && slot && slot <= AVAYA_CALL_SLOTS &&
+	    !READ_ONCE(call_master(exp->master)->calls[slot - 1]))
+		return true;
+	return slot == want;
 }
 
 /* Whether a pinhole of @slot has admitted a flow that is not closed yet. */
@@ -2281,15 +2318,17 @@ static bool call_slots_idle(struct nf_conn *ct)
 }
 
 /*
- * One call on the connection is over (ReleaseComplete, or a tunnelled
- * endSession): its pinholes and flows go, the other calls' stay. Slot 0
- * holds the calls without a slot of their own: they end together, as do
- * flows the helper could not tag (picked up on a backup firewall).
+ * One call on the connection is over (ReleaseComplete, or with @keep_ref
+ * a tunnelled endSession): its pinholes and flows go, the other calls'
+ * stay. Slot 0 holds the calls without a slot of their own: they end
+ * together, as do flows the helper could not tag (picked up on a backup
+ * firewall).
  */
-static void call_release_slot(struct nf_conn *ct, unsigned int slot)
+static void call_release_slot(struct nf_conn *ct, unsigned int slot, u16 ref,
+			      bool keep_ref)
 {
 	call_count_removed(ct, avaya_unexpect_if(ct, exp_is_of_slot, &slot));
-	if (!call_slot_free(ct, slot)) {
+	if (!call_slot_end(ct, slot, ref, keep_ref)) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_RELEASE_REPEATED);
 		return;
 	}
@@ -2325,7 +2364,7 @@ static void call_on_h245(const struct call_msg *cm, u8 kind, u16 channel)
 	else if (kind != AVAYA_H245_END_SESSION)
 		return;
 	else if (cm->tunnelled)
-		call_release_slot(cm->ct, cm->slot);
+		call_release_slot(cm->ct, cm->slot, cm->ref, true);
 	else
 		call_release(cm->ct);
 }
@@ -2344,9 +2383,10 @@ static void call_forget_closed(const struct avaya_q931 *m,
 		memset(pub, 0, sizeof(*pub));
 		return;
 	}
+	/* Compared as tagged: channels that fold together closed together. */
 	for (i = 0; i < m->n_media; i++)
 		if (t->kind == AVAYA_H245_CLC && t->channel &&
-		    m->media[i].channel == t->channel)
+		    call_tag(0, m->media[i].channel) == call_tag(0, t->channel))
 			pub->media[i] = 0;
 }
 
@@ -2370,7 +2410,8 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	 */
 	if (m.msg_type == Q931_RELEASE_COMPLETE) {
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_Q931_RELEASE_COMPLETE);
-		call_release_slot(ct, call_slot_find(ct, m.call_ref));
+		call_release_slot(ct, call_slot_find(ct, m.call_ref), m.call_ref,
+				  false);
 	}
 	if (ret < 0)
 		return call_bad_input(skb, ct, ctinfo, AVAYA_CTR_Q931_MALFORMED,
@@ -2379,7 +2420,9 @@ static int q931_on_msg(struct sk_buff *skb, struct nf_conn *ct,
 	if (m.msg_type == Q931_RELEASE_COMPLETE)
 		return NF_ACCEPT;
 	cm.h235 = m.has_tokens || m.has_crypto_tokens;
-	cm.slot = call_slot_take(ct, m.call_ref);
+	cm.ref = m.call_ref;
+	cm.slot = m.msg_type == Q931_SETUP ? call_slot_take(ct, m.call_ref) :
+					     call_slot_find(ct, m.call_ref);
 	if (m.h245_addr.family) {
 		ret = call_open_h245(&cm, &m.h245_addr, &pub.h245);
 		if (ret != NF_ACCEPT)
@@ -3279,22 +3322,35 @@ static bool avaya_tag_media_flow(struct nf_conn *ct,
 	return true;
 }
 
-static unsigned int call_exp_slot(const struct nf_conntrack_expect *exp)
-{
-	return call_tag_slot(ntohs(exp->tuple.src.u.all));
-}
-
 /*
  * A new H.245 connection remembers its call's slot on the Q.931
- * connection, which its expectation's tag carries: that call's end
- * closes it. It is not confirmed yet: nobody else sees its flags.
+ * connection (call_slot_flows()): that call's end closes it. It is not
+ * confirmed yet: nobody else sees its flags.
  */
-static void call_h245_joins(struct nf_conn *ct,
-			    const struct nf_conntrack_expect *exp)
+static void call_h245_joins(struct nf_conn *ct, unsigned int slot)
 {
 	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_H245)
 		return;
-	call_set_flag(ct, call_exp_slot(exp) << AVAYA_CALL_H245_SLOT_SHIFT);
+	call_set_flag(ct, slot << AVAYA_CALL_H245_SLOT_SHIFT);
+}
+
+/*
+ * A call media flow belongs to @slot: its tag says so, or (slot 0) keeps
+ * only the channel. Untagged (no room for the helper), it is slot 0's.
+ */
+static void call_media_joins(struct nf_conn *ct,
+			     const struct nf_conntrack_expect *exp,
+			     unsigned int slot)
+{
+	union avaya_master *am;
+
+	if (!avaya_tag_media_flow(ct, exp, AVAYA_HELPER_CALL_RTP)) {
+		call_slot_flows(exp->master, 0);
+		return;
+	}
+	am = nfct_help_data(ct);
+	am->media.tag = htons(call_tag(slot, ntohs(am->media.tag) &
+					     AVAYA_CALL_TAG_CHANNELS));
 }
 
 /*
@@ -3326,12 +3382,12 @@ void avaya_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 	}
 	switch (kind) {
 	case AVAYA_HELPER_H245:
-		call_slot_flows(exp->master, call_exp_slot(exp));
-		call_h245_joins(ct, exp);
+		call_h245_joins(ct, call_slot_flows(exp->master,
+						    call_exp_slot(exp)));
 		break;
 	case AVAYA_HELPER_CALL_RTP:
-		call_slot_flows(exp->master, call_exp_slot(exp));
-		avaya_tag_media_flow(ct, exp, kind);
+		call_media_joins(ct, exp, call_slot_flows(exp->master,
+							  call_exp_slot(exp)));
 		break;
 	case AVAYA_HELPER_SIP_RTP:
 		if (avaya_tag_media_flow(ct, exp, kind))

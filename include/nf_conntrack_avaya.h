@@ -77,9 +77,14 @@ struct avaya_tpkt_hold;
  * transfer, a second line appearance), told apart by the call reference.
  * A call gets a slot (1..AVAYA_CALL_SLOTS) that tags its pinholes and the
  * flows they admit, so that its ReleaseComplete ends only that call. Slot
- * 0 holds call reference 0 and the calls that found every slot taken; the
- * H.245 connection and everything on avaya-h245 use it too. The whole
- * struct must fit the 32 bytes of nf_conn_help data: hence the packing.
+ * 0 holds call reference 0, the calls that found every slot taken or whose
+ * Setup was not seen (a backup firewall's copy); a separate H.245
+ * connection joins its call's slot, and its own pinholes use its slot 0.
+ * A tunnelled endSession ends a call's media but keeps its call reference
+ * until ReleaseComplete. Calls that both sides numbered alike (the flag
+ * bit tells them apart) share a slot: the first to end ends both. The
+ * whole struct must fit the 32 bytes of nf_conn_help data: hence the
+ * packing.
  */
 #define AVAYA_CALL_SLOTS	3
 

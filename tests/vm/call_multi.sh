@@ -12,12 +12,15 @@
 # 1. Call A (cref 5, the phone's) and call B (cref 6, the gatekeeper's:
 #    call waiting) are up, media flows in both.
 # 2. A's ReleaseComplete ends A only: B's pinholes, flows and audio stay.
-# 3. Call C (cref 7). B's tunnelled CloseLogicalChannel 1 closes B's
-#    channel only, B's tunnelled endSession ends B only, B's late
-#    ReleaseComplete (flag bit set, from the other side) is a repeat.
-# 4. Hostile: more calls than slots (crefs 8, 9, 10): the last one is
-#    counted (call_slots_full) and shares slot 0; a ReleaseComplete for a
-#    call reference never seen ends only slot 0.
+# 3. Call C (cref 7), then more calls than slots (crefs 8, 9): cref 9 is
+#    counted (call_slots_full) and goes to slot 0, the calls without a
+#    slot of their own.
+# 4. B's tunnelled CloseLogicalChannel 1 closes B's channel only, B's
+#    tunnelled endSession ends B only, B's late ReleaseComplete (flag bit
+#    set, from the other side) is a repeat that ends no other call (slot
+#    0's neither). A Facility of cref 9 after B freed its slot stays in
+#    slot 0 (only a Setup takes a slot). A ReleaseComplete for a call
+#    reference never seen ends slot 0 only: cref 9's pinholes.
 # 5. The connection's end ends every call.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -47,7 +50,7 @@ msg c_connect connect --cref 7 --tunnelling --tunnel-olc-ack $GK:6020
 msg c_fac facility --cref 7 --tunnel-olc-ack $PH:5020
 msg s8 setup --cref 8 --tunnelling --tunnel-olc $PH:5030
 msg s9 setup --cref 9 --tunnelling --tunnel-olc $PH:5040
-msg s10 setup --cref 10 --tunnelling --tunnel-olc $PH:5050
+msg f9 facility --cref 9 --tunnel-h245 olc:2:$PH:5044
 msg r99 releasecomplete --cref 99
 
 step() {	# step FROM NAME: one message on the connection
@@ -64,14 +67,16 @@ mark() { printf '{"mark": "%s"}, {"wait": "%s"},\n' "$work/$1" "$work/go_$1"; }
 	mark a_gone
 	step client c_setup; step server c_connect; step client c_fac
 	mark c_up
+	step client s8; step client s9
+	mark full
 	step server b_clc
 	mark b_clc
 	step server b_end
 	mark b_end
 	step server b_rlc
 	mark b_rlc
-	step client s8; step client s9; step client s10
-	mark full
+	step client f9
+	mark f9
 	step client r99
 	mark r99
 	echo '{"close": "q931"}, {"mark": "'"$work"'/closed"}]}'
@@ -121,38 +126,43 @@ check "B keeps audio: gk:6010 -> phone:5010" udp_flow gk $GK:6010 ph $PH:5010
 check "B keeps audio: phone:41010 -> gk:6010" udp_flow ph $PH:41010 gk $GK:6010
 check "B's RTCP pinhole still opens: gk -> phone:5011" udp_flow gk $GK:6011 ph $PH:5011
 
-echo "== 3. call C (cref 7), B's channel close and endSession"
+echo "== 3. call C (cref 7), then more calls than slots"
 check "C set up" go a_gone c_up
 check "C's pinholes next to B's (got: $(media_dports))" \
 	pinholes_are "5020 5021 6011 6020 6021 "
 check "C: gk -> phone:5020 passes" udp_flow gk $GK:6020 ph $PH:5020
-check "B's tunnelled CloseLogicalChannel 1 passes" go c_up b_clc
+full=$(counter call_slots_full)
+check "Setups for crefs 8 and 9 pass" go c_up full
+check "call_slots_full +1 (cref 9: C, B and 8 hold the three slots)" \
+	test "$(counter call_slots_full)" -eq $((${full:-0} + 1))
+check "every call's RTCP pinhole (got: $(media_dports))" \
+	pinholes_are "5021 5031 5041 6011 6020 6021 "
+
+echo "== 4. B ends; slot 0 ends only when its own call does"
+check "B's tunnelled CloseLogicalChannel 1 passes" go full b_clc
 check "B's channel 1 pinhole goes, C's channel 1 stays (got: $(media_dports))" \
-	eventually pinholes_are "5021 6020 6021 "
+	eventually pinholes_are "5021 5031 5041 6020 6021 "
 check "B's channel 1 flows are closed" eventually no_flows 5010 5011 6010
 check "C's flow stays" test "$(flows 5020)" -eq 1
 check "C keeps audio: gk:6020 -> phone:5020" udp_flow gk $GK:6020 ph $PH:5020
 repeated=$(counter call_release_repeated)
 check "B's tunnelled endSession passes" go b_clc b_end
-check "C's pinholes stay after B's endSession (got: $(media_dports))" \
-	pinholes_are "5021 6020 6021 "
+check "the other calls' pinholes stay after B's endSession (got: $(media_dports))" \
+	pinholes_are "5021 5031 5041 6020 6021 "
 check "B's late ReleaseComplete passes" go b_end b_rlc
 check "it is counted as a repeat (call_release_repeated +1)" \
 	test "$(counter call_release_repeated)" -eq $((${repeated:-0} + 1))
-check "C's pinholes stay after B's ReleaseComplete (got: $(media_dports))" \
-	pinholes_are "5021 6020 6021 "
+check "it ends no other call, slot 0's neither (got: $(media_dports))" \
+	pinholes_are "5021 5031 5041 6020 6021 "
 check "C keeps audio after B is gone" udp_flow gk $GK:6020 ph $PH:5020
-
-echo "== 4. hostile: more calls than slots, a call reference never seen"
-full=$(counter call_slots_full)
-check "Setups for crefs 8, 9, 10 pass" go b_rlc full
-check "call_slots_full +1 (cref 10: C, 8 and 9 hold the three slots)" \
+check "cref 9's Facility passes" go b_rlc f9
+check "its channel 2 pinhole opens (got: $(media_dports))" \
+	pinholes_are "5021 5031 5041 5045 6020 6021 "
+check "no slot counted full for it (only a Setup takes a slot)" \
 	test "$(counter call_slots_full)" -eq $((${full:-0} + 1))
-check "every call's RTCP pinhole (got: $(media_dports))" \
-	pinholes_are "5021 5031 5041 5051 6020 6021 "
-check "ReleaseComplete for cref 99 passes" go full r99
-check "it ends slot 0 only: cref 10's pinhole goes (got: $(media_dports))" \
-	eventually pinholes_are "5021 5031 5041 6020 6021 "
+check "ReleaseComplete for cref 99 passes" go f9 r99
+check "it ends slot 0 only: cref 9's pinholes go, its Facility's too (got: $(media_dports))" \
+	eventually pinholes_are "5021 5031 6020 6021 "
 check "C keeps audio" udp_flow gk $GK:6020 ph $PH:5020
 
 echo "== 5. the connection's end ends every call"

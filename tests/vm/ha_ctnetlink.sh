@@ -150,6 +150,29 @@ fw nft flush chain inet fw forward
 fw nft delete ct helper inet fw sip-udp
 fw nft add rule inet fw forward ct state established,related accept
 
+echo "-- 3c. synced call pinholes tagged with a slot the backup never saw taken"
+# The primary's call (cref 7) held slot 1: its pinholes' tags say so
+# (16385 = slot 1, channel 1). The backup saw no Setup: any ReleaseComplete
+# that names no call of its own ends them and the flows they admitted.
+CALL="python3 $TOP/tests/lib/h323call.py"
+check "a Q.931 flow with helper avaya-q931 is created" \
+	fw $CTNL ct-new tcp 10.0.1.2:40200 10.0.2.2:1720 --helper avaya-q931
+for port in 5000 5001; do
+	check "a media pinhole gk -> phone:$port tagged 16385 is created" \
+		fw $CTNL exp-new --master tcp 10.0.1.2:40200 10.0.2.2:1720 \
+		--tuple udp 10.0.2.2:16385 10.0.1.2:$port --class 1 --fn avaya-follow
+done
+expect_lines | sed 's/^/   /'
+printf 'rtp' > "$work/rtp"
+gk $NU udp-send 10.0.2.2:6000 10.0.1.2:5000 "$work/rtp" >/dev/null 2>&1
+check "the pinhole admitted gk -> phone:5000 with helper avaya-h323m" \
+	sh -c "ip netns exec fw conntrack -L -p udp --dport 5000 2>/dev/null | grep -q helper=avaya-h323m"
+ph $NU tcp-raw 10.0.1.2:40200 10.0.2.2:1720 "$($CALL releasecomplete --cref 7)" --seq 5000
+call_flow_gone() { ! fw conntrack -L -p udp --dport 5000 2>/dev/null | grep -q dport=5000; }
+check "the ReleaseComplete closes the flow the synced pinhole admitted" eventually call_flow_gone
+check_not "... and removes the pinhole left (5001)" \
+	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -q dport=5001"
+
 echo "-- 4. F1: an avaya-follow expectation on an ftp master, then unload"
 modprobe nf_conntrack_ftp
 check "an ftp flow is created" \

@@ -682,6 +682,29 @@ static unsigned int avaya_unexpect_if(struct nf_conn *ct,
 	return n;
 }
 
+/* Whether master @ct has an expectation that @match selects. */
+static bool avaya_expects_any(struct nf_conn *ct,
+			      bool (*match)(const struct nf_conntrack_expect *exp,
+					    const void *arg),
+			      const void *arg)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+	struct nf_conntrack_expect *exp;
+	bool found = false;
+
+	if (!help)
+		return false;
+	spin_lock_bh(&nf_conntrack_expect_lock);
+	hlist_for_each_entry(exp, &help->expectations, lnode) {
+		if (match(exp, arg)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&nf_conntrack_expect_lock);
+	return found;
+}
+
 static bool exp_any(const struct nf_conntrack_expect *exp, const void *arg)
 {
 	return true;
@@ -1555,6 +1578,18 @@ static unsigned int call_tag_slot(u16 tag)
 	return tag >> AVAYA_CALL_TAG_SLOT_SHIFT;
 }
 
+/*
+ * A pinhole tagged with slot *@arg. A free slot that still has one (synced
+ * from the primary firewall for a call this one never saw set up) is not
+ * taken: the new call would take over the old call's pinholes and flows.
+ */
+static bool exp_has_slot_tag(const struct nf_conntrack_expect *exp,
+			     const void *arg)
+{
+	return call_tag_slot(ntohs(exp->tuple.src.u.all)) ==
+	       *(const unsigned int *)arg;
+}
+
 /* The slot of call reference @ref on @ct, 0 when it has none. */
 static unsigned int call_slot_find(struct nf_conn *ct, u16 ref)
 {
@@ -1587,9 +1622,13 @@ static unsigned int call_slot_take(struct nf_conn *ct, u16 ref)
 	if (slot || !ref)
 		return slot;
 	for (i = 0; i < AVAYA_CALL_SLOTS; i++) {
+		slot = i + 1;
+		if (!READ_ONCE(cm->calls[i]) &&
+		    avaya_expects_any(ct, exp_has_slot_tag, &slot))
+			continue;
 		seen = cmpxchg(&cm->calls[i], 0, ref);
 		if (!seen || (seen & AVAYA_CALL_REF_MASK) == ref)
-			return i + 1;
+			return slot;
 	}
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_CALL_SLOTS_FULL);
 	return 0;
@@ -3327,10 +3366,15 @@ static bool avaya_tag_media_flow(struct nf_conn *ct,
  * connection (call_slot_flows()): that call's end closes it. It is not
  * confirmed yet: nobody else sees its flags.
  */
-static void call_h245_joins(struct nf_conn *ct, unsigned int slot)
+static void call_h245_joins(struct nf_conn *ct,
+			    const struct nf_conntrack_expect *exp,
+			    unsigned int slot)
 {
-	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_H245)
+	/* Without helper data (no room) it is slot 0's, as call_flow_slot() says. */
+	if (avaya_ct_helper_kind(ct) != AVAYA_HELPER_H245) {
+		call_slot_flows(exp->master, 0);
 		return;
+	}
 	call_set_flag(ct, slot << AVAYA_CALL_H245_SLOT_SHIFT);
 }
 
@@ -3382,8 +3426,8 @@ void avaya_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 	}
 	switch (kind) {
 	case AVAYA_HELPER_H245:
-		call_h245_joins(ct, call_slot_flows(exp->master,
-						    call_exp_slot(exp)));
+		call_h245_joins(ct, exp, call_slot_flows(exp->master,
+							 call_exp_slot(exp)));
 		break;
 	case AVAYA_HELPER_CALL_RTP:
 		call_media_joins(ct, exp, call_slot_flows(exp->master,

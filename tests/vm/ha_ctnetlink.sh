@@ -151,9 +151,11 @@ fw nft delete ct helper inet fw sip-udp
 fw nft add rule inet fw forward ct state established,related accept
 
 echo "-- 3c. synced call pinholes tagged with a slot the backup never saw taken"
-# The primary's call (cref 7) held slot 1: its pinholes' tags say so
-# (16385 = slot 1, channel 1). The backup saw no Setup: any ReleaseComplete
-# that names no call of its own ends them and the flows they admitted.
+# The primary's call A (cref 7) held slot 1: its pinholes' tags say so
+# (16385 = slot 1, channel 1). The backup saw no Setup. A new call B (cref
+# 9) set up there must not take slot 1 (B's end would end A); A's end, a
+# ReleaseComplete naming no call the backup knows, ends A's pinholes and
+# the flows they admitted.
 CALL="python3 $TOP/tests/lib/h323call.py"
 check "a Q.931 flow with helper avaya-q931 is created" \
 	fw $CTNL ct-new tcp 10.0.1.2:40200 10.0.2.2:1720 --helper avaya-q931
@@ -162,16 +164,37 @@ for port in 5000 5001; do
 		fw $CTNL exp-new --master tcp 10.0.1.2:40200 10.0.2.2:1720 \
 		--tuple udp 10.0.2.2:16385 10.0.1.2:$port --class 1 --fn avaya-follow
 done
+setup9=$($CALL setup --cref 9 --fs 10.0.1.2:5010)
+rlc9=$($CALL releasecomplete --cref 9)
+rlc7=$($CALL releasecomplete --cref 7)
+seq=5000
+q931_send() {	# HEX: the next segment of the phone's side of 40200 -> 1720
+	ph $NU tcp-raw 10.0.1.2:40200 10.0.2.2:1720 "$1" --seq $seq >/dev/null
+	seq=$((seq + ${#1} / 2))
+}
+q931_send "$setup9"
 expect_lines | sed 's/^/   /'
+tag_of() {	# DPORT: the slot in the tag of the pinhole to that port
+	expect_lines | awk -v d="dport=$1" '$2 == "proto=17" && $6 == d {
+		sub(/^sport=/, "", $5); print int($5 / 16384) }'
+}
+check "call B's pinholes open (5010)" test -n "$(tag_of 5010)"
+check "call B took a slot other than A's synced 1 (got $(tag_of 5010))" \
+	test "$(tag_of 5010)" -ge 2
 printf 'rtp' > "$work/rtp"
 gk $NU udp-send 10.0.2.2:6000 10.0.1.2:5000 "$work/rtp" >/dev/null 2>&1
-check "the pinhole admitted gk -> phone:5000 with helper avaya-h323m" \
+check "A's pinhole admitted gk -> phone:5000 with helper avaya-h323m" \
 	sh -c "ip netns exec fw conntrack -L -p udp --dport 5000 2>/dev/null | grep -q helper=avaya-h323m"
-ph $NU tcp-raw 10.0.1.2:40200 10.0.2.2:1720 "$($CALL releasecomplete --cref 7)" --seq 5000
+q931_send "$rlc9"
+b_gone() { test -z "$(tag_of 5010)"; }
+check "B's ReleaseComplete removes B's pinholes" eventually b_gone
+check "... and leaves A's flow" \
+	sh -c "ip netns exec fw conntrack -L -p udp --dport 5000 2>/dev/null | grep -q dport=5000"
+check "... and A's pinhole (5001)" test -n "$(tag_of 5001)"
+q931_send "$rlc7"
 call_flow_gone() { ! fw conntrack -L -p udp --dport 5000 2>/dev/null | grep -q dport=5000; }
-check "the ReleaseComplete closes the flow the synced pinhole admitted" eventually call_flow_gone
-check_not "... and removes the pinhole left (5001)" \
-	sh -c "ip netns exec fw conntrack -L expect 2>/dev/null | grep -q dport=5001"
+check "A's ReleaseComplete closes the flow the synced pinhole admitted" eventually call_flow_gone
+check "... and removes the pinhole left (5001)" test -z "$(tag_of 5001)"
 
 echo "-- 4. F1: an avaya-follow expectation on an ftp master, then unload"
 modprobe nf_conntrack_ftp

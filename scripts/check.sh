@@ -220,6 +220,24 @@ split_batch() {
 	done
 }
 
+# "# avaya-vm: kernel newest|oldest": make check runs it on that one of
+# the Debian kernels only (printed figures, or a stress whose two-CPU case
+# is the debug lane's). Named in CHECK_SCENARIOS, on the debug kernel or
+# when only one kernel runs, it runs.
+kernel_ok() {	# SCENARIO KVER
+	local want debs
+
+	want=$(head -n 10 "$1" | sed -n 's/^# avaya-vm: *kernel \(newest\|oldest\).*/\1/p' | head -n 1)
+	[ -n "$want" ] && [ -z "${CHECK_SCENARIOS:-}" ] || return 0
+	case $2 in debug | *-avaya-debug) return 0 ;; esac
+	debs=$(printf '%s\n' $kernels | grep -v -e '^debug$' -e '-avaya-debug$' | sort -V)
+	if [ "$want" = newest ]; then
+		[ "$2" = "$(echo "$debs" | tail -n 1)" ]
+	else
+		[ "$2" = "$(echo "$debs" | head -n 1)" ]
+	fi
+}
+
 # vm_limit KVER: seconds one scenario may take (vm-run.sh's own default).
 vm_limit() {
 	case $1 in
@@ -232,6 +250,7 @@ run_vm_series() {	# KVER
 	local k=$1 t name batch=() last=()
 
 	for t in $(vm_scenarios); do
+		kernel_ok "$t" "$k" || continue
 		if late "$t" && ! own_boot "$t"; then
 			last+=("$top/$t")
 		elif own_boot "$t"; then

@@ -30,7 +30,7 @@ NFT
 udp_flow() {
 	local pid rc
 
-	ip netns exec "$3" $NU udp-recv "$4" --timeout 2 >/dev/null &
+	udp_recv1 "$3" "$4" >/dev/null &
 	pid=$!
 	if ! wait_listen "$3" udp "${4##*:}"; then
 		wait "$pid"

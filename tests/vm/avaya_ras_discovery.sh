@@ -52,7 +52,7 @@ discover() {
 
 # stray FROM_NS SRC DST_PORT: one datagram to the phone, exit 0 if it arrives.
 stray() {
-	bg ph $NU udp-recv "10.0.1.2:$3" --timeout 2
+	bg udp_recv1 ph "10.0.1.2:$3"
 	wait_listen ph udp "$3" || return 1
 	ip netns exec "$1" $NU udp-send "$2" "10.0.1.2:$3" "$work/junk"
 	wait_bg

@@ -22,6 +22,8 @@ set -u
 RAS="python3 $TOP/tests/lib/h225ras.py"
 work=$(mktemp -d)
 
+RAS="msg_add h225ras"	# queued, built by the msg_build below
+CALL="msg_add h323call"	# queued, built by the msg_build below
 $RAS rrq --seq 11 --csa 10.0.1.2:1720 --ras 10.0.1.2:49300 -o "$work/rrq"
 $RAS rcf --seq 11 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id EP4711 -o "$work/rcf"
 $CALL setup --cref 9 --tunnelling --tunnel-olc 10.0.2.2:6000 --nsc c0ffee00 \
@@ -29,6 +31,9 @@ $CALL setup --cref 9 --tunnelling --tunnel-olc 10.0.2.2:6000 --nsc c0ffee00 \
 $CALL connect --cref 9 --tunnelling --tunnel-olc-ack 10.0.1.2:5000 --raw -o "$work/connect"
 $CALL facility --cref 9 --tunnel-olc-ack 10.0.2.2:6000 --nsd 0102 --raw -o "$work/facility"
 $CALL releasecomplete --cref 9 --raw -o "$work/rlc"
+msg_build || fail "the messages were built"
+RAS="python3 $TOP/tests/lib/h225ras.py"
+CALL="python3 $TOP/tests/lib/h323call.py"
 cat > "$work/plan.json" <<JSON
 {"conns": {"q931": {"client": ["gk", "10.0.2.2:61440"], "server": ["ph", "10.0.1.2:1720"]}},
  "steps": [{"conn": "q931", "from": "client", "hex": "$(hexof "$work/setup")"},

@@ -33,7 +33,7 @@ GK=10.0.2.2
 msg() {	# msg NAME ARGS...: h323call.py ARGS -> $work/NAME, raw
 	local name=$1
 	shift
-	$CALL "$@" --raw -o "$work/$name"
+	msg_add h323call "$@" --raw -o "$work/$name"
 }
 msg a_setup setup --cref 5 --tunnelling --tunnel-olc $PH:5000
 msg a_connect connect --cref 5 --tunnelling --tunnel-olc-ack $GK:6000
@@ -52,6 +52,7 @@ msg s8 setup --cref 8 --tunnelling --tunnel-olc $PH:5030
 msg s9 setup --cref 9 --tunnelling --tunnel-olc $PH:5040
 msg f9 facility --cref 9 --tunnel-h245 olc:2:$PH:5044
 msg r99 releasecomplete --cref 99
+msg_build || fail "the messages were built"
 
 step() {	# step FROM NAME: one message on the connection
 	printf '{"conn": "q931", "from": "%s", "hex": "%s"},\n' "$1" "$(hexof "$work/$2")"

@@ -56,12 +56,12 @@ B=10.0.3.2
 work=$(mktemp -d)
 
 # The messages, built by our encoders.
-$RAS rrq --seq 21 --csa $A:1720 --ras $A:49300 -o "$work/rrq"
-$RAS rcf --seq 21 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id EP21 -o "$work/rcf"
+msg_add h225ras rrq --seq 21 --csa $A:1720 --ras $A:49300 -o "$work/rrq"
+msg_add h225ras rcf --seq 21 --csa 10.0.2.2:1720 --ttl 3600 --endpoint-id EP21 -o "$work/rcf"
 msg() {	# msg NAME ARGS...: h323call.py ARGS -> $work/NAME, raw
 	local name=$1
 	shift
-	$CALL "$@" --raw -o "$work/$name"
+	msg_add h323call "$@" --raw -o "$work/$name"
 }
 msg a_setup setup --cref 9 --tunnelling --tunnel-olc $GW:6000
 msg a_connect connect --cref 9 --tunnelling --tunnel-olc-ack $A:5000 \
@@ -82,6 +82,7 @@ msg b_fac facility --cref 12 --tunnel-h245 olcack:1:$B:7000 \
 msg b_fac2 facility --cref 12 --tunnel-h245 olcack:2:$A:5000
 msg a_rlc releasecomplete --cref 9
 msg b_rlc releasecomplete --cref 12
+msg_build || fail "the messages were built"
 
 step() {	# step CONN FROM NAME: a plan step sending $work/NAME
 	printf '{"conn": "%s", "from": "%s", "hex": "%s"},\n' "$1" "$2" "$(hexof "$work/$3")"
@@ -307,6 +308,7 @@ msg m_fac facility --cref 21 --tunnel-h245 olc:2:$M:5000
 msg m_move facility --cref 21 --tunnel-h245 olcack:2:$GW:6100
 msg v_rlc releasecomplete --cref 20
 msg m_rlc releasecomplete --cref 21
+msg_build || fail "the messages were built"
 {
 	two_calls_head 32810 32811
 	step v client v_setup
@@ -344,9 +346,9 @@ both_listen() { test "$(ph ss -H -lun "sport = :$1" | grep -c .)" -ge 2; }
 media_reaches() {
 	local pv pm who=
 
-	ph $NU udp-recv $V:$3 --timeout 2 >"$work/rx_v" 2>&1 &
+	udp_recv1 ph $V:$3 >"$work/rx_v" 2>&1 &
 	pv=$!
-	ph $NU udp-recv $M:$3 --timeout 2 >"$work/rx_m" 2>&1 &
+	udp_recv1 ph $M:$3 >"$work/rx_m" 2>&1 &
 	pm=$!
 	eventually both_listen "$3"
 	echo rtp | gk socat -u - "UDP4-SENDTO:$2,bind=$1"
@@ -406,6 +408,7 @@ msg m8_fac facility --cref 23 --tunnel-h245 olc:2:$M:5000
 msg m8_move facility --cref 23 --tunnel-h245 olcack:2:$GW:6100
 msg v8_rlc releasecomplete --cref 22
 msg m8_rlc releasecomplete --cref 23
+msg_build || fail "the messages were built"
 {
 	two_calls_head 32812 32813
 	step v client v8_setup
@@ -460,6 +463,7 @@ msg m9_connect connect --cref 25 --tunnelling --tunnel-h245 olc:1:$GW:6100
 msg m9_fac facility --cref 25 --tunnel-h245 olcack-rtp:1:$M:5000
 msg v9_rlc releasecomplete --cref 24
 msg m9_rlc releasecomplete --cref 25
+msg_build || fail "the messages were built"
 {
 	two_calls_head 32814 32815
 	step v client v9_setup

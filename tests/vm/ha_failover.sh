@@ -281,6 +281,8 @@ received_at_least() {	# FILE NAME N
 }
 
 # The messages, built before the clocks run.
+RAS="msg_add h225ras"	# queued, built by the msg_build below
+MSG="msg_add sipmsg"	# queued, built by the msg_build below
 $RAS rrq --seq 11 --csa 10.0.1.2:1720 --ras 10.0.1.2:49300 --alias 4711 --ttl 600 -o "$work/rrq"
 $RAS rcf --seq 11 --csa 10.0.2.2:1720 --ttl 600 --endpoint-id EP4711 -o "$work/rcf"
 $RAS rrq --seq 12 --keepalive --csa 10.0.1.2:1720 --ras 10.0.1.2:49300 --ttl 600 \
@@ -299,12 +301,16 @@ $MSG invite $IN --media 10.0.2.2:8002 -o "$work/in"
 $MSG invite-ok $IN --media 10.0.1.3:7002 -o "$work/in.ok"
 $MSG invite --src 10.0.2.2:5071 --dst 10.0.2.1:5061 --call-id in-2 --media 10.0.2.2:8004 \
 	-o "$work/in5061"
+msg_build || fail "the messages were built"
+RAS="python3 $TOP/tests/lib/h225ras.py"
+MSG="python3 $TOP/tests/sip/sipmsg.py"
 h323_plan() {	# NAME GK_PORT PHONE_RTP GK_RTP: a call on gk:GK_PORT -> phone:1720
 	local n=$1
-	$CALL setup --cref "$2" --tunnelling --tunnel-olc "10.0.2.2:$4" --raw -o "$work/$n.setup"
-	$CALL connect --cref "$2" --tunnelling --tunnel-olc-ack "10.0.1.2:$3" --raw -o "$work/$n.connect"
-	$CALL facility --cref "$2" --tunnel-olc-ack "10.0.2.2:$4" --raw -o "$work/$n.facility"
-	$CALL releasecomplete --cref "$2" --raw -o "$work/$n.rlc"
+	msg_add h323call setup --cref "$2" --tunnelling --tunnel-olc "10.0.2.2:$4" --raw -o "$work/$n.setup"
+	msg_add h323call connect --cref "$2" --tunnelling --tunnel-olc-ack "10.0.1.2:$3" --raw -o "$work/$n.connect"
+	msg_add h323call facility --cref "$2" --tunnel-olc-ack "10.0.2.2:$4" --raw -o "$work/$n.facility"
+	msg_add h323call releasecomplete --cref "$2" --raw -o "$work/$n.rlc"
+	msg_build || fail "the messages were built"
 	cat > "$work/$n.json" <<JSON
 {"conns": {"q931": {"client": ["gk", "10.0.2.2:$2"], "server": ["ph", "10.0.1.2:1720"]}},
  "steps": [{"conn": "q931", "from": "client", "hex": "$(hexof "$work/$n.setup")"},

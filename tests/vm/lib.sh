@@ -149,6 +149,38 @@ setup_topology() {
 	fw sysctl -qw net.netfilter.nf_conntrack_helper=0 2>/dev/null || true
 }
 
+# Message builders, many in one python (a start costs a second or more
+# under TCG): "msg_add MODULE ARGS..." queues MODULE.main(ARGS) of
+# tests/lib or tests/sip, msg_build runs the queue and fails if one did.
+msg_add() {
+	[ -n "${MSG_QUEUE:-}" ] || MSG_QUEUE=$(mktemp)
+	printf '%q ' "$@" >> "$MSG_QUEUE"
+	echo >> "$MSG_QUEUE"
+}
+
+msg_build() {
+	[ -s "${MSG_QUEUE:-}" ] || return 0
+	python3 -c '
+import importlib, shlex, sys
+sys.path[:0] = [sys.argv[1] + "/tests/lib", sys.argv[1] + "/tests/sip"]
+for line in open(sys.argv[2]):
+    words = shlex.split(line)
+    if words and importlib.import_module(words[0]).main(words[1:]):
+        sys.exit("msg_build: failed: " + line.strip())
+' "$TOP" "$MSG_QUEUE" || return 1
+	: > "$MSG_QUEUE"
+}
+
+# udp_recv1 NS IP:PORT [SECONDS]: waits (2 s) for one datagram to IP:PORT in
+# NS and prints "udp-recv: from PEER:PORT"; fails on timeout. socat, not
+# python: a python start costs a second or more under TCG.
+udp_recv1() {
+	# shellcheck disable=SC2016 # $SOCAT_PEER* are socat's, for its shell
+	ip netns exec "$1" timeout "${3:-2}" socat -u \
+		"UDP4-RECVFROM:${2##*:},bind=${2%:*}" \
+		SYSTEM:'echo "udp-recv: from $SOCAT_PEERADDR:$SOCAT_PEERPORT"'
+}
+
 # wait_listen NS PROTO PORT: poll until a socket listens, never sleep blindly.
 wait_listen() {
 	local i flag=-ltn

@@ -92,7 +92,7 @@ JSON
 nat_flow() {
 	local pid rc
 
-	ip netns exec "$4" $NU udp-recv "$5" --timeout 2 >"$work/flow" &
+	udp_recv1 "$4" "$5" >"$work/flow" &
 	pid=$!
 	if ! wait_listen "$4" udp "${5##*:}"; then
 		wait "$pid"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # avaya-vm: ownboot (perf_forward unloads our modules to load the stock RAS helper)
+# avaya-vm: kernel newest (figures; make check-perf measures both kernels)
 #
 # Issue 16's two VM benchmarks at the size make check affords: the same
 # scenarios and assertions as make check-perf, fewer messages.

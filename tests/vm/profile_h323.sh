@@ -95,7 +95,7 @@ exchange() {
 
 # udp_through FROM_NS SRC DST_NS DST: one datagram arrives.
 udp_through() {
-	bg ip netns exec "$3" $NU udp-recv "$4" --timeout 2
+	bg udp_recv1 "$3" "$4"
 	wait_listen "$3" udp "${4##*:}" || return 1
 	ip netns exec "$1" $NU udp-send "$2" "$4" "$work/one"
 	wait_bg >/dev/null

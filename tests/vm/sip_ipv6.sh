@@ -78,6 +78,7 @@ third_pinhole() { expect6 | grep -q 'dst=fd00:1::3 '; }
 
 printf 'rtp-probe' > "$work/probe"
 printf 'SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\n' > "$work/trying"
+MSG="msg_add sipmsg"	# queued, built by the msg_build below
 $MSG register $FLOW --contact "$PBX:5060" --expires 600 -o "$work/reg.req"
 $MSG ok $FLOW --contact "$PBX:5060" --expires 600 -o "$work/reg.ans"
 $MSG invite --src "$GK:5070" --dst "$PBX:5060" --call-id inbound-1@avaya.test \
@@ -91,6 +92,8 @@ $MSG register $THIRD --contact '[fd00:1::3]:5060' --expires 600 --cseq 3 \
 	-o "$work/third.req"
 $MSG ok $THIRD --contact '[fd00:1::3]:5060' --expires 600 --cseq 3 \
 	-o "$work/third.ans"
+msg_build || fail "the messages were built"
+MSG="python3 $TOP/tests/sip/sipmsg.py"
 
 setup_topology
 fw nft -f - <<'EOF2'

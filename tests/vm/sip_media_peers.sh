@@ -94,6 +94,7 @@ n_media() { expect_lines | grep -c 'helper=avaya-sip' | awk -v r="$1" '{ print $
 flow_from() { fw conntrack -L -p udp -s "$1" 2>/dev/null | grep -q "dport=$2 "; }
 
 printf 'rtp-probe' > "$work/probe"
+MSG="msg_add sipmsg"	# queued, built by the msg_build below
 # 1-3: outbound call, answered from the media server, then moved.
 $MSG invite $FLOW --media "$PBX:10000" --call-id out-1@avaya.test -o "$work/c1.req"
 $MSG invite-ok $FLOW --media 10.0.2.50:20000 --call-id out-1@avaya.test -o "$work/c1.ans"
@@ -137,6 +138,8 @@ $MSG invite-ok --src 10.0.2.1:5060 --dst $GK:5060 --media 10.0.2.50:22000 \
 $MSG invite $B9 --media 10.0.1.3:12000 --call-id nat-b@avaya.test -o "$work/c9b.req"
 $MSG invite-ok --src 10.0.2.1:5062 --dst 10.0.2.3:5060 --media 10.0.2.50:22100 \
 	--call-id nat-b@avaya.test -o "$work/c9b.ans"
+msg_build || fail "the messages were built"
+MSG="python3 $TOP/tests/sip/sipmsg.py"
 
 setup_topology
 gk ip addr add 10.0.2.50/24 dev eth0

@@ -49,6 +49,7 @@ reach() {
 }
 
 printf 'OPTIONS-probe' > "$work/probe"
+MSG="msg_add sipmsg"	# queued, built by the msg_build below
 $MSG register $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/own.req"
 $MSG ok $REG --contact 10.0.1.2:5060 --expires 60 -o "$work/own.ok"
 $MSG register $REG --contact 10.0.1.2:5060 --expires 0 --cseq 2 -o "$work/unreg.req"
@@ -61,6 +62,8 @@ $MSG ok $REG --contact 10.0.1.3:5060 --expires 60 --cseq 3 -o "$work/third.ok"
 for k in truncated clen-past-end long-header; do
 	$MSG "$k" $REG --contact 10.0.1.2:5060 --cseq 9 -o "$work/$k"
 done
+msg_build || fail "the messages were built"
+MSG="python3 $TOP/tests/sip/sipmsg.py"
 
 setup_topology
 fw nft -f - <<'EOF2'

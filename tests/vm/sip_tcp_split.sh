@@ -71,6 +71,7 @@ inbound() {
 	return $rc
 }
 
+MSG="msg_add sipmsg"	# queued, built by the msg_build below
 $MSG register $REG --contact 10.0.1.2:5060 --expires 120 -o "$work/reg"
 $MSG ok $REG --contact 10.0.1.2:5060 --expires 120 -o "$work/reg.ok"
 $MSG invite $CALL --media 10.0.1.2:40000 --cseq 1 -o "$work/inv"
@@ -83,6 +84,8 @@ $MSG register $REG --contact 10.0.1.2:5064 --expires 120 --cseq 7 --user after -
 $MSG ok $REG --contact 10.0.1.2:5064 --expires 120 --cseq 7 --user after -o "$work/reg7.ok"
 $MSG register $REG --contact 10.0.1.2:5066 --expires 120 --cseq 9 --user nat -o "$work/reg9"
 $MSG ok $REG --contact 10.0.1.2:5066 --expires 120 --cseq 9 --user nat -o "$work/reg9.ok"
+msg_build || fail "the messages were built"
+MSG="python3 $TOP/tests/sip/sipmsg.py"
 # An OPTIONS with no body, twice, then a REGISTER: one file, cut inside
 # the REGISTER.
 opt() {

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# avaya-vm: kernel oldest (make check; the debug lane runs it on two CPUs)
 #
 # SMP stress (issue 12): many flows driven from both sides at once, so that
 # the two directions of one connection meet on two CPUs (the debug lane's

@@ -4255,6 +4255,18 @@ static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 	struct avaya_sip_msg m;
 	int ret;
 
+	switch (avaya_sip_dgram_kind(skb->data + dataoff, skb->len - dataoff)) {
+	case AVAYA_SIP_DGRAM_KEEPALIVE:
+	case AVAYA_SIP_DGRAM_STUN:
+		/* RFC 5626 keep-alives: the flow lives on, nothing to parse. */
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_KEEPALIVES);
+		sip_keep_flow(skb, ct);
+		return NF_ACCEPT;
+	case AVAYA_SIP_DGRAM_NOT_SIP:
+		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_NOT_SIP, "SIP");
+	default:
+		break;
+	}
 	ret = sip_one(skb, protoff, ct, ctinfo, dataoff, 0, skb->len - dataoff,
 		      false, &m, &used, &newlen);
 	if (ret < 0)

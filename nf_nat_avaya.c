@@ -1302,7 +1302,7 @@ static int avaya_nat_ras_expect(struct sk_buff *skb, struct nf_conn *ct,
 /* SIP                                                                    */
 /* ---------------------------------------------------------------------- */
 #define SIP_NAT_MAX_EDITS	(3 + 3 * AVAYA_SIP_MAX_VIA + AVAYA_SIP_MAX_CONTACT + \
-				 3 * AVAYA_SIP_MAX_MEDIA + 1)
+				 3 * AVAYA_SIP_MAX_MEDIA + 2)
 #define SIP_DEFAULT_PORT	5060
 #define SIP_MEDIA_PORT_TRIES	128
 
@@ -1319,6 +1319,7 @@ enum sip_edit_kind {
 	SIP_ED_MEDIA_PORT,
 	SIP_ED_MEDIA_RTCP,
 	SIP_ED_CLEN,
+	SIP_ED_PART_CLEN,	/* Content-Length of a multipart's SDP part */
 };
 
 struct sip_nat_ctx {
@@ -1327,6 +1328,7 @@ struct sip_nat_ctx {
 	const struct avaya_sip_msg *m;
 	const u16 *media_port;
 	u32 clen;
+	u32 part_clen;
 };
 
 /* The address text of @a, written the way @s was (IPv4 or IPv6). */
@@ -1470,6 +1472,9 @@ static int sip_nat_edit(const struct sip_nat_ctx *x, const u8 *data,
 	case SIP_ED_CLEN:
 		*s = m->clen_txt;
 		return scnprintf(buf, n, "%u", x->clen);
+	case SIP_ED_PART_CLEN:
+		*s = m->part_clen_txt;
+		return scnprintf(buf, n, "%u", x->part_clen);
 	}
 	return -1;
 }
@@ -1584,6 +1589,19 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 	delta = sip_nat_collect(&x, skb->data + dataoff + msgoff, ed, &n);
 	if (!n)
 		return NF_ACCEPT;
+	/*
+	 * The body's only edits are the SDP's: its part grows as much, and
+	 * the body also by the part's new Content-Length digits. A part
+	 * length too small for the edits was a lie: it is left as it is.
+	 */
+	if (delta && m->part_clen_txt.len && (s64)m->part_clen + delta >= 0) {
+		x.part_clen = m->part_clen + delta;
+		delta += scnprintf(buf, sizeof(buf), "%u", x.part_clen) -
+			 m->part_clen_txt.len;
+		ed[n++] = (struct avaya_edit){ .kind = SIP_ED_PART_CLEN,
+					       .off = m->part_clen_txt.off,
+					       .old_len = m->part_clen_txt.len };
+	}
 	if (delta && m->has_clen) {
 		x.clen = m->clen + delta;
 		ed[n++] = (struct avaya_edit){ .kind = SIP_ED_CLEN,

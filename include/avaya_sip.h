@@ -23,13 +23,26 @@
 #define AVAYA_SIP_ENOTSIP	EPROTONOSUPPORT	/* not a SIP start line */
 #define AVAYA_SIP_ETOOLONG	E2BIG		/* a header over AVAYA_SIP_MAX_HDR */
 #define AVAYA_SIP_EMSGSIZE	EMSGSIZE	/* message over 64 KiB */
-#define AVAYA_SIP_EBADSDP	EPROTO		/* headers fine, SDP body malformed */
+#define AVAYA_SIP_EBADSDP	EPROTO		/* headers fine, SDP/multipart bad */
+
+/*
+ * What a datagram on a SIP flow is, before it is parsed: keep-alives (RFC
+ * 5626 3.5.1: CRLFs; STUN binding requests on the SIP flow) are no
+ * messages, and neither is what does not even start like one.
+ */
+enum avaya_sip_dgram {
+	AVAYA_SIP_DGRAM_SIP = 0,	/* starts like a SIP message: parse it */
+	AVAYA_SIP_DGRAM_KEEPALIVE,	/* CRLFs only, or empty */
+	AVAYA_SIP_DGRAM_STUN,		/* a STUN message (RFC 5389 header) */
+	AVAYA_SIP_DGRAM_NOT_SIP,	/* anything else ("hello", HTTP, ...) */
+};
 
 #define AVAYA_SIP_MAX_HDR	1024
 #define AVAYA_SIP_MAX_MSG	65535
 #define AVAYA_SIP_MAX_VIA	4
 #define AVAYA_SIP_MAX_CONTACT	4
 #define AVAYA_SIP_MAX_MEDIA	4
+#define AVAYA_SIP_MAX_MIME	2	/* multipart levels searched for SDP */
 
 /* Address families of avaya_sip_parse_addr() and the SDP spans. */
 #define AVAYA_SIP_IP4	4
@@ -154,13 +167,22 @@ struct avaya_sip_msg {
 	u8 cseq_method;			/* enum avaya_sip_method */
 	u8 has_expires;
 	u8 has_clen;
-	u8 is_sdp;			/* Content-Type: application/sdp */
+	u8 is_sdp;	/* application/sdp: the body, or one of its parts */
+	u8 is_multipart;		/* multipart/<any> with a boundary */
 	u8 hdr_done;			/* headers parsed up to the empty line */
 	u8 overflow;			/* AVAYA_SIP_OVF_* */
 
 	u16 body_off;
 	u16 body_len;
 	u32 msg_len;	/* whole message, as Content-Length announces it */
+	struct avaya_sip_span boundary;	/* multipart boundary, no quotes */
+	/*
+	 * The SDP's bytes: the whole body, or the application/sdp part of a
+	 * multipart body (the first one, nested parts included).
+	 */
+	struct avaya_sip_span sdp_part;
+	struct avaya_sip_span part_clen_txt;	/* the part's Content-Length */
+	u32 part_clen;
 	struct avaya_sip_sdp sdp;	/* filled when is_sdp */
 };
 
@@ -176,11 +198,13 @@ struct avaya_sip_msg {
  * headers, or before the end of the body. In the second case @m->hdr_done is
  * set, the headers are filled in and @m->msg_len tells how many bytes the
  * message needs; the SDP body is not parsed.
- * -AVAYA_SIP_EBADSDP: the headers are filled in, the SDP body is malformed.
+ * -AVAYA_SIP_EBADSDP: the headers are filled in, the SDP is malformed, or a
+ * multipart body has no delimiter line.
  * Other negative codes: the message is malformed; @m is partially filled.
  * No span ever points past min(@len, AVAYA_SIP_MAX_MSG).
  */
 int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m);
+enum avaya_sip_dgram avaya_sip_dgram_kind(const u8 *buf, size_t len);
 
 /*
  * Textual IPv4 ("192.0.2.1") or IPv6 ("2001:db8::1", "::ffff:192.0.2.1",

@@ -791,10 +791,26 @@ static void parse_content_length(struct sip_cur *c, struct avaya_sip_msg *m)
 	m->has_clen = 1;
 }
 
-static void parse_content_type(struct sip_cur *c, struct avaya_sip_msg *m)
-{
-	struct avaya_sip_span type, sub;
+enum sip_ctype {
+	CT_OTHER,
+	CT_SDP,
+	CT_MULTIPART,	/* multipart/<any>, with a usable boundary */
+};
 
+/* RFC 2046 5.1.1: a boundary is 1 to 70 characters. */
+#define SIP_MAX_BOUNDARY	70
+
+/*
+ * type "/" subtype *(";" parameter), of the message or of a body part. For
+ * a multipart type, @bnd is the boundary= value without its quotes.
+ */
+static enum sip_ctype cur_content_type(struct sip_cur *c,
+				       struct avaya_sip_span *bnd)
+{
+	struct avaya_sip_span type, sub, name, val;
+	bool has_val;
+
+	span_set(bnd, 0, 0);
 	cur_skip_lws(c);
 	cur_token(c, &type);
 	cur_skip_lws(c);
@@ -802,9 +818,28 @@ static void parse_content_type(struct sip_cur *c, struct avaya_sip_msg *m)
 	cur_skip_lws(c);
 	cur_token(c, &sub);
 	if (c->err)
-		return;
-	m->is_sdp = span_ieq(c->buf, type.off, type.len, "application") &&
-		    span_ieq(c->buf, sub.off, sub.len, "sdp");
+		return CT_OTHER;
+	if (span_ieq(c->buf, type.off, type.len, "application") &&
+	    span_ieq(c->buf, sub.off, sub.len, "sdp"))
+		return CT_SDP;
+	if (!span_ieq(c->buf, type.off, type.len, "multipart"))
+		return CT_OTHER;
+	while (cur_param(c, &name, &val, &has_val))
+		if (has_val && span_ieq(c->buf, name.off, name.len, "boundary"))
+			*bnd = val;
+	if (bnd->len >= 2 && c->buf[bnd->off] == '"')
+		span_set(bnd, bnd->off + 1, bnd->len - 2);
+	if (c->err || !bnd->len || bnd->len > SIP_MAX_BOUNDARY)
+		return CT_OTHER;
+	return CT_MULTIPART;
+}
+
+static void parse_content_type(struct sip_cur *c, struct avaya_sip_msg *m)
+{
+	enum sip_ctype ct = cur_content_type(c, &m->boundary);
+
+	m->is_sdp = ct == CT_SDP;
+	m->is_multipart = ct == CT_MULTIPART;
 }
 
 enum sip_hdr {
@@ -1318,6 +1353,154 @@ static int parse_sdp(const u8 *buf, size_t off, size_t end,
 	return 0;
 }
 
+static int multipart_sdp(const u8 *buf, size_t off, size_t end,
+			 struct avaya_sip_span bnd, struct avaya_sip_msg *m,
+			 unsigned int depth);
+
+/* Line end of the line at @pos: before its CRLF or LF, or @end. */
+static size_t line_end(const u8 *buf, size_t pos, size_t lf)
+{
+	return lf > pos && buf[lf - 1] == '\r' ? lf - 1 : lf;
+}
+
+/*
+ * The header fields of one body part (RFC 2045: Content-Type, and a
+ * Content-Length some UAs add; no folding, no compact forms needed, but
+ * both are read like the message's). Returns the offset of the part's
+ * content, or @end when the part has no empty line after its headers.
+ */
+static size_t mime_headers(const u8 *buf, size_t off, size_t end,
+			   enum sip_ctype *ct, struct avaya_sip_span *bnd,
+			   struct avaya_sip_span *clen, u32 *clen_val)
+{
+	struct avaya_sip_span name;
+	struct sip_cur c;
+	size_t lf, eol;
+
+	while (off < end) {
+		lf = find_lf(buf, off, end);
+		eol = line_end(buf, off, lf);
+		if (eol == off)
+			return lf + 1;
+		cur_init(&c, buf, off, eol);
+		cur_token(&c, &name);
+		cur_skip_lws(&c);
+		if (cur_eat(&c, ':') && eol - off <= AVAYA_SIP_MAX_HDR) {
+			switch (header_of(buf, name.off, name.len)) {
+			case HDR_CTYPE:
+				*ct = cur_content_type(&c, bnd);
+				break;
+			case HDR_CLEN:
+				parse_number_hdr(&c, AVAYA_SIP_MAX_MSG, clen,
+						 clen_val);
+				if (c.err)
+					span_set(clen, 0, 0);
+				break;
+			default:
+				break;
+			}
+		}
+		off = lf + 1;
+	}
+	return end;
+}
+
+/*
+ * One body part in buf[off..end): an application/sdp part becomes the
+ * message's SDP; a nested multipart is searched in turn, AVAYA_SIP_MAX_MIME
+ * levels deep at most (the stack is bounded by it).
+ */
+static int mime_part(const u8 *buf, size_t off, size_t end,
+		     struct avaya_sip_msg *m, unsigned int depth)
+{
+	enum sip_ctype ct = CT_OTHER;	/* RFC 2046 5.1: text/plain */
+	struct avaya_sip_span bnd = { 0 }, clen = { 0 };
+	u32 clen_val = 0;
+	size_t body;
+
+	body = mime_headers(buf, off, end, &ct, &bnd, &clen, &clen_val);
+	if (ct == CT_MULTIPART && depth + 1 < AVAYA_SIP_MAX_MIME)
+		return multipart_sdp(buf, body, end, bnd, m, depth + 1);
+	if (ct != CT_SDP)
+		return 0;
+	m->is_sdp = 1;
+	span_set(&m->sdp_part, body, end - body);
+	m->part_clen_txt = clen;
+	m->part_clen = clen_val;
+	return 0;
+}
+
+enum mime_line {
+	MIME_TEXT,
+	MIME_DELIM,	/* "--" boundary */
+	MIME_CLOSE,	/* "--" boundary "--" */
+};
+
+/*
+ * A delimiter line is "--", the boundary, "--" for the last one, then only
+ * transport padding: "--abc" does not end a part whose boundary is "ab".
+ */
+static enum mime_line mime_line_kind(const u8 *buf, size_t pos, size_t eol,
+				     struct avaya_sip_span bnd)
+{
+	enum mime_line kind = MIME_DELIM;
+	size_t p = pos + 2 + bnd.len;
+
+	if (eol - pos < 2 + (size_t)bnd.len || buf[pos] != '-' ||
+	    buf[pos + 1] != '-' || memcmp(buf + pos + 2, buf + bnd.off, bnd.len))
+		return MIME_TEXT;
+	if (eol - p >= 2 && buf[p] == '-' && buf[p + 1] == '-') {
+		kind = MIME_CLOSE;
+		p += 2;
+	}
+	while (p < eol && (buf[p] == ' ' || buf[p] == '\t'))
+		p++;
+	return p == eol ? kind : MIME_TEXT;
+}
+
+/*
+ * RFC 2046 5.1.1: parts follow delimiter lines; the CRLF before a
+ * delimiter belongs to the delimiter, not to the part. The first
+ * application/sdp part (in document order, nested ones included) is the
+ * SDP. A body with no delimiter is malformed; a missing close delimiter is
+ * forgiven (the last part runs to the end of the body).
+ */
+static int multipart_sdp(const u8 *buf, size_t off, size_t end,
+			 struct avaya_sip_span bnd, struct avaya_sip_msg *m,
+			 unsigned int depth)
+{
+	size_t lf, eol, part = 0, pend;
+	enum mime_line kind;
+	bool in_part = false;
+	int ret;
+
+	while (off < end) {
+		lf = find_lf(buf, off, end);
+		eol = line_end(buf, off, lf);
+		kind = mime_line_kind(buf, off, eol, bnd);
+		if (kind != MIME_TEXT) {
+			if (in_part) {
+				pend = off;
+				if (pend > part && buf[pend - 1] == '\n')
+					pend--;
+				if (pend > part && buf[pend - 1] == '\r')
+					pend--;
+				ret = mime_part(buf, part, pend, m, depth);
+				if (ret || m->is_sdp)
+					return ret;
+			}
+			if (kind == MIME_CLOSE)
+				return 0;
+			in_part = true;
+			part = min_t(size_t, lf + 1, end);
+		}
+		off = lf + 1;
+	}
+	if (!in_part)
+		return -AVAYA_SIP_EBADSDP;
+	return mime_part(buf, part, end, m, depth);
+}
+
 int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
 {
 	size_t lim = min_t(size_t, len, AVAYA_SIP_MAX_MSG);
@@ -1352,8 +1535,16 @@ int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
 	if (total > len)
 		return -AVAYA_SIP_INCOMPLETE;
 	m->body_len = total - body;
+	if (m->is_sdp)
+		span_set(&m->sdp_part, body, total - body);
+	if (m->is_multipart) {
+		ret = multipart_sdp(buf, body, total, m->boundary, m, 0);
+		if (ret)
+			return ret;
+	}
 	if (m->is_sdp) {
-		ret = parse_sdp(buf, body, total, m);
+		ret = parse_sdp(buf, m->sdp_part.off,
+				m->sdp_part.off + m->sdp_part.len, m);
 		if (ret)
 			return ret;
 	}
@@ -1361,6 +1552,57 @@ int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
 }
 
 AVAYA_EXPORT(avaya_sip_parse);
+
+/* RFC 5389 6: two zero bits, the magic cookie, a length in 4-byte words. */
+static bool is_stun(const u8 *buf, size_t len)
+{
+	return len >= 20 && !(buf[0] & 0xc0) && buf[4] == 0x21 &&
+	       buf[5] == 0x12 && buf[6] == 0xa4 && buf[7] == 0x42 &&
+	       !(buf[3] & 3) && 20 + (size_t)(buf[2] << 8 | buf[3]) == len;
+}
+
+/* Whether @s (lower case) occurs in buf[off, end), case-insensitively. */
+static bool span_has(const u8 *buf, size_t off, size_t end, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (; off + n <= end; off++)
+		if (span_ieq(buf, off, n, s))
+			return true;
+	return false;
+}
+
+/*
+ * A SIP message's start line names the version (request or status), or,
+ * cut before it, the Request-URI's scheme after the method: anything that
+ * does so is parsed (and may then be malformed); anything else on a SIP
+ * flow is no SIP at all. Only the first line is looked at, within the
+ * window avaya_sip_parse() allows a start line.
+ */
+enum avaya_sip_dgram avaya_sip_dgram_kind(const u8 *buf, size_t len)
+{
+	size_t pos = 0, end;
+
+	while (pos < len && (buf[pos] == '\r' || buf[pos] == '\n'))
+		pos++;
+	if (pos == len)
+		return AVAYA_SIP_DGRAM_KEEPALIVE;
+	if (is_stun(buf, len))
+		return AVAYA_SIP_DGRAM_STUN;
+	/* The line as avaya_sip_parse() finds it: up to LF, the same window. */
+	end = pos;
+	while (end < len && end - pos < AVAYA_SIP_MAX_HDR + 2 &&
+	       buf[end] != '\n')
+		end++;
+	if (span_has(buf, pos, end, "sip/2.0") ||
+	    span_has(buf, pos, end, " sip:") ||
+	    span_has(buf, pos, end, " sips:") ||
+	    span_has(buf, pos, end, " tel:"))
+		return AVAYA_SIP_DGRAM_SIP;
+	return AVAYA_SIP_DGRAM_NOT_SIP;
+}
+
+AVAYA_EXPORT(avaya_sip_dgram_kind);
 
 static int parse_ip4(const u8 *s, size_t n, u8 ip[4])
 {

@@ -64,6 +64,8 @@ struct sip_case {
 	u8 n_media;
 	struct media_exp media[AVAYA_SIP_MAX_MEDIA];
 	u8 overflow;
+	u16 sdp_off;		/* 0: the SDP is the whole body */
+	const char *part_clen;	/* the SDP part's Content-Length digits */
 };
 
 static const struct sip_case sip_cases[] = {
@@ -396,6 +398,103 @@ static const struct sip_case sip_cases[] = {
 		.name = "three Content-Length",
 		VEC(sip_dup_clen_three), .ret = -AVAYA_EBADMSG,
 	},
+	{
+		.name = "multipart/mixed: SDP next to ISUP (SIP-I)",
+		VEC(sip_mp_sipi), .values = true,
+		.method = AVAYA_SIP_INVITE,
+		.ruri_host = "10.0.2.2",
+		.n_via = 1,
+		.via = { { .host = "10.0.1.2", .port = 5060 } },
+		.n_contact = 1,
+		.contact = { { .host = "10.0.1.2", .port = 5060,
+			       .expires = NO_VALUE } },
+		.from_tag = "mp1",
+		.call_id = "mp-1@10.0.1.2",
+		.cseq = 1, .cseq_method = AVAYA_SIP_INVITE,
+		.expires = NO_VALUE,
+		.clen = 374, .clen_off = 309,
+		.is_sdp = 1, .o_addr = "10.0.1.2",
+		.c_addr = "10.0.1.2", .c_family = AVAYA_SIP_IP4,
+		.n_media = 1,
+		.media = { { .type = "audio", .port = 49170 } },
+		.sdp_off = 370,
+	},
+	{
+		.name = "nested multipart/alternative, quoted boundary",
+		VEC(sip_mp_nested), .values = true,
+		.method = AVAYA_SIP_INVITE,
+		.ruri_host = "10.0.2.2",
+		.n_via = 1,
+		.via = { { .host = "10.0.1.2", .port = 5060 } },
+		.n_contact = 1,
+		.contact = { { .host = "10.0.1.2", .port = 5060,
+			       .expires = NO_VALUE } },
+		.from_tag = "mp1",
+		.call_id = "mp-1@10.0.1.2",
+		.cseq = 1, .cseq_method = AVAYA_SIP_INVITE,
+		.expires = NO_VALUE,
+		.clen = 439, .clen_off = 300,
+		.is_sdp = 1, .o_addr = "10.0.1.3",
+		.c_addr = "10.0.1.3", .c_family = AVAYA_SIP_IP4,
+		.n_media = 1,
+		.media = { { .type = "audio", .port = 5004 } },
+		.sdp_off = 597, .part_clen = "112",
+	},
+	{
+		.name = "multipart without an SDP part",
+		VEC(sip_mp_nosdp), .values = true,
+		.method = AVAYA_SIP_INVITE,
+		.ruri_host = "10.0.2.2",
+		.n_via = 1,
+		.via = { { .host = "10.0.1.2", .port = 5060 } },
+		.n_contact = 1,
+		.contact = { { .host = "10.0.1.2", .port = 5060,
+			       .expires = NO_VALUE } },
+		.from_tag = "mp1",
+		.call_id = "mp-1@10.0.1.2",
+		.cseq = 1, .cseq_method = AVAYA_SIP_INVITE,
+		.expires = NO_VALUE,
+		.clen = 76, .clen_off = 294,
+	},
+	{
+		.name = "multipart without close delimiter",
+		VEC(sip_mp_noclose), .values = true,
+		.method = AVAYA_SIP_INVITE,
+		.ruri_host = "10.0.2.2",
+		.n_via = 1,
+		.via = { { .host = "10.0.1.2", .port = 5060 } },
+		.n_contact = 1,
+		.contact = { { .host = "10.0.1.2", .port = 5060,
+			       .expires = NO_VALUE } },
+		.from_tag = "mp1",
+		.call_id = "mp-1@10.0.1.2",
+		.cseq = 1, .cseq_method = AVAYA_SIP_INVITE,
+		.expires = NO_VALUE,
+		.clen = 219, .clen_off = 319,
+		.is_sdp = 1, .o_addr = "10.0.1.5",
+		.c_addr = "10.0.1.5", .c_family = AVAYA_SIP_IP4,
+		.n_media = 1,
+		.media = { { .type = "audio", .port = 7078 } },
+		.sdp_off = 433,
+	},
+	{
+		.name = "multipart without a delimiter",
+		VEC(sip_mp_nodelim), .ret = -AVAYA_SIP_EBADSDP,
+	},
+	{
+		.name = "multipart without a boundary is no SDP",
+		VEC("SIP/2.0 200 OK\r\nc: multipart/mixed\r\nl: 5\r\n\r\nm=x\r\n"),
+	},
+	{
+		.name = "boundary over 70 characters is no SDP",
+		VEC(sip_mp_longbnd),
+	},
+	{
+		.name = "malformed SDP in a multipart part",
+		VEC("SIP/2.0 200 OK\r\nc: multipart/mixed;boundary=b\r\nl: 62\r\n\r\n"
+		    "--b\r\nContent-Type: application/sdp\r\n\r\nm=audio 65536 x\r\n--b--\r\n"),
+		.ret = -AVAYA_SIP_EBADSDP,
+	},
 };
 
 static void sip_case_desc(const struct sip_case *t, char *desc)
@@ -529,8 +628,14 @@ static void sip_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m->overflow, t->overflow);
 	KUNIT_EXPECT_EQ(test, m->hdr_done, 1);
 	KUNIT_EXPECT_EQ(test, m->msg_len, t->msg_len ?: t->len);
-	if (!t->ret)
-		expect_sdp(test, buf, &m->sdp, t);
+	if (t->ret)
+		return;
+	expect_sdp(test, buf, &m->sdp, t);
+	if (t->sdp_off)
+		KUNIT_EXPECT_EQ(test, m->sdp_part.off, t->sdp_off);
+	else if (t->is_sdp)
+		KUNIT_EXPECT_EQ(test, m->sdp_part.off, m->body_off);
+	expect_span(test, buf, m->part_clen_txt, t->part_clen);
 }
 
 /* Largest end of any span the parser reported. */
@@ -558,6 +663,8 @@ static size_t msg_max_end(const struct avaya_sip_msg *m)
 	e = max3(e, hostport_end(&m->from.uri.host),
 		 hostport_end(&m->to.uri.host));
 	e = max_t(size_t, e, (size_t)m->body_off + m->body_len);
+	e = max3(e, span_end(m->boundary), span_end(m->sdp_part));
+	e = max_t(size_t, e, span_end(m->part_clen_txt));
 	for (i = 0; i < AVAYA_SIP_MAX_VIA; i++) {
 		const struct avaya_sip_via *v = &m->via[i];
 
@@ -753,6 +860,83 @@ static void sip_addr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(ip, t->ip, 16), 0);
 }
 
+struct dgram_case {
+	const char *name;
+	const u8 *bytes;
+	size_t len;
+	enum avaya_sip_dgram kind;
+};
+
+#define DGRAM_TEXT(n, t, k) { n, (const u8 *)(t), sizeof(t) - 1, k }
+
+/* A STUN binding request (RFC 5389 6): 20-byte header, no attributes. */
+static const u8 stun_req[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42,
+				 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+/* ... with one 8-byte attribute: the length says 8. */
+static const u8 stun_attr[28] = { 0x01, 0x01, 0x00, 0x08, 0x21, 0x12, 0xa4, 0x42,
+				  [20] = 0x80, 0x22, 0x00, 0x04, 'a', 'b', 'c', 'd' };
+/* The cookie, but a length that is not the datagram's. */
+static const u8 stun_badlen[24] = { 0x00, 0x01, 0x00, 0x08, 0x21, 0x12, 0xa4, 0x42 };
+/* Two high bits set: no STUN (RFC 7983 demultiplexing). */
+static const u8 stun_highbits[20] = { 0x80, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+
+static const struct dgram_case dgram_cases[] = {
+	DGRAM_TEXT("empty", "", AVAYA_SIP_DGRAM_KEEPALIVE),
+	DGRAM_TEXT("CRLF", "\r\n", AVAYA_SIP_DGRAM_KEEPALIVE),
+	DGRAM_TEXT("CRLFCRLF", "\r\n\r\n", AVAYA_SIP_DGRAM_KEEPALIVE),
+	DGRAM_TEXT("LF", "\n", AVAYA_SIP_DGRAM_KEEPALIVE),
+	{ "STUN binding request", stun_req, sizeof(stun_req), AVAYA_SIP_DGRAM_STUN },
+	{ "STUN with an attribute", stun_attr, sizeof(stun_attr), AVAYA_SIP_DGRAM_STUN },
+	{ "STUN length wrong", stun_badlen, sizeof(stun_badlen), AVAYA_SIP_DGRAM_NOT_SIP },
+	{ "STUN high bits", stun_highbits, sizeof(stun_highbits), AVAYA_SIP_DGRAM_NOT_SIP },
+	{ "STUN header cut", stun_req, 19, AVAYA_SIP_DGRAM_NOT_SIP },
+	DGRAM_TEXT("hello", "hello", AVAYA_SIP_DGRAM_NOT_SIP),
+	DGRAM_TEXT("hello CRLF", "hello\r\n", AVAYA_SIP_DGRAM_NOT_SIP),
+	DGRAM_TEXT("HTTP", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", AVAYA_SIP_DGRAM_NOT_SIP),
+	DGRAM_TEXT("NUL", "\0\0\0\0", AVAYA_SIP_DGRAM_NOT_SIP),
+	DGRAM_TEXT("version on line 2", "hello\r\nSIP/2.0 200 OK\r\n", AVAYA_SIP_DGRAM_NOT_SIP),
+	DGRAM_TEXT("request", "OPTIONS sip:a@b SIP/2.0\r\n", AVAYA_SIP_DGRAM_SIP),
+	DGRAM_TEXT("request after CRLFs", "\r\n\r\nBYE sip:a@b SIP/2.0\r\n", AVAYA_SIP_DGRAM_SIP),
+	DGRAM_TEXT("status", "SIP/2.0 200 OK\r\n", AVAYA_SIP_DGRAM_SIP),
+	DGRAM_TEXT("status lower case", "sip/2.0 180 Ringing", AVAYA_SIP_DGRAM_SIP),
+	DGRAM_TEXT("request cut after the URI", "INVITE sip:4321@10.0.0.1", AVAYA_SIP_DGRAM_SIP),
+	DGRAM_TEXT("sips", "INVITE sips:4321@h", AVAYA_SIP_DGRAM_SIP),
+	DGRAM_TEXT("tel", "INVITE tel:+4930123 SIP/2.0", AVAYA_SIP_DGRAM_SIP),
+};
+
+static void dgram_case_desc(const struct dgram_case *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", t->name);
+}
+
+KUNIT_ARRAY_PARAM(dgram, dgram_cases, dgram_case_desc);
+
+static void sip_dgram(struct kunit *test)
+{
+	const struct dgram_case *t = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, avaya_sip_dgram_kind(t->bytes, t->len), t->kind);
+}
+
+/*
+ * Every vector of the suite that the parser calls no SIP is no SIP
+ * datagram either; all others, malformed ones included, start like SIP.
+ */
+static void sip_dgram_vectors(struct kunit *test)
+{
+	const struct sip_case *t;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sip_cases); i++) {
+		t = &sip_cases[i];
+		KUNIT_EXPECT_EQ_MSG(test,
+				    avaya_sip_dgram_kind((const u8 *)t->msg, t->len),
+				    t->ret == -AVAYA_SIP_ENOTSIP ?
+				    AVAYA_SIP_DGRAM_NOT_SIP : AVAYA_SIP_DGRAM_SIP,
+				    "%s", t->name);
+	}
+}
+
 static struct kunit_case avaya_sip_cases[] = {
 	KUNIT_CASE_PARAM(sip_values, sip_gen_params),
 	KUNIT_CASE_PARAM(sip_truncation, sip_gen_params),
@@ -760,6 +944,8 @@ static struct kunit_case avaya_sip_cases[] = {
 	KUNIT_CASE(sip_stream),
 	KUNIT_CASE(sip_long_header),
 	KUNIT_CASE_PARAM(sip_addr, addr_gen_params),
+	KUNIT_CASE_PARAM(sip_dgram, dgram_gen_params),
+	KUNIT_CASE(sip_dgram_vectors),
 	{}
 };
 

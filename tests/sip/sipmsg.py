@@ -20,9 +20,22 @@ Hostile variants (tests/vm/hostile/sip.sh):
   "reinvite" is an in-dialog INVITE (To-tag present) from --src to --dst,
   "invite-fail" the answer to it with --status (default 491 Request Pending);
   --dup-clen (invite) repeats the Content-Length header with the same value.
+
+Bodies (invite, invite-ok, reinvite; tests/vm/sip_bodies.sh): --body
+  sdp        the SDP alone (default)
+  sipi       multipart/mixed: the SDP, then a binary ISUP IAM (SIP-I)
+  nested     multipart/mixed (quoted boundary, preamble): ISUP, then a
+             multipart/alternative of text/plain and the SDP, which carries
+             its own Content-Length
+  deep       the SDP three multipart levels down (deeper than the helper looks)
+  nodelim    multipart/mixed whose body has no delimiter line
   sipmsg.py collide CALL-ID   a Call-ID whose 16-bit call tag (today's
                               helper) equals CALL-ID's
   sipmsg.py tag CALL-ID       that tag
+  sipmsg.py inspect FILE...   per message: "FILE clen=ok|bad sdp=ADDR:PORT|none
+                              part-clen=ok|bad|none" (the SDP found the way
+                              RFC 2046 says; bad: a length that is not the
+                              byte count it announces)
 """
 import argparse
 import sys
@@ -93,6 +106,86 @@ def sdp(media):
     ]) + '\r\n'
 
 
+# An ISUP IAM as SIP-I carries it (binary, ITU-T Q.763): bytes no text tool likes.
+ISUP = bytes([0x01, 0x00, 0x49, 0x00, 0x00, 0x03, 0x02, 0x00, 0x07, 0x04, 0x10,
+              0x00, 0x33, 0x63, 0x21, 0x43, 0x00, 0x00, 0x03, 0x06, 0x0d, 0x03,
+              0x80, 0x90, 0xa2, 0x00]).decode('latin1')
+ISUP_PART = ('Content-Type: application/isup;version=itu-t92+\r\n'
+             'Content-Disposition: signal;handling=optional\r\n'
+             'Content-Transfer-Encoding: binary\r\n\r\n' + ISUP)
+
+
+def multipart(bnd, parts, preamble=''):
+    """A multipart body of PARTS (each: its header lines, empty line, content)."""
+    return (preamble + ''.join(f'--{bnd}\r\n{p}\r\n' for p in parts) +
+            f'--{bnd}--\r\n')
+
+
+def body_of(kind, media):
+    """(Content-Type, body) of --body KIND around the SDP for MEDIA."""
+    sd = sdp(media)
+    sdp_part = 'Content-Type: application/sdp\r\n\r\n' + sd
+    if kind == 'sdp':
+        return 'application/sdp', sd
+    if kind == 'sipi':
+        return ('multipart/mixed;boundary=unique-boundary-1',
+                multipart('unique-boundary-1', [sdp_part, ISUP_PART]))
+    if kind == 'nested':
+        alt = multipart('outer2', ['Content-Type: text/plain\r\n\r\nno media\r\n--outer-not',
+                                   'content-type: Application/SDP\r\n'
+                                   f'Content-Length: {len(sd)}\r\n\r\n' + sd])
+        return ('multipart/mixed; boundary="outer"',
+                multipart('outer', [ISUP_PART, 'Content-Type: multipart/alternative; '
+                                    'boundary=outer2\r\n\r\n' + alt],
+                          'This is a preamble.\r\n'))
+    if kind == 'deep':
+        inner = sdp_part
+        for level in (3, 2):
+            inner = (f'Content-Type: multipart/mixed;boundary=l{level}\r\n\r\n' +
+                     multipart(f'l{level}', [inner]))
+        return 'multipart/mixed;boundary=l1', multipart('l1', [ISUP_PART, inner])
+    return 'multipart/mixed;boundary=b4', sdp_part   # nodelim
+
+
+def inspect(path):
+    """One line about the message in PATH: its lengths and its SDP."""
+    data = open(path, 'rb').read()
+    head, _, body = data.partition(b'\r\n\r\n')
+    hdrs = {}
+    for line in head.split(b'\r\n')[1:]:
+        name, _, val = line.partition(b':')
+        hdrs[name.strip().lower()] = val.strip()
+    clen = 'ok' if int(hdrs.get(b'content-length', b'-1')) == len(body) else 'bad'
+    sdp_addr, part_clen = 'none', 'none'
+
+    def find(ctype, body, depth):
+        nonlocal part_clen
+        if ctype.split(b';')[0].strip().lower() == b'application/sdp':
+            return body
+        if depth > 3 or not ctype.lower().startswith(b'multipart/'):
+            return None
+        bnd = ctype.split(b'boundary=')[1].split(b';')[0].strip(b'"')
+        for part in body.split(b'\r\n--' + bnd)[1:]:
+            part = part.split(b'\r\n', 1)[-1]
+            ph, _, pb = part.partition(b'\r\n\r\n')
+            ph = {n.strip().lower(): v.strip() for n, _, v in
+                  (x.partition(b':') for x in ph.split(b'\r\n'))}
+            found = find(ph.get(b'content-type', b'text/plain'), b'\r\n' + pb, depth + 1)
+            if found is not None:
+                if b'content-length' in ph:
+                    part_clen = 'ok' if int(ph[b'content-length']) == len(pb) else 'bad'
+                return found
+        return None
+
+    sd = find(hdrs.get(b'content-type', b''), b'\r\n' + body, 0)
+    if sd is not None:
+        c = [x.split()[2] for x in sd.split(b'\r\n') if x.startswith(b'c=IN')]
+        m = [x.split()[1] for x in sd.split(b'\r\n') if x.startswith(b'm=audio')]
+        if c and m:
+            sdp_addr = f'{c[0].decode()}:{m[0].decode()}'
+    return f'{path} clen={clen} sdp={sdp_addr} part-clen={part_clen}'
+
+
 def call(a):
     """(headers, body) of one message of the call from --src to --dst."""
     callee = f'sip:{a.user}@{a.dst}'
@@ -118,9 +211,11 @@ def call(a):
         lines.append(f'Contact: <{callee}>')
     body = ''
     if a.kind in ('invite', 'invite-ok', 'reinvite') and a.media:
-        body = sdp(a.media)
-        lines.append('Content-Type: application/sdp')
-    lines.append(f'Content-Length: {len(body)}')
+        ctype, body = body_of(a.body, a.media)
+        if a.body != 'sdp':
+            lines.append('MIME-Version: 1.0')
+        lines.append('Content-Type: ' + ctype)
+    lines.append(f'Content-Length: {len(body.encode("latin1"))}')
     if a.dup_clen:
         lines.append(f'Content-Length: {len(body)}')
     return lines, body
@@ -181,7 +276,7 @@ def colliding_call_id(call_id, prefix='other-'):
 
 
 def text(lines, body=''):
-    return ('\r\n'.join(lines) + '\r\n\r\n' + body).encode()
+    return ('\r\n'.join(lines) + '\r\n\r\n' + body).encode('latin1')
 
 
 def main(argv):
@@ -190,6 +285,10 @@ def main(argv):
     if argv[:1] == ['collide']:
         # sipmsg.py collide CALL-ID: print a Call-ID with the same 16-bit tag.
         print(colliding_call_id(argv[1]))
+        return 0
+    if argv[:1] == ['inspect']:
+        for path in argv[1:]:
+            print(inspect(path))
         return 0
     if argv[:1] == ['tag']:
         print(call_tag(argv[1]))
@@ -211,6 +310,9 @@ def main(argv):
                     help='invite-fail: the status line after SIP/2.0')
     ap.add_argument('--dup-clen', action='store_true',
                     help='a second Content-Length header, same value')
+    ap.add_argument('--body', default='sdp',
+                    choices=['sdp', 'sipi', 'nested', 'deep', 'nodelim'],
+                    help='invite, invite-ok, reinvite: how the SDP is carried')
     ap.add_argument('-o', '--out', required=True)
     a = ap.parse_args(argv)
     if a.kind == 'register':

@@ -39,6 +39,9 @@ msg a_setup setup --cref 5 --tunnelling --tunnel-olc $PH:5000
 msg a_connect connect --cref 5 --tunnelling --tunnel-olc-ack $GK:6000
 msg a_fac facility --cref 5 --tunnel-olc-ack $PH:5000
 msg a_rlc releasecomplete --cref 5
+# CM's CCMS-style nonStandardData Facilities, interleaved with the calls.
+msg a_nsd facility --cref 5 --nsd 0a0b0c0d0e0f
+msg b_nsd facility --cref 6 --nsd 01020304
 msg b_setup setup --cref 6 --tunnelling --tunnel-olc $GK:6010
 msg b_connect connect --cref 6 --tunnelling --tunnel-olc-ack $PH:5010
 msg b_fac facility --cref 6 --tunnel-olc-ack $GK:6010
@@ -62,7 +65,8 @@ mark() { printf '{"mark": "%s"}, {"wait": "%s"},\n' "$work/$1" "$work/go_$1"; }
 	echo '{"conns": {"q931": {"client": ["ph", "10.0.1.2:32803"], "server": ["gk", "10.0.2.2:1720"]}},'
 	echo ' "steps": ['
 	step client a_setup; step server a_connect; step client a_fac
-	step server b_setup; step client b_connect; step server b_fac
+	step server a_nsd
+	step server b_setup; step client b_connect; step server b_nsd; step server b_fac
 	mark up
 	step client a_rlc
 	mark a_gone
@@ -105,7 +109,8 @@ echo "== 1. calls A (cref 5) and B (cref 6) on one connection"
 $PLAY "$work/plan.json" &
 PLAYER=$!
 PIDS+=("$PLAYER")
-check "A and B set up on one connection, byte-identical" wait_file "$work/up"
+check "A and B set up on one connection, nonStandardData Facilities interleaved, byte-identical" \
+	wait_file "$work/up"
 check "both calls' pinholes (got: $(media_dports))" \
 	pinholes_are "5000 5001 5010 5011 6000 6001 6010 6011 "
 check "A: gk -> phone:5000 passes" udp_flow gk $GK:6000 ph $PH:5000
@@ -172,8 +177,8 @@ no_call_pinhole() { test -z "$(media_dports)"; }
 check "no call pinhole is left" eventually no_call_pinhole
 check "C's flow is closed" eventually no_flows 5020
 check "player finished cleanly" wait "$PLAYER"
-check "q931_messages = 17, none malformed" \
-	test "$(counter q931_messages)" -eq 17 -a "$(counter q931_malformed)" -eq 0
+check "q931_messages = 19, none malformed" \
+	test "$(counter q931_messages)" -eq 19 -a "$(counter q931_malformed)" -eq 0
 
 show_counters
 finish

@@ -139,9 +139,9 @@ done
 HTTP=$TOP/../shared/captures/sip/ndpi-http_on_sip_port.pcap
 if [ -r "$HTTP" ] && editcap -F pcap "$HTTP" "$work/http.pcap" 2>/dev/null &&
 	python3 "$TOP/tests/lib/pcapkit.py" payload "$work/http.pcap" 3 -o "$work/http" >/dev/null; then
-	before=$(ctr sip_malformed)
+	before=$(ctr sip_not_sip)
 	check "3. HTTP request on udp/5060 forwarded untouched" send_junk http "$work/http" 5110
-	check "3. HTTP on udp/5060 counted malformed" [ "$(ctr sip_malformed)" = $((before + 1)) ]
+	check "3. HTTP on udp/5060 counted as no SIP" [ "$(ctr sip_not_sip)" = $((before + 1)) ]
 	bg gk $NU tcp-serve 10.0.2.2:5060 --count 1
 	wait_listen gk tcp 5060
 	before=$(ctr sip_malformed)
@@ -153,5 +153,34 @@ else
 	skip "3. HTTP capture absent or unreadable"
 fi
 check "3. no pinhole from any of it" [ -z "$(expect_lines)" ]
+
+# 4. Datagrams on 5060 that are no SIP message: RFC 5626 keep-alives (CRLF,
+# a STUN binding request) pass and are counted as such, in strict mode
+# too; anything else ("hello") is counted as no SIP, dropped in strict.
+dgram_through() {	# NAME FILE SPORT: UDP ph -> gk:5060 arrives byte-identical
+	bg gk timeout 3 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2 "CREATE:$work/$1.rx"
+	wait_listen gk udp 5060
+	ph socat -u "OPEN:$2" "UDP4-SENDTO:10.0.2.2:5060,bind=10.0.1.2:$3"
+	wait_bg && cmp -s "$2" "$work/$1.rx"
+}
+printf '\r\n\r\n' > "$work/crlf"
+printf '\000\001\000\000\041\022\244\102abcdefghijkl' > "$work/stun"
+printf 'hello' > "$work/hello"
+mal=$(ctr sip_malformed)
+ka=$(ctr sip_keepalives)
+ns=$(ctr sip_not_sip)
+check "4. CRLF keep-alive forwarded untouched" dgram_through crlf "$work/crlf" 5120
+check "4. STUN binding request forwarded untouched" dgram_through stun "$work/stun" 5121
+check "4. hello forwarded untouched" dgram_through hello "$work/hello" 5122
+check "4. keep-alives counted (sip_keepalives +2)" [ "$(ctr sip_keepalives)" = $((ka + 2)) ]
+check "4. hello counted as no SIP (sip_not_sip +1)" [ "$(ctr sip_not_sip)" = $((ns + 1)) ]
+check "4. none counted malformed" [ "$(ctr sip_malformed)" = "$mal" ]
+STRICT=/sys/module/nf_conntrack_avaya/parameters/strict
+strict0=$(cat "$STRICT")
+echo 1 > "$STRICT"
+check "4. strict: a CRLF keep-alive still passes" dgram_through crlf2 "$work/crlf" 5123
+check "4. strict: a STUN binding request still passes" dgram_through stun2 "$work/stun" 5124
+check_not "4. strict: hello is dropped" dgram_through hello2 "$work/hello" 5125
+echo "$strict0" > "$STRICT"
 echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 finish

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# avaya-sip and the SIP bodies real trunks carry (issue 15 item 5), under
+# masquerade: the SDP inside a multipart body opens the call's media
+# pinholes and is rewritten there, with every length fixed.
+#
+#   ph 10.0.1.200 UA --- fw: default drop, ct helper avaya-sip, --- gk 10.0.2.2 UA/trunk
+#                        masquerade to 10.0.2.1 on gk0
+#
+# 1. SIP-I INVITE (multipart/mixed: SDP, then a binary ISUP IAM): it leaves
+#    with the SDP part's c= 10.0.2.1 and its public media port, a true
+#    Content-Length, and the ISUP part byte-identical. gk's 200 carries its
+#    SDP in a nested multipart/alternative; then RTP from gk:30000 to the
+#    public media port reaches 10.0.1.200:49170, and from ph to gk:30000.
+# 2. An INVITE whose SDP sits in a nested multipart/alternative part with
+#    its own Content-Length (quoted outer boundary, preamble, a line that
+#    starts like a boundary): both lengths are true after the rewrite
+#    (10.0.1.200 -> 10.0.2.1 shortens the part).
+# Hostile and odd cases:
+# 3. The SDP three multipart levels down (the helper looks two deep): no
+#    media pinhole and the private address is left as it is: a rewrite is
+#    never guessed. Headers are still NATed, lengths stay true.
+# 4. A multipart body without a delimiter line passes byte-identical, is
+#    counted malformed and opens nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+MSG="python3 $TOP/tests/sip/sipmsg.py"
+work=$(mktemp -d)
+PUB=10.0.2.1
+ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
+
+inv() {	# NAME SPORT MEDIAPORT BODY: the INVITE, from 10.0.1.200:SPORT
+	msg_add sipmsg invite --src "10.0.1.200:$2" --dst 10.0.2.2:5060 \
+		--media "10.0.1.200:$3" --body "$4" --call-id "$1@avaya.test" \
+		-o "$work/$1.req"
+}
+inv sipi 5060 49170 sipi
+msg_add sipmsg invite-ok --src 10.0.1.200:5060 --dst 10.0.2.2:5060 \
+	--media 10.0.2.2:30000 --body nested --call-id sipi@avaya.test \
+	-o "$work/sipi.ok"
+inv nested 5062 49180 nested
+inv deep 5064 49190 deep
+inv nodelim 5066 49200 nodelim
+msg_build || fail "the messages were built"
+
+setup_topology
+ip -n ph addr add 10.0.1.200/24 dev eth0
+fw nft -f - <<EOF
+table inet fw {
+	ct helper sip-udp {
+		type "avaya-sip" protocol udp;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		ip saddr 10.0.1.0/24 udp dport 5060 ct helper set "sip-udp" accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "gk0" masquerade
+	}
+}
+EOF
+
+# send NAME SPORT: ph's INVITE reaches gk:5060, saved as $work/NAME.rx.
+send() {
+	bg gk timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2 "CREATE:$work/$1.rx"
+	wait_listen gk udp 5060
+	ph socat -u "OPEN:$work/$1.req" "UDP4-SENDTO:10.0.2.2:5060,bind=10.0.1.200:$2"
+	wait_bg
+}
+# answer NAME: gk's answer back to the INVITE's public source 10.0.2.1:5060.
+answer() {
+	bg ph timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.1.200 "CREATE:$work/$1.got"
+	wait_listen ph udp 5060
+	gk socat -u "OPEN:$work/$1.ok" "UDP4-SENDTO:$PUB:5060,bind=10.0.2.2:5060"
+	wait_bg
+}
+# media FROM_NS SRC DST TO_NS LISTEN: one datagram to DST arrives at LISTEN.
+media() {
+	local pid
+
+	udp_recv1 "$4" "$5" >"$work/flow" &
+	pid=$!
+	wait_listen "$4" udp "${5##*:}" || { wait "$pid"; return 2; }
+	echo rtp | ip netns exec "$1" socat -u - "UDP4-SENDTO:$3,bind=$2"
+	wait "$pid"
+}
+# tail_same A B N: the last N bytes of A and B are equal.
+tail_same() { cmp -s <(tail -c "$3" "$1") <(tail -c "$3" "$2"); }
+# isup_tail FILE: bytes from the ISUP part's delimiter to the end.
+isup_tail() {
+	local at
+
+	at=$(grep -abo 'Content-Type: application/isup' "$1" | head -1 | cut -d: -f1)
+	echo $(($(stat -c %s "$1") - ${at:-0}))
+}
+pinholes_to() { expect_lines | grep -c "dport=$1 "; }
+
+mal0=$(ctr sip_malformed)
+# 1. SIP-I.
+send sipi 5060
+answer sipi
+check "1. the INVITE reached gk" [ -s "$work/sipi.rx" ]
+check "1. gk's 200 reached the UA" [ -s "$work/sipi.got" ]
+mo1=$(ctr sip_media_pinhole_opened)
+send nested 5062
+mo2=$(ctr sip_media_pinhole_opened)
+send deep 5064
+mo3=$(ctr sip_media_pinhole_opened)
+send nodelim 5066
+mo4=$(ctr sip_media_pinhole_opened)
+for k in sipi nested deep nodelim; do
+	[ -s "$work/$k.rx" ] || : > "$work/$k.rx"
+done
+$MSG inspect "$work/sipi.rx" "$work/nested.rx" "$work/deep.rx" "$work/nodelim.rx" \
+	> "$work/inspect" 2>&1
+sed 's/^/   /' "$work/inspect"
+field() { awk -v f="$work/$1.rx" -v k="$2" '$1 == f { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2) }' "$work/inspect"; }
+echo "-- expectations:"; expect_lines | sed 's/^/   /'
+
+p1=$(field sipi sdp); p1=${p1##*:}
+check "1. the SDP part left with c= $PUB (got $(field sipi sdp))" [ "$(field sipi sdp)" = "$PUB:${p1:-x}" ]
+check "1. Content-Length true after the rewrite" [ "$(field sipi clen)" = ok ]
+n=$(isup_tail "$work/sipi.req")
+check "1. the ISUP part arrived byte-identical ($n bytes)" tail_same "$work/sipi.req" "$work/sipi.rx" "$n"
+check "1. media gk:30000 -> $PUB:${p1:-?} reaches 10.0.1.200:49170" \
+	media gk 10.0.2.2:30000 "$PUB:${p1:-1}" ph 10.0.1.200:49170
+check "1. media 10.0.1.200:49170 -> gk:30000 passes" \
+	media ph 10.0.1.200:49170 10.0.2.2:30000 gk 10.0.2.2:30000
+
+# 2. Nested part with its own Content-Length.
+p2=$(field nested sdp); p2=${p2##*:}
+check "2. the nested SDP part left with c= $PUB (got $(field nested sdp))" \
+	[ "$(field nested sdp)" = "$PUB:${p2:-x}" ]
+check "2. the message's Content-Length is true" [ "$(field nested clen)" = ok ]
+check "2. the part's Content-Length is true" [ "$(field nested part-clen)" = ok ]
+check "2. the offer's media pinhole to $PUB:${p2:-?} (sip_media_pinhole_opened $mo1 -> $mo2)" \
+	[ "$(pinholes_to "${p2:-x}")" -ge 1 -a "$mo2" -gt "$mo1" ]
+check "2. the rewrite shortened the message" \
+	[ "$(stat -c %s "$work/nested.rx")" -lt "$(stat -c %s "$work/nested.req")" ]
+
+# 3. Too deep.
+check "3. the SDP three levels down keeps its private address" \
+	[ "$(field deep sdp)" = 10.0.1.200:49190 ]
+check "3. lengths true" [ "$(field deep clen)" = ok ]
+check "3. the headers were still NATed (Via $PUB)" grep -aq "^Via: SIP/2.0/UDP $PUB:" "$work/deep.rx"
+check "3. no media pinhole for it (sip_media_pinhole_opened $mo2 -> $mo3)" [ "$mo3" = "$mo2" ]
+
+# 4. No delimiter.
+check "4. passed byte-identical" cmp -s "$work/nodelim.req" "$work/nodelim.rx"
+check "4. counted malformed (sip_malformed ${mal0:-?} -> $(ctr sip_malformed))" \
+	[ "$(ctr sip_malformed)" = $((${mal0:-0} + 1)) ]
+check "4. no media pinhole for it (sip_media_pinhole_opened $mo3 -> $mo4)" [ "$mo4" = "$mo3" ]
+echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
+finish

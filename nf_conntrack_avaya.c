@@ -4220,6 +4220,14 @@ static int sip_one(struct sk_buff *skb, unsigned int protoff,
 		return ret;
 	*used = ret;
 	*newlen = ret;
+	/* Used all the same, but not clean: strict mode wants clean only. */
+	if (m->n_skipped) {
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_HEADER_SKIPPED);
+		if (READ_ONCE(strict)) {
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_DROPPED_STRICT);
+			return NF_DROP;
+		}
+	}
 	ret = sip_dispatch(skb, ct, ctinfo, data, m, media_port);
 	if (ret != NF_ACCEPT)
 		return ret;

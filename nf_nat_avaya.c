@@ -1388,6 +1388,11 @@ static int sip_nat_hostport(const struct sip_nat_ctx *x, const u8 *data,
 	union nf_inet_addr a;
 	int len = 0;
 
+	/* Is its last group a port? Never guess which address it names. */
+	if (hp->bare_v6) {
+		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_SIP_NAT_AMBIGUOUS_ADDRESS);
+		return -1;
+	}
 	if (!sip_nat_parse(x->ct, data, &hp->host, &a) ||
 	    !sip_nat_map(x->ct, x->dir, &a, &port))
 		return -1;

@@ -85,6 +85,7 @@ struct avaya_sip_hostport {
 	u16 port;			/* 0 without a port */
 	u8 has_port;
 	u8 v6ref;			/* host was written as [IPv6] */
+	u8 bare_v6;	/* IPv6 written without []: never rewritten by NAT */
 };
 
 /* host.host.len is 0 for URIs without a host (tel:, urn:). */
@@ -168,9 +169,12 @@ struct avaya_sip_msg {
 	u8 has_expires;
 	u8 has_clen;
 	u8 is_sdp;	/* application/sdp: the body, or one of its parts */
-	u8 is_multipart;		/* multipart/<any> with a boundary */
+	u8 is_multipart;	/* multipart with a boundary; 2: alternative */
+	u8 ctype_seen;			/* a Content-Type was read */
+	u8 ctype_dup;			/* ... and a second one came */
 	u8 hdr_done;			/* headers parsed up to the empty line */
 	u8 overflow;			/* AVAYA_SIP_OVF_* */
+	u8 n_skipped;	/* header fields that could not be read, left out */
 
 	u16 body_off;
 	u16 body_len;

@@ -429,6 +429,49 @@ static u8 method_of(const u8 *buf, size_t off, size_t len)
 }
 
 /*
+ * An IPv6 address written without [] (some phones do, in the Request-URI,
+ * Via and Contact): more than one ':' in a run of address characters. Nine
+ * groups without "::" are an address and a port; otherwise the whole run
+ * is the host, and whether its last group was meant as a port cannot be
+ * known: hp->bare_v6 tells NAT never to rewrite it.
+ */
+static bool bare_v6(struct sip_cur *c, size_t start,
+		    struct avaya_sip_hostport *hp)
+{
+	size_t i, last = start, end;
+	unsigned int colons = 0;
+	bool gap = false;
+	u32 port;
+
+	c->pos = start;
+	cur_over(c, SC_V6);
+	end = c->pos;
+	for (i = start; i < end; i++) {
+		if (c->buf[i] != ':')
+			continue;
+		colons++;
+		last = i;
+		if (i + 1 < end && c->buf[i + 1] == ':')
+			gap = true;
+	}
+	if (colons < 2) {
+		c->pos = start + hp->host.len;
+		return false;
+	}
+	hp->bare_v6 = 1;
+	span_set(&hp->host, start, end - start);
+	span_set(&hp->all, start, end - start);
+	if (colons != 8 || gap ||
+	    parse_uint(c->buf, last + 1, end - last - 1, 65535, &port))
+		return true;
+	span_set(&hp->host, start, last - start);
+	span_set(&hp->port_txt, last + 1, end - last - 1);
+	hp->port = port;
+	hp->has_port = 1;
+	return true;
+}
+
+/*
  * host [":" port]. A host is an IPv6 reference in [] or a run of host name
  * characters; what may follow it is for the caller to check. Via allows LWS
  * around the colon, URIs do not.
@@ -447,6 +490,8 @@ static void cur_hostport(struct sip_cur *c, struct avaya_sip_hostport *hp,
 	} else {
 		cur_over(c, SC_HOST);
 		span_set(&hp->host, start, c->pos - start);
+		if (cur_peek(c) == ':' && bare_v6(c, start, hp))
+			return;
 	}
 	if (!hp->host.len)
 		c->err = true;
@@ -627,6 +672,10 @@ static void parse_via(struct sip_cur *c, struct avaya_sip_msg *m)
 {
 	struct avaya_sip_via v;
 
+	/* Full, or an unreadable Via came first: later ones are not the top. */
+	if (m->overflow & AVAYA_SIP_OVF_VIA)
+		return;
+
 	do {
 		memset(&v, 0, sizeof(v));
 		cur_skip_lws(c);
@@ -794,11 +843,39 @@ static void parse_content_length(struct sip_cur *c, struct avaya_sip_msg *m)
 enum sip_ctype {
 	CT_OTHER,
 	CT_SDP,
-	CT_MULTIPART,	/* multipart/<any>, with a usable boundary */
+	CT_MIXED,	/* multipart/<any but alternative>, with a boundary */
+	CT_ALTERNATIVE,	/* multipart/alternative: the last part is preferred */
 };
 
 /* RFC 2046 5.1.1: a boundary is 1 to 70 characters. */
 #define SIP_MAX_BOUNDARY	70
+
+/*
+ * A boundary as a UA compares it: a second boundary=, an escape in a
+ * quoted one, or a length RFC 2046 does not allow could make the helper
+ * and the UA split the body differently, so they are errors.
+ */
+static void cur_boundary(struct sip_cur *c, struct avaya_sip_span *bnd)
+{
+	struct avaya_sip_span name, val;
+	bool has_val;
+	size_t i;
+
+	while (cur_param(c, &name, &val, &has_val)) {
+		if (!has_val || !span_ieq(c->buf, name.off, name.len, "boundary"))
+			continue;
+		if (bnd->len)
+			c->err = true;
+		*bnd = val;
+	}
+	if (bnd->len >= 2 && c->buf[bnd->off] == '"')
+		span_set(bnd, bnd->off + 1, bnd->len - 2);
+	for (i = 0; i < bnd->len; i++)
+		if (c->buf[bnd->off + i] == '\\' || c->buf[bnd->off + i] == '"')
+			c->err = true;
+	if (!bnd->len || bnd->len > SIP_MAX_BOUNDARY)
+		c->err = true;
+}
 
 /*
  * type "/" subtype *(";" parameter), of the message or of a body part. For
@@ -807,8 +884,7 @@ enum sip_ctype {
 static enum sip_ctype cur_content_type(struct sip_cur *c,
 				       struct avaya_sip_span *bnd)
 {
-	struct avaya_sip_span type, sub, name, val;
-	bool has_val;
+	struct avaya_sip_span type, sub;
 
 	span_set(bnd, 0, 0);
 	cur_skip_lws(c);
@@ -824,22 +900,27 @@ static enum sip_ctype cur_content_type(struct sip_cur *c,
 		return CT_SDP;
 	if (!span_ieq(c->buf, type.off, type.len, "multipart"))
 		return CT_OTHER;
-	while (cur_param(c, &name, &val, &has_val))
-		if (has_val && span_ieq(c->buf, name.off, name.len, "boundary"))
-			*bnd = val;
-	if (bnd->len >= 2 && c->buf[bnd->off] == '"')
-		span_set(bnd, bnd->off + 1, bnd->len - 2);
-	if (c->err || !bnd->len || bnd->len > SIP_MAX_BOUNDARY)
+	cur_boundary(c, bnd);
+	if (c->err)
 		return CT_OTHER;
-	return CT_MULTIPART;
+	return span_ieq(c->buf, sub.off, sub.len, "alternative") ?
+	       CT_ALTERNATIVE : CT_MIXED;
 }
 
+/* A second Content-Type makes the message malformed (skip_header()). */
 static void parse_content_type(struct sip_cur *c, struct avaya_sip_msg *m)
 {
-	enum sip_ctype ct = cur_content_type(c, &m->boundary);
+	enum sip_ctype ct;
 
+	if (m->ctype_seen) {
+		m->ctype_dup = 1;
+		c->err = true;
+		return;
+	}
+	m->ctype_seen = 1;
+	ct = cur_content_type(c, &m->boundary);
 	m->is_sdp = ct == CT_SDP;
-	m->is_multipart = ct == CT_MULTIPART;
+	m->is_multipart = ct == CT_ALTERNATIVE ? 2 : ct == CT_MIXED;
 }
 
 enum sip_hdr {
@@ -990,7 +1071,7 @@ static enum sip_hdr known_header(const u8 *buf, size_t off, size_t end,
 
 /* One header field, folded lines included, in buf[off..end). */
 static int parse_header(const u8 *buf, size_t off, size_t end,
-			struct avaya_sip_msg *m)
+			struct avaya_sip_msg *m, enum sip_hdr *hdrp)
 {
 	struct avaya_sip_span name, num;
 	enum sip_hdr hdr;
@@ -1007,6 +1088,7 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 		cur_token(&c, &name);
 		hdr = header_of(buf, name.off, name.len);
 	}
+	*hdrp = hdr;
 	while (cur_peek(&c) == ' ' || cur_peek(&c) == '\t')
 		c.pos++;
 	cur_expect(&c, ':');
@@ -1176,6 +1258,47 @@ static int parse_start_line(const u8 *buf, size_t off, size_t end,
 }
 
 /*
+ * A header field that cannot be read is left out and counted, and the rest
+ * of the message is used (a phone's odd Contact must not hide its SDP):
+ * what it half filled in is cleared. Only Content-Length frames the
+ * message, and a second Content-Type leaves its body in doubt: those make
+ * the message malformed. After a Via that
+ * cannot be read no later Via is kept, so via[0] stays the top one.
+ */
+static bool skip_header(struct avaya_sip_msg *m, enum sip_hdr hdr)
+{
+	switch (hdr) {
+	case HDR_CLEN:
+		return false;
+	case HDR_VIA:
+		m->overflow |= AVAYA_SIP_OVF_VIA;
+		break;
+	case HDR_FROM:
+		memset(&m->from, 0, sizeof(m->from));
+		break;
+	case HDR_TO:
+		memset(&m->to, 0, sizeof(m->to));
+		break;
+	case HDR_CSEQ:
+		m->cseq = 0;
+		m->cseq_method = AVAYA_SIP_OTHER;
+		span_set(&m->cseq_method_txt, 0, 0);
+		break;
+	case HDR_CTYPE:
+		if (m->ctype_dup)
+			return false;
+		m->is_sdp = 0;
+		m->is_multipart = 0;
+		break;
+	default:
+		break;
+	}
+	if (m->n_skipped < 255)
+		m->n_skipped++;
+	return true;
+}
+
+/*
  * Walks the header fields from @pos up to the empty line. Continuation lines
  * (starting with SP or HT) are joined to their field, so a field can only end
  * once the first byte of the following line is known.
@@ -1184,6 +1307,7 @@ static int parse_headers(const u8 *buf, size_t pos, size_t lim,
 			 struct avaya_sip_msg *m, size_t *body)
 {
 	size_t eol, next, feol, fnext;
+	enum sip_hdr hdr;
 	int ret;
 
 	for (;;) {
@@ -1209,8 +1333,8 @@ static int parse_headers(const u8 *buf, size_t pos, size_t lim,
 			if (eol - pos > AVAYA_SIP_MAX_HDR)
 				return -AVAYA_SIP_ETOOLONG;
 		}
-		ret = parse_header(buf, pos, eol, m);
-		if (ret)
+		ret = parse_header(buf, pos, eol, m, &hdr);
+		if (ret && !skip_header(m, hdr))
 			return ret;
 		pos = next;
 	}
@@ -1354,8 +1478,8 @@ static int parse_sdp(const u8 *buf, size_t off, size_t end,
 }
 
 static int multipart_sdp(const u8 *buf, size_t off, size_t end,
-			 struct avaya_sip_span bnd, struct avaya_sip_msg *m,
-			 unsigned int depth);
+			 struct avaya_sip_span bnd, bool alt,
+			 struct avaya_sip_msg *m, unsigned int depth);
 
 /* Line end of the line at @pos: before its CRLF or LF, or @end. */
 static size_t line_end(const u8 *buf, size_t pos, size_t lf)
@@ -1363,70 +1487,104 @@ static size_t line_end(const u8 *buf, size_t pos, size_t lf)
 	return lf > pos && buf[lf - 1] == '\r' ? lf - 1 : lf;
 }
 
-/*
- * The header fields of one body part (RFC 2045: Content-Type, and a
- * Content-Length some UAs add; no folding, no compact forms needed, but
- * both are read like the message's). Returns the offset of the part's
- * content, or @end when the part has no empty line after its headers.
- */
-static size_t mime_headers(const u8 *buf, size_t off, size_t end,
-			   enum sip_ctype *ct, struct avaya_sip_span *bnd,
-			   struct avaya_sip_span *clen, u32 *clen_val)
-{
-	struct avaya_sip_span name;
-	struct sip_cur c;
-	size_t lf, eol;
+/* What a body part's header fields say. */
+struct mime_hdrs {
+	enum sip_ctype ct;		/* RFC 2046 5.1: text/plain if absent */
+	struct avaya_sip_span bnd;
+	struct avaya_sip_span clen;
+	u32 clen_val;
+	bool has_ct;
+	bool not_session;		/* Content-Disposition other than session */
+};
 
-	while (off < end) {
-		lf = find_lf(buf, off, end);
-		eol = line_end(buf, off, lf);
-		if (eol == off)
-			return lf + 1;
-		cur_init(&c, buf, off, eol);
-		cur_token(&c, &name);
+/* One "name: value" line of a part's headers, buf[off..eol). */
+static int mime_field(const u8 *buf, size_t off, size_t eol,
+		      struct mime_hdrs *h)
+{
+	struct avaya_sip_span name, disp;
+	struct sip_cur c;
+
+	cur_init(&c, buf, off, eol);
+	cur_token(&c, &name);
+	cur_skip_lws(&c);
+	cur_expect(&c, ':');
+	if (c.err)
+		return -AVAYA_SIP_EBADSDP;
+	if (span_ieq(buf, name.off, name.len, "content-type")) {
+		if (h->has_ct)
+			return -AVAYA_SIP_EBADSDP;
+		h->has_ct = true;
+		h->ct = cur_content_type(&c, &h->bnd);
+	} else if (span_ieq(buf, name.off, name.len, "content-length")) {
+		if (h->clen.len)
+			return -AVAYA_SIP_EBADSDP;
+		parse_number_hdr(&c, AVAYA_SIP_MAX_MSG, &h->clen, &h->clen_val);
+	} else if (name.len == 19 && span_ieq(buf, name.off, 8, "content-") &&
+		   span_ieq(buf, name.off + 8, 11, "disposition")) {
+		/* RFC 3959: early-session is not the SDP the call uses. */
 		cur_skip_lws(&c);
-		if (cur_eat(&c, ':') && eol - off <= AVAYA_SIP_MAX_HDR) {
-			switch (header_of(buf, name.off, name.len)) {
-			case HDR_CTYPE:
-				*ct = cur_content_type(&c, bnd);
-				break;
-			case HDR_CLEN:
-				parse_number_hdr(&c, AVAYA_SIP_MAX_MSG, clen,
-						 clen_val);
-				if (c.err)
-					span_set(clen, 0, 0);
-				break;
-			default:
-				break;
-			}
-		}
-		off = lf + 1;
+		cur_token(&c, &disp);
+		h->not_session = !span_ieq(buf, disp.off, disp.len, "session");
 	}
-	return end;
+	return c.err ? -AVAYA_SIP_EBADSDP : 0;
 }
 
 /*
- * One body part in buf[off..end): an application/sdp part becomes the
- * message's SDP; a nested multipart is searched in turn, AVAYA_SIP_MAX_MIME
- * levels deep at most (the stack is bounded by it).
+ * The header fields of one body part (RFC 2045), only by their full names
+ * (no compact forms, no folding: a MIME parser would not read them as the
+ * helper did). Sets *@body to the part's content, or @end when no empty
+ * line ends the headers.
+ */
+static int mime_headers(const u8 *buf, size_t off, size_t end,
+			struct mime_hdrs *h, size_t *body)
+{
+	size_t lf, eol;
+	int ret;
+
+	*body = end;
+	while (off < end) {
+		lf = find_lf(buf, off, end);
+		eol = line_end(buf, off, lf);
+		/* A lone CR at the very end is an empty line without its LF. */
+		if (eol == off) {
+			*body = min_t(size_t, lf + 1, end);
+			return 0;
+		}
+		if (is_lws(buf[off]) || eol - off > AVAYA_SIP_MAX_HDR)
+			return -AVAYA_SIP_EBADSDP;
+		ret = mime_field(buf, off, eol, h);
+		if (ret)
+			return ret;
+		off = lf + 1;
+	}
+	return 0;
+}
+
+/*
+ * One body part in buf[off..end): an application/sdp part for the session
+ * becomes the message's SDP; a nested multipart is searched in turn,
+ * AVAYA_SIP_MAX_MIME levels deep at most (the stack is bounded by it).
  */
 static int mime_part(const u8 *buf, size_t off, size_t end,
 		     struct avaya_sip_msg *m, unsigned int depth)
 {
-	enum sip_ctype ct = CT_OTHER;	/* RFC 2046 5.1: text/plain */
-	struct avaya_sip_span bnd = { 0 }, clen = { 0 };
-	u32 clen_val = 0;
+	struct mime_hdrs h = { .ct = CT_OTHER };
 	size_t body;
+	int ret;
 
-	body = mime_headers(buf, off, end, &ct, &bnd, &clen, &clen_val);
-	if (ct == CT_MULTIPART && depth + 1 < AVAYA_SIP_MAX_MIME)
-		return multipart_sdp(buf, body, end, bnd, m, depth + 1);
-	if (ct != CT_SDP)
+	ret = mime_headers(buf, off, end, &h, &body);
+	if (ret)
+		return ret;
+	if ((h.ct == CT_MIXED || h.ct == CT_ALTERNATIVE) &&
+	    depth + 1 < AVAYA_SIP_MAX_MIME)
+		return multipart_sdp(buf, body, end, h.bnd,
+				     h.ct == CT_ALTERNATIVE, m, depth + 1);
+	if (h.ct != CT_SDP || h.not_session)
 		return 0;
 	m->is_sdp = 1;
 	span_set(&m->sdp_part, body, end - body);
-	m->part_clen_txt = clen;
-	m->part_clen = clen_val;
+	m->part_clen_txt = h.clen;
+	m->part_clen = h.clen_val;
 	return 0;
 }
 
@@ -1460,20 +1618,23 @@ static enum mime_line mime_line_kind(const u8 *buf, size_t pos, size_t eol,
 
 /*
  * RFC 2046 5.1.1: parts follow delimiter lines; the CRLF before a
- * delimiter belongs to the delimiter, not to the part. The first
- * application/sdp part (in document order, nested ones included) is the
- * SDP. A body with no delimiter is malformed; a missing close delimiter is
- * forgiven (the last part runs to the end of the body).
+ * delimiter belongs to the delimiter, not to the part. The SDP is the
+ * first application/sdp part for the session, nested ones included, or in
+ * a multipart/alternative the last one (5.1.4: the preferred). An empty
+ * body holds no SDP; a body with no delimiter is malformed; a missing
+ * close delimiter is forgiven (the last part runs to the end).
  */
 static int multipart_sdp(const u8 *buf, size_t off, size_t end,
-			 struct avaya_sip_span bnd, struct avaya_sip_msg *m,
-			 unsigned int depth)
+			 struct avaya_sip_span bnd, bool alt,
+			 struct avaya_sip_msg *m, unsigned int depth)
 {
 	size_t lf, eol, part = 0, pend;
 	enum mime_line kind;
 	bool in_part = false;
 	int ret;
 
+	if (off >= end)
+		return 0;
 	while (off < end) {
 		lf = find_lf(buf, off, end);
 		eol = line_end(buf, off, lf);
@@ -1486,7 +1647,7 @@ static int multipart_sdp(const u8 *buf, size_t off, size_t end,
 				if (pend > part && buf[pend - 1] == '\r')
 					pend--;
 				ret = mime_part(buf, part, pend, m, depth);
-				if (ret || m->is_sdp)
+				if (ret || (m->is_sdp && !alt))
 					return ret;
 			}
 			if (kind == MIME_CLOSE)
@@ -1538,7 +1699,8 @@ int avaya_sip_parse(const u8 *buf, size_t len, struct avaya_sip_msg *m)
 	if (m->is_sdp)
 		span_set(&m->sdp_part, body, total - body);
 	if (m->is_multipart) {
-		ret = multipart_sdp(buf, body, total, m->boundary, m, 0);
+		ret = multipart_sdp(buf, body, total, m->boundary,
+				    m->is_multipart == 2, m, 0);
 		if (ret)
 			return ret;
 	}
@@ -1556,7 +1718,9 @@ AVAYA_EXPORT(avaya_sip_parse);
 /* RFC 5389 6: two zero bits, the magic cookie, a length in 4-byte words. */
 static bool is_stun(const u8 *buf, size_t len)
 {
-	return len >= 20 && !(buf[0] & 0xc0) && buf[4] == 0x21 &&
+	/* The method bits, class bits (0x0110) aside, say Binding (0x001). */
+	return len >= 20 && !(buf[0] & 0xc0) &&
+	       ((buf[0] << 8 | buf[1]) & 0x3eef) == 0x0001 && buf[4] == 0x21 &&
 	       buf[5] == 0x12 && buf[6] == 0xa4 && buf[7] == 0x42 &&
 	       !(buf[3] & 3) && 20 + (size_t)(buf[2] << 8 | buf[3]) == len;
 }

@@ -66,7 +66,16 @@ struct sip_case {
 	u8 overflow;
 	u16 sdp_off;		/* 0: the SDP is the whole body */
 	const char *part_clen;	/* the SDP part's Content-Length digits */
+	u8 skipped;		/* header fields left out */
+	u8 bare;		/* BARE_*: hosts written as IPv6 without [] */
+	bool top_via_bad;	/* the first Via is unreadable */
+	u16 sdp_port;		/* the first m= port of the SDP chosen */
+	bool no_sdp;		/* no SDP found in a multipart body */
 };
+
+#define BARE_RURI	0x01
+#define BARE_VIA	0x02
+#define BARE_CONTACT	0x04
 
 static const struct sip_case sip_cases[] = {
 	{
@@ -353,14 +362,14 @@ static const struct sip_case sip_cases[] = {
 		.ret = -AVAYA_EBADMSG,
 	},
 	{
-		.name = "Via port over 65535",
+		.name = "Via port over 65535: skipped",
 		VEC("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:65536\r\n\r\n"),
-		.ret = -AVAYA_EBADMSG,
+		.skipped = 1,
 	},
 	{
-		.name = "Contact without '>'",
+		.name = "Contact without '>': skipped",
 		VEC("OPTIONS sip:a@b SIP/2.0\r\nContact: <sip:a@10.0.0.1\r\n\r\n"),
-		.ret = -AVAYA_EBADMSG,
+		.skipped = 1,
 	},
 	{
 		.name = "unterminated IPv6 reference",
@@ -378,9 +387,9 @@ static const struct sip_case sip_cases[] = {
 		.ret = -AVAYA_EBADMSG,
 	},
 	{
-		.name = "header line without a colon",
+		.name = "header line without a colon: skipped",
 		VEC("OPTIONS sip:a@b SIP/2.0\r\nVia SIP/2.0/UDP 10.0.0.1\r\n\r\n"),
-		.ret = -AVAYA_EBADMSG,
+		.skipped = 1,
 	},
 	{
 		.name = "m= port over 65535",
@@ -397,6 +406,56 @@ static const struct sip_case sip_cases[] = {
 	{
 		.name = "three Content-Length",
 		VEC(sip_dup_clen_three), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "bare IPv6 in Request-URI, Via, Contact; SDP used",
+		VEC(sip_bare_v6_invite), .values = true,
+		.method = AVAYA_SIP_INVITE,
+		.ruri_host = "fec0:0:0:0:216:d3ff:fe0d:22d", .ruri_port = 5060,
+		.n_via = 1,
+		.via = { { .host = "fec0:0:0:0:216:d3ff:fe0d:22c",
+			   .port = 5060 } },
+		.n_contact = 1,
+		.contact = { { .host = "fec0::216:d3ff:fe0d:22c",
+			       .expires = NO_VALUE } },
+		.from_tag = "v6a",
+		.call_id = "v6bare@fec0::22c",
+		.cseq = 1, .cseq_method = AVAYA_SIP_INVITE,
+		.expires = NO_VALUE, .clen = 115, .clen_off = 378,
+		.is_sdp = 1, .o_addr = "fec0::216:d3ff:fe0d:22c",
+		.c_addr = "fec0::216:d3ff:fe0d:22c", .c_family = AVAYA_SIP_IP6,
+		.n_media = 1,
+		.media = { { .type = "audio", .port = 5004 } },
+		.bare = BARE_RURI | BARE_VIA | BARE_CONTACT,
+	},
+	{
+		.name = "unreadable Contact skipped, SDP used",
+		VEC(sip_skip_contact), .values = true,
+		.method = AVAYA_SIP_INVITE,
+		.ruri_host = "10.0.2.2",
+		.n_via = 1,
+		.via = { { .host = "10.0.1.2", .port = 5060 } },
+		.from_tag = "sk1",
+		.call_id = "skip@10.0.1.2",
+		.cseq = 1, .cseq_method = AVAYA_SIP_INVITE,
+		.expires = NO_VALUE, .clen = 86, .clen_off = 263,
+		.is_sdp = 1, .o_addr = "10.0.1.2",
+		.c_addr = "10.0.1.2", .c_family = AVAYA_SIP_IP4,
+		.n_media = 1,
+		.media = { { .type = "audio", .port = 49170 } },
+		.skipped = 1,
+	},
+	{
+		.name = "unreadable top Via: no later Via taken for it",
+		VEC("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a:99999\r\n"
+		    "Via: SIP/2.0/UDP 10.0.0.9\r\nl: 0\r\n\r\n"),
+		.skipped = 1, .top_via_bad = true,
+	},
+	{
+		.name = "unreadable From, CSeq, Content-Type skipped",
+		VEC("SIP/2.0 200 OK\r\nf: <sip:a@b;tag=x\r\nCSeq: x INVITE\r\n"
+		    "c: application\r\nl: 0\r\n\r\n"),
+		.skipped = 3,
 	},
 	{
 		.name = "multipart/mixed: SDP next to ISUP (SIP-I)",
@@ -478,16 +537,72 @@ static const struct sip_case sip_cases[] = {
 		.sdp_off = 433,
 	},
 	{
+		/* f35dcc3 read 64 KiB past the body: the part began at end + 1. */
+		.name = "multipart part ending in a lone CR",
+		VEC("SIP/2.0 200 OK\r\nc: multipart/mixed;boundary=b\r\nl: 37\r\n\r\n"
+		    "--b\r\nContent-Type: application/sdp\r\n\r"),
+	},
+	{
+		.name = "review: part ending in CR before a delimiter",
+		VEC(sip_rv_midpart_cr),
+	},
+	{
+		.name = "review: early-session part skipped for the session's",
+		VEC(sip_rv_early), .sdp_port = 6000,
+	},
+	{
+		.name = "review: multipart/alternative takes the last SDP",
+		VEC(sip_rv_alt), .sdp_port = 6000,
+	},
+	{
+		.name = "review: compact c: in a part is no Content-Type",
+		VEC(sip_rv_compact_c), .sdp_port = 6000,
+	},
+	{
+		.name = "review: two Content-Type headers: malformed",
+		VEC(sip_rv_dup_msg_ct), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "review: two Content-Type in a part: bad body",
+		VEC(sip_rv_dup_ct), .ret = -AVAYA_SIP_EBADSDP,
+	},
+	{
+		.name = "review: folded part header: bad body",
+		VEC(sip_rv_folded), .ret = -AVAYA_SIP_EBADSDP,
+	},
+	{
+		.name = "review: second boundary= skips the Content-Type",
+		VEC(sip_rv_dup_bnd), .skipped = 1, .no_sdp = true,
+	},
+	{
+		.name = "review: escape in a quoted boundary skips it",
+		VEC(sip_rv_qesc), .skipped = 1, .no_sdp = true,
+	},
+	{
+		.name = "review: empty multipart body holds no SDP",
+		VEC(sip_rv_empty), .no_sdp = true,
+	},
+	{
+		.name = "review: empty nested multipart, SDP after it",
+		VEC(sip_rv_nested_empty), .sdp_port = 4000,
+	},
+	{
+		.name = "review: part header over 1024 bytes: bad body",
+		VEC(sip_rv_longct), .ret = -AVAYA_SIP_EBADSDP,
+	},
+	{
 		.name = "multipart without a delimiter",
 		VEC(sip_mp_nodelim), .ret = -AVAYA_SIP_EBADSDP,
 	},
 	{
-		.name = "multipart without a boundary is no SDP",
+		.name = "multipart without a boundary: header skipped",
 		VEC("SIP/2.0 200 OK\r\nc: multipart/mixed\r\nl: 5\r\n\r\nm=x\r\n"),
+		.skipped = 1, .no_sdp = true,
 	},
 	{
-		.name = "boundary over 70 characters is no SDP",
+		.name = "boundary over 70 characters: header skipped",
 		VEC(sip_mp_longbnd),
+		.skipped = 1, .no_sdp = true,
 	},
 	{
 		.name = "malformed SDP in a multipart part",
@@ -595,6 +710,8 @@ static void expect_numbers(struct kunit *test, const u8 *buf,
 	expect_span(test, buf, m->clen_txt, digits);
 }
 
+static size_t msg_max_end(const struct avaya_sip_msg *m);
+
 static void sip_values(struct kunit *test)
 {
 	const struct sip_case *t = test->param_value;
@@ -605,9 +722,31 @@ static void sip_values(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	ret = avaya_sip_parse(buf, t->len, m);
+	KUNIT_EXPECT_LE(test, msg_max_end(m), t->len);
 	KUNIT_ASSERT_EQ(test, ret, t->ret ?: (int)t->len);
+	if (ret >= 0)
+		KUNIT_EXPECT_EQ(test, m->n_skipped, t->skipped);
+	if (ret >= 0 && t->sdp_port) {
+		KUNIT_EXPECT_EQ(test, m->is_sdp, 1);
+		KUNIT_EXPECT_EQ(test, m->sdp.media[0].port, t->sdp_port);
+	}
+	if (ret >= 0 && t->no_sdp)
+		KUNIT_EXPECT_EQ(test, m->is_sdp, 0);
+	if (ret >= 0 && t->top_via_bad) {
+		KUNIT_EXPECT_TRUE(test, m->overflow & AVAYA_SIP_OVF_VIA);
+		KUNIT_EXPECT_EQ(test, m->n_via, 0);
+	}
+	if (ret >= 0 && t->skipped == 3) {
+		KUNIT_EXPECT_EQ(test, m->from.uri.all.len, 0);
+		KUNIT_EXPECT_EQ(test, m->cseq_method, AVAYA_SIP_OTHER);
+		KUNIT_EXPECT_EQ(test, m->is_sdp, 0);
+	}
 	if (!t->values)
 		return;
+	KUNIT_EXPECT_EQ(test, m->ruri.host.bare_v6, !!(t->bare & BARE_RURI));
+	KUNIT_EXPECT_EQ(test, m->via[0].sent_by.bare_v6, !!(t->bare & BARE_VIA));
+	KUNIT_EXPECT_EQ(test, m->contact[0].uri.host.bare_v6,
+			!!(t->bare & BARE_CONTACT));
 
 	KUNIT_EXPECT_EQ(test, m->is_request, t->status ? 0 : 1);
 	KUNIT_EXPECT_EQ(test, m->method, t->method);
@@ -877,6 +1016,11 @@ static const u8 stun_attr[28] = { 0x01, 0x01, 0x00, 0x08, 0x21, 0x12, 0xa4, 0x42
 				  [20] = 0x80, 0x22, 0x00, 0x04, 'a', 'b', 'c', 'd' };
 /* The cookie, but a length that is not the datagram's. */
 static const u8 stun_badlen[24] = { 0x00, 0x01, 0x00, 0x08, 0x21, 0x12, 0xa4, 0x42 };
+/* A TURN Send indication (method 0x006) carrying HTTP: no keep-alive. */
+static const u8 stun_send[28] = { 0x00, 0x16, 0x00, 0x08, 0x21, 0x12, 0xa4, 0x42,
+				  [20] = 0x00, 0x13, 0x00, 0x04, 'G', 'E', 'T', ' ' };
+/* A Binding success response (class bits 0x0100 set): a keep-alive. */
+static const u8 stun_resp[20] = { 0x01, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
 /* Two high bits set: no STUN (RFC 7983 demultiplexing). */
 static const u8 stun_highbits[20] = { 0x80, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
 
@@ -890,6 +1034,8 @@ static const struct dgram_case dgram_cases[] = {
 	{ "STUN length wrong", stun_badlen, sizeof(stun_badlen), AVAYA_SIP_DGRAM_NOT_SIP },
 	{ "STUN high bits", stun_highbits, sizeof(stun_highbits), AVAYA_SIP_DGRAM_NOT_SIP },
 	{ "STUN header cut", stun_req, 19, AVAYA_SIP_DGRAM_NOT_SIP },
+	{ "TURN Send indication", stun_send, sizeof(stun_send), AVAYA_SIP_DGRAM_NOT_SIP },
+	{ "STUN binding response", stun_resp, sizeof(stun_resp), AVAYA_SIP_DGRAM_STUN },
 	DGRAM_TEXT("hello", "hello", AVAYA_SIP_DGRAM_NOT_SIP),
 	DGRAM_TEXT("hello CRLF", "hello\r\n", AVAYA_SIP_DGRAM_NOT_SIP),
 	DGRAM_TEXT("HTTP", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", AVAYA_SIP_DGRAM_NOT_SIP),

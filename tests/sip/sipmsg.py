@@ -29,6 +29,8 @@ Bodies (invite, invite-ok, reinvite; tests/vm/sip_bodies.sh): --body
              its own Content-Length
   deep       the SDP three multipart levels down (deeper than the helper looks)
   nodelim    multipart/mixed whose body has no delimiter line
+--bare-v6 writes IPv6 hosts of the Request-URI, Via, From/To and Contact
+without [] (as some phones do); --bad-contact leaves the Contact's '>' out.
   sipmsg.py collide CALL-ID   a Call-ID whose 16-bit call tag (today's
                               helper) equals CALL-ID's
   sipmsg.py tag CALL-ID       that tag
@@ -206,7 +208,7 @@ def call(a):
                  f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{method.lower()}{a.cseq};'
                  f'rport={port(a.src)}'] + common + [f'CSeq: {a.cseq} {method}']
     if a.kind in ('invite', 'reinvite'):
-        lines.append(f'Contact: <sip:carol@{a.src}>')
+        lines.append(f'Contact: <sip:carol@{a.src}' + ('' if a.bad_contact else '>'))
     elif a.kind == 'invite-ok':
         lines.append(f'Contact: <{callee}>')
     body = ''
@@ -216,6 +218,8 @@ def call(a):
             lines.append('MIME-Version: 1.0')
         lines.append('Content-Type: ' + ctype)
     lines.append(f'Content-Length: {len(body.encode("latin1"))}')
+    if a.bare_v6:
+        lines = [x.replace('[', '').replace(']', '') for x in lines]
     if a.dup_clen:
         lines.append(f'Content-Length: {len(body)}')
     return lines, body
@@ -313,6 +317,10 @@ def main(argv):
     ap.add_argument('--body', default='sdp',
                     choices=['sdp', 'sipi', 'nested', 'deep', 'nodelim'],
                     help='invite, invite-ok, reinvite: how the SDP is carried')
+    ap.add_argument('--bare-v6', action='store_true',
+                    help='IPv6 hosts in the headers without []')
+    ap.add_argument('--bad-contact', action='store_true',
+                    help="invite: the Contact's '>' left out")
     ap.add_argument('-o', '--out', required=True)
     a = ap.parse_args(argv)
     if a.kind == 'register':

@@ -32,6 +32,9 @@ static const struct {
 	SEED(sip_dup_clen_equal), SEED(sip_dup_clen_compact),
 	SEED(sip_dup_clen_three), SEED(sip_mp_sipi), SEED(sip_mp_nested),
 	SEED(sip_mp_nosdp), SEED(sip_mp_nodelim), SEED(sip_mp_noclose),
+	SEED(sip_bare_v6_invite), SEED(sip_skip_contact),
+	SEED(sip_rv_midpart_cr), SEED(sip_rv_early), SEED(sip_rv_alt),
+	SEED(sip_rv_dup_bnd), SEED(sip_rv_nested_empty),
 };
 
 /* Fragments that steer mutations into the parser's corners. */
@@ -43,6 +46,8 @@ static const char * const tokens[] = {
 	";expires=", "[::1]", "::", "IN IP6 ", "m=audio ", "a=rtcp:",
 	"c=IN IP4 ", "--", "\r\n--outer\r\n", "\r\n--b5\r\n", ";boundary=",
 	"multipart/mixed", "Content-Type: application/sdp\r\n\r\n",
+	"fec0:0:0:0:216:d3ff:fe0d:22c:5060", "fd00::1:5060", ":0:", "\r",
+	"Content-Disposition: early-session\r\n", "multipart/alternative",
 };
 
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;

@@ -176,7 +176,7 @@ for line in open(sys.argv[2]):
 # python: a python start costs a second or more under TCG.
 udp_recv1() {
 	# shellcheck disable=SC2016 # $SOCAT_PEER* are socat's, for its shell
-	ip netns exec "$1" timeout "${3:-2}" socat -u \
+	ip netns exec "$1" timeout "$(scaled "${3:-2}")" socat -u \
 		"UDP4-RECVFROM:${2##*:},bind=${2%:*}" \
 		SYSTEM:'echo "udp-recv: from $SOCAT_PEERADDR:$SOCAT_PEERPORT"'
 }

@@ -23,6 +23,16 @@
 #    never guessed. Headers are still NATed, lengths stay true.
 # 4. A multipart body without a delimiter line passes byte-identical, is
 #    counted malformed and opens nothing.
+# Addresses that are not RFC-clean (issue 15 item 6):
+# 5. IPv6 through the same masquerade, the phone writing its hosts without
+#    [] (Request-URI, Via, Contact: "fd00:1::2:5070" is an address or an
+#    address and a port, nobody can tell): the message is used (not
+#    malformed), its SDP c=IN IP6 is rewritten and opens the media
+#    pinhole, the ambiguous hosts are left as written and counted
+#    (sip_nat_ambiguous_address).
+# 6. A Contact that cannot be read (no '>'): left out and counted
+#    (sip_header_skipped); the SDP is still rewritten and opens its
+#    pinhole. With strict=1 such a message is dropped.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -43,6 +53,12 @@ msg_add sipmsg invite-ok --src 10.0.1.200:5060 --dst 10.0.2.2:5060 \
 inv nested 5062 49180 nested
 inv deep 5064 49190 deep
 inv nodelim 5066 49200 nodelim
+msg_add sipmsg invite --src '[fd00:1::2]:5070' --dst '[fd00:2::2]:5060' \
+	--media '[fd00:1::2]:49300' --bare-v6 --call-id v6@avaya.test -o "$work/v6.req"
+msg_add sipmsg invite --src 10.0.1.200:5072 --dst 10.0.2.2:5060 \
+	--media 10.0.1.200:49310 --bad-contact --call-id badc@avaya.test -o "$work/badc.req"
+msg_add sipmsg invite --src 10.0.1.200:5074 --dst 10.0.2.2:5060 \
+	--media 10.0.1.200:49320 --bad-contact --call-id badc2@avaya.test -o "$work/badc2.req"
 msg_build || fail "the messages were built"
 
 setup_topology
@@ -56,6 +72,7 @@ table inet fw {
 		type filter hook forward priority filter; policy drop;
 		ct state established,related accept
 		ip saddr 10.0.1.0/24 udp dport 5060 ct helper set "sip-udp" accept
+		ip6 saddr fd00:1::/64 udp dport 5060 ct helper set "sip-udp" accept
 	}
 	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -66,14 +83,14 @@ EOF
 
 # send NAME SPORT: ph's INVITE reaches gk:5060, saved as $work/NAME.rx.
 send() {
-	bg gk timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2 "CREATE:$work/$1.rx"
+	bg gk timeout "$(scaled 4)" socat -u UDP4-RECVFROM:5060,bind=10.0.2.2 "CREATE:$work/$1.rx"
 	wait_listen gk udp 5060
 	ph socat -u "OPEN:$work/$1.req" "UDP4-SENDTO:10.0.2.2:5060,bind=10.0.1.200:$2"
 	wait_bg
 }
 # answer NAME: gk's answer back to the INVITE's public source 10.0.2.1:5060.
 answer() {
-	bg ph timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.1.200 "CREATE:$work/$1.got"
+	bg ph timeout "$(scaled 4)" socat -u UDP4-RECVFROM:5060,bind=10.0.1.200 "CREATE:$work/$1.got"
 	wait_listen ph udp 5060
 	gk socat -u "OPEN:$work/$1.ok" "UDP4-SENDTO:$PUB:5060,bind=10.0.2.2:5060"
 	wait_bg
@@ -154,5 +171,45 @@ check "4. passed byte-identical" cmp -s "$work/nodelim.req" "$work/nodelim.rx"
 check "4. counted malformed (sip_malformed ${mal0:-?} -> $(ctr sip_malformed))" \
 	[ "$(ctr sip_malformed)" = $((${mal0:-0} + 1)) ]
 check "4. no media pinhole for it (sip_media_pinhole_opened $mo3 -> $mo4)" [ "$mo4" = "$mo3" ]
+# 5. Unbracketed IPv6.
+mal0=$(ctr sip_malformed)
+msgs0=$(ctr sip_messages)
+amb0=$(ctr sip_nat_ambiguous_address)
+bg gk timeout "$(scaled 4)" socat -u UDP6-RECVFROM:5060,bind=[fd00:2::2] "CREATE:$work/v6.rx"
+wait_listen gk udp 5060
+ph socat -u "OPEN:$work/v6.req" "UDP6-SENDTO:[fd00:2::2]:5060,bind=[fd00:1::2]:5070"
+wait_bg
+$MSG inspect "$work/v6.rx" > "$work/inspect" 2>&1
+sed 's/^/   /' "$work/inspect"
+check "5. the INVITE reached gk" [ -s "$work/v6.rx" ]
+check "5. used, not malformed (sip_messages ${msgs0:-?} -> $(ctr sip_messages), sip_malformed ${mal0:-?} -> $(ctr sip_malformed))" \
+	[ "$(ctr sip_messages)" = $((${msgs0:-0} + 1)) -a "$(ctr sip_malformed)" = "$mal0" ]
+p5=$(field v6 sdp); p5=${p5##*:}
+check "5. its SDP left with c= fd00:2::1 (got $(field v6 sdp))" [ "$(field v6 sdp)" = "fd00:2::1:${p5:-x}" ]
+check "5. the bare Via is left as written" grep -aq '^Via: SIP/2.0/UDP fd00:1::2:5070;' "$work/v6.rx"
+check "5. ... and the Contact" grep -aq '^Contact: <sip:carol@fd00:1::2:5070>' "$work/v6.rx"
+check "5. counted (sip_nat_ambiguous_address ${amb0:-?} -> $(ctr sip_nat_ambiguous_address))" \
+	[ "$(ctr sip_nat_ambiguous_address)" -gt "${amb0:-0}" ]
+check "5. the media pinhole to [fd00:2::1]:${p5:-?}" \
+	sh -c "ip netns exec fw conntrack -L expect -f ipv6 2>/dev/null | grep -q 'dst=fd00:2::1 .*dport=${p5:-x} '"
+
+# 6. An unreadable Contact.
+sk0=$(ctr sip_header_skipped)
+mo5=$(ctr sip_media_pinhole_opened)
+send badc 5072
+$MSG inspect "$work/badc.rx" > "$work/inspect" 2>&1
+sed 's/^/   /' "$work/inspect"
+p6=$(field badc sdp); p6=${p6##*:}
+check "6. the SDP left with c= $PUB (got $(field badc sdp))" [ "$(field badc sdp)" = "$PUB:${p6:-x}" ]
+check "6. lengths true" [ "$(field badc clen)" = ok ]
+check "6. counted (sip_header_skipped ${sk0:-?} -> $(ctr sip_header_skipped))" \
+	[ "$(ctr sip_header_skipped)" = $((${sk0:-0} + 1)) ]
+check "6. its media pinhole opened (sip_media_pinhole_opened ${mo5:-?} -> $(ctr sip_media_pinhole_opened))" \
+	[ "$(ctr sip_media_pinhole_opened)" = $((${mo5:-0} + 1)) ]
+STRICT=/sys/module/nf_conntrack_avaya/parameters/strict
+echo 1 > "$STRICT"
+send badc2 5074
+echo 0 > "$STRICT"
+check_not "6. strict: it is dropped" [ -s "$work/badc2.rx" ]
 echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 finish

@@ -158,7 +158,7 @@ check "3. no pinhole from any of it" [ -z "$(expect_lines)" ]
 # a STUN binding request) pass and are counted as such, in strict mode
 # too; anything else ("hello") is counted as no SIP, dropped in strict.
 dgram_through() {	# NAME FILE SPORT: UDP ph -> gk:5060 arrives byte-identical
-	bg gk timeout 3 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2 "CREATE:$work/$1.rx"
+	bg gk timeout "$(scaled 3)" socat -u UDP4-RECVFROM:5060,bind=10.0.2.2 "CREATE:$work/$1.rx"
 	wait_listen gk udp 5060
 	ph socat -u "OPEN:$2" "UDP4-SENDTO:10.0.2.2:5060,bind=10.0.1.2:$3"
 	wait_bg && cmp -s "$2" "$work/$1.rx"

@@ -104,7 +104,7 @@ hh_send() {
 # $HH_W/rx; hh_recv_done then says whether it came.
 hh_recv_start() {
 	rm -f "$HH_W/rx"
-	ip netns exec "$1" timeout 4 socat -u \
+	ip netns exec "$1" timeout "$(scaled 4)" socat -u \
 		"UDP4-RECVFROM:${2##*:},bind=${2%:*},reuseaddr" "OPEN:$HH_W/rx,creat" &
 	HH_RX=$!
 	wait_listen "$1" udp "${2##*:}"
@@ -124,7 +124,7 @@ hh_udp() {
 
 # hh_tcp NS SRC DST: the TCP handshake SRC -> DST completes.
 hh_tcp() {
-	ip netns exec "$1" timeout 5 socat -u /dev/null \
+	ip netns exec "$1" timeout "$(scaled 5)" socat -u /dev/null \
 		"TCP4:$3,bind=$2,reuseaddr,connect-timeout=1.5" 2>/dev/null
 }
 

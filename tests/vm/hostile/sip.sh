@@ -64,7 +64,7 @@ hs_udp() {
 	local pid f=$HS_W/udp.rx
 
 	rm -f "$f"
-	ip netns exec "$3" timeout 4 socat -u \
+	ip netns exec "$3" timeout "$(scaled 4)" socat -u \
 		"UDP4-RECVFROM:${4##*:},bind=${4%:*},reuseaddr" "OPEN:$f,creat" &
 	pid=$!
 	wait_listen "$3" udp "${4##*:}" || { kill "$pid" 2>/dev/null; wait "$pid"; return 2; }
@@ -175,7 +175,7 @@ JSON
 		test "$(hostile_ctr sip_refused_register_port)" -gt "$before"
 	check "sip k. the tcp 5060 registration pinhole exists" hs_reg_pinhole 6 5060
 	check_not "sip k. registrar 10.0.2.2:40022 -> PBX 10.0.1.2:22 is blocked" \
-		ip netns exec gk timeout 5 socat -u /dev/null \
+		ip netns exec gk timeout "$(scaled 5)" socat -u /dev/null \
 		TCP4:10.0.1.2:22,bind=10.0.2.2:40022,reuseaddr,connect-timeout=1.5
 	touch "$w/k3.end"
 	hostile_stop
@@ -262,7 +262,7 @@ hs_case_n() {
 	echo "== sip n. L7: two Content-Length headers"
 	before=$(hostile_ctr sip_malformed)
 	rm -f "$w/n.rx.0"
-	ip netns exec gk timeout 4 socat -u UDP4-RECVFROM:5060,bind=10.0.2.2,reuseaddr \
+	ip netns exec gk timeout "$(scaled 4)" socat -u UDP4-RECVFROM:5060,bind=10.0.2.2,reuseaddr \
 		"OPEN:$w/n.rx.0,creat" &
 	HOSTILE_PIDS+=($!)
 	wait_listen gk udp 5060

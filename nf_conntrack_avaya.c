@@ -4280,7 +4280,9 @@ static int sip_help_udp(struct sk_buff *skb, unsigned int protoff,
 	if (ret < 0)
 		return avaya_bad_input(skb, ct, AVAYA_CTR_SIP_MALFORMED, "SIP");
 	avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MESSAGES);
-	sip_keep_flow(skb, ct);
+	/* A message strict mode dropped does not keep the flow alive. */
+	if (ret == NF_ACCEPT)
+		sip_keep_flow(skb, ct);
 	return ret;
 }
 

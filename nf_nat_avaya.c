@@ -1389,10 +1389,8 @@ static int sip_nat_hostport(const struct sip_nat_ctx *x, const u8 *data,
 	int len = 0;
 
 	/* Is its last group a port? Never guess which address it names. */
-	if (hp->bare_v6) {
-		avaya_count(nf_ct_net(x->ct), AVAYA_CTR_SIP_NAT_AMBIGUOUS_ADDRESS);
+	if (hp->bare_v6)
 		return -1;
-	}
 	if (!sip_nat_parse(x->ct, data, &hp->host, &a) ||
 	    !sip_nat_map(x->ct, x->dir, &a, &port))
 		return -1;
@@ -1576,6 +1574,19 @@ static void sip_nat_port_check(struct nf_conn *ct, int dir)
 		      ntohs(t->src.u.all), ntohs(r->dst.u.all));
 }
 
+/* Hosts NAT leaves as they are: IPv6 written without [] (see above). */
+static bool sip_nat_has_bare_v6(const struct avaya_sip_msg *m)
+{
+	unsigned int i;
+	bool bare = m->ruri.host.bare_v6;
+
+	for (i = 0; i < m->n_via; i++)
+		bare |= m->via[i].sent_by.bare_v6;
+	for (i = 0; i < m->n_contact; i++)
+		bare |= m->contact[i].uri.host.bare_v6;
+	return bare;
+}
+
 static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 			     enum ip_conntrack_info ctinfo, unsigned int protoff,
 			     unsigned int dataoff, unsigned int msgoff,
@@ -1591,6 +1602,8 @@ static int avaya_nat_sip_msg(struct sk_buff *skb, struct nf_conn *ct,
 	int delta, total = 0;
 	char buf[64];
 
+	if (nf_ct_l3num(ct) == NFPROTO_IPV6 && sip_nat_has_bare_v6(m))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_NAT_AMBIGUOUS_ADDRESS);
 	delta = sip_nat_collect(&x, skb->data + dataoff + msgoff, ed, &n);
 	if (!n)
 		return NF_ACCEPT;

@@ -172,6 +172,8 @@ struct avaya_sip_msg {
 	u8 is_multipart;	/* multipart with a boundary; 2: alternative */
 	u8 ctype_seen;			/* a Content-Type was read */
 	u8 ctype_dup;			/* ... and a second one came */
+	u8 cseq_seen;			/* a CSeq was read (or refused) */
+	u8 cseq_dup;			/* a second CSeq came: refused */
 	u8 hdr_done;			/* headers parsed up to the empty line */
 	u8 overflow;			/* AVAYA_SIP_OVF_* */
 	u8 n_skipped;	/* header fields that could not be read, left out */

@@ -441,6 +441,7 @@ static bool bare_v6(struct sip_cur *c, size_t start,
 	size_t i, last = start, end;
 	unsigned int colons = 0;
 	bool gap = false;
+	u8 fam, ip[16];
 	u32 port;
 
 	c->pos = start;
@@ -461,13 +462,16 @@ static bool bare_v6(struct sip_cur *c, size_t start,
 	hp->bare_v6 = 1;
 	span_set(&hp->host, start, end - start);
 	span_set(&hp->all, start, end - start);
-	if (colons != 8 || gap ||
-	    parse_uint(c->buf, last + 1, end - last - 1, 65535, &port))
-		return true;
-	span_set(&hp->host, start, last - start);
-	span_set(&hp->port_txt, last + 1, end - last - 1);
-	hp->port = port;
-	hp->has_port = 1;
+	if (colons == 8 && !gap &&
+	    !parse_uint(c->buf, last + 1, end - last - 1, 65535, &port)) {
+		span_set(&hp->host, start, last - start);
+		span_set(&hp->port_txt, last + 1, end - last - 1);
+		hp->port = port;
+		hp->has_port = 1;
+	}
+	/* "abc:1:2" or "1.2.3.4:5060:5062" is no address: an error. */
+	if (avaya_sip_parse_addr(c->buf + hp->host.off, hp->host.len, &fam, ip))
+		c->err = true;
 	return true;
 }
 
@@ -804,10 +808,17 @@ static void parse_number_hdr(struct sip_cur *c, u32 max,
 		c->err = true;
 }
 
+/* One CSeq: a second one, even after an unreadable first, is not taken. */
 static void parse_cseq(struct sip_cur *c, struct avaya_sip_msg *m)
 {
 	struct avaya_sip_span num;
 
+	if (m->cseq_seen) {
+		m->cseq_dup = 1;
+		c->err = true;
+		return;
+	}
+	m->cseq_seen = 1;
 	cur_skip_lws(c);
 	cur_number(c, ~0U, &num, &m->cseq);
 	cur_skip_lws(c);
@@ -1121,8 +1132,10 @@ static int parse_header(const u8 *buf, size_t off, size_t end,
 		break;
 	case HDR_EXPIRES:
 		parse_number_hdr(&c, ~0U, &num, &v);
-		m->expires = v;
-		m->has_expires = !c.err;
+		if (!c.err) {
+			m->expires = v;
+			m->has_expires = 1;
+		}
 		break;
 	case HDR_CLEN:
 		parse_content_length(&c, m);
@@ -1260,7 +1273,8 @@ static int parse_start_line(const u8 *buf, size_t off, size_t end,
 /*
  * A header field that cannot be read is left out and counted, and the rest
  * of the message is used (a phone's odd Contact must not hide its SDP):
- * what it half filled in is cleared. Only Content-Length frames the
+ * what it half filled in is cleared, Via and Contact entries of the same
+ * line included (parse_headers()). Only Content-Length frames the
  * message, and a second Content-Type leaves its body in doubt: those make
  * the message malformed. After a Via that
  * cannot be read no later Via is kept, so via[0] stays the top one.
@@ -1280,6 +1294,8 @@ static bool skip_header(struct avaya_sip_msg *m, enum sip_hdr hdr)
 		memset(&m->to, 0, sizeof(m->to));
 		break;
 	case HDR_CSEQ:
+		if (m->cseq_dup)
+			break;
 		m->cseq = 0;
 		m->cseq_method = AVAYA_SIP_OTHER;
 		span_set(&m->cseq_method_txt, 0, 0);
@@ -1307,6 +1323,7 @@ static int parse_headers(const u8 *buf, size_t pos, size_t lim,
 			 struct avaya_sip_msg *m, size_t *body)
 {
 	size_t eol, next, feol, fnext;
+	u8 n_via, n_contact;
 	enum sip_hdr hdr;
 	int ret;
 
@@ -1333,9 +1350,21 @@ static int parse_headers(const u8 *buf, size_t pos, size_t lim,
 			if (eol - pos > AVAYA_SIP_MAX_HDR)
 				return -AVAYA_SIP_ETOOLONG;
 		}
+		n_via = m->n_via;
+		n_contact = m->n_contact;
 		ret = parse_header(buf, pos, eol, m, &hdr);
-		if (ret && !skip_header(m, hdr))
+		if (!ret) {
+			pos = next;
+			continue;
+		}
+		/*
+		 * A CR inside a line may end it for another parser, which
+		 * would then read a different header: never skip that.
+		 */
+		if (memchr(buf + pos, '\r', eol - pos) || !skip_header(m, hdr))
 			return ret;
+		m->n_via = n_via;
+		m->n_contact = n_contact;
 		pos = next;
 	}
 }
@@ -1495,6 +1524,7 @@ struct mime_hdrs {
 	u32 clen_val;
 	bool has_ct;
 	bool not_session;		/* Content-Disposition other than session */
+	bool has_disp;
 };
 
 /* One "name: value" line of a part's headers, buf[off..eol). */
@@ -1522,6 +1552,9 @@ static int mime_field(const u8 *buf, size_t off, size_t eol,
 	} else if (name.len == 19 && span_ieq(buf, name.off, 8, "content-") &&
 		   span_ieq(buf, name.off + 8, 11, "disposition")) {
 		/* RFC 3959: early-session is not the SDP the call uses. */
+		if (h->has_disp)
+			return -AVAYA_SIP_EBADSDP;
+		h->has_disp = true;
 		cur_skip_lws(&c);
 		cur_token(&c, &disp);
 		h->not_session = !span_ieq(buf, disp.off, disp.len, "session");
@@ -1629,6 +1662,7 @@ static int multipart_sdp(const u8 *buf, size_t off, size_t end,
 			 struct avaya_sip_msg *m, unsigned int depth)
 {
 	size_t lf, eol, part = 0, pend;
+	struct avaya_sip_span was;
 	enum mime_line kind;
 	bool in_part = false;
 	int ret;
@@ -1646,9 +1680,14 @@ static int multipart_sdp(const u8 *buf, size_t off, size_t end,
 					pend--;
 				if (pend > part && buf[pend - 1] == '\r')
 					pend--;
+				was = m->sdp_part;
 				ret = mime_part(buf, part, pend, m, depth);
-				if (ret || (m->is_sdp && !alt))
+				if (ret)
 					return ret;
+				/* This part, not an earlier alternative, held it. */
+				if (!alt && m->is_sdp &&
+				    memcmp(&was, &m->sdp_part, sizeof(was)))
+					return 0;
 			}
 			if (kind == MIME_CLOSE)
 				return 0;

@@ -71,6 +71,9 @@ struct sip_case {
 	bool top_via_bad;	/* the first Via is unreadable */
 	u16 sdp_port;		/* the first m= port of the SDP chosen */
 	bool no_sdp;		/* no SDP found in a multipart body */
+	bool no_contact;	/* no Contact kept */
+	bool no_expires;	/* no Expires kept */
+	bool no_cseq;		/* no CSeq kept */
 };
 
 #define BARE_RURI	0x01
@@ -591,6 +594,46 @@ static const struct sip_case sip_cases[] = {
 		VEC(sip_rv_longct), .ret = -AVAYA_SIP_EBADSDP,
 	},
 	{
+		.name = "review 2: SDP in a mixed part, the last alternative",
+		VEC(sip_rv2_alt_nested), .sdp_port = 6000,
+	},
+	{
+		.name = "review 2: Contacts of a skipped line are dropped",
+		VEC(sip_rv2_ct_keep), .skipped = 1, .no_contact = true,
+	},
+	{
+		.name = "review 2: the Via of a skipped line is dropped",
+		VEC(sip_rv2_via_keep), .skipped = 1, .top_via_bad = true,
+	},
+	{
+		.name = "review 2: bare host, LWS before the port: skipped",
+		VEC(sip_rv2_bare_lws), .skipped = 1, .top_via_bad = true,
+	},
+	{
+		.name = "review 2: unreadable Expires: none",
+		VEC(sip_rv2_exp_bad), .skipped = 1, .no_expires = true,
+	},
+	{
+		.name = "review 2: bare Request-URI host that is no address",
+		VEC(sip_rv2_bare_host), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "review 2: CR-only header line: malformed",
+		VEC(sip_rv2_crline), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "review 2: CR inside CSeq: malformed",
+		VEC(sip_rv2_cr_cseq_clen), .ret = -AVAYA_EBADMSG,
+	},
+	{
+		.name = "review 2: two Content-Disposition in a part",
+		VEC(sip_rv2_dup_disp), .ret = -AVAYA_SIP_EBADSDP,
+	},
+	{
+		.name = "review 2: unreadable CSeq, then another: none",
+		VEC(sip_rv2_cseq3), .skipped = 2, .no_cseq = true,
+	},
+	{
 		.name = "multipart without a delimiter",
 		VEC(sip_mp_nodelim), .ret = -AVAYA_SIP_EBADSDP,
 	},
@@ -732,6 +775,12 @@ static void sip_values(struct kunit *test)
 	}
 	if (ret >= 0 && t->no_sdp)
 		KUNIT_EXPECT_EQ(test, m->is_sdp, 0);
+	if (ret >= 0 && t->no_contact)
+		KUNIT_EXPECT_EQ(test, m->n_contact, 0);
+	if (ret >= 0 && t->no_expires)
+		KUNIT_EXPECT_EQ(test, m->has_expires, 0);
+	if (ret >= 0 && t->no_cseq)
+		KUNIT_EXPECT_EQ(test, m->cseq_method, AVAYA_SIP_OTHER);
 	if (ret >= 0 && t->top_via_bad) {
 		KUNIT_EXPECT_TRUE(test, m->overflow & AVAYA_SIP_OVF_VIA);
 		KUNIT_EXPECT_EQ(test, m->n_via, 0);

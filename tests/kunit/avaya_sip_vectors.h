@@ -890,4 +890,191 @@ static const char sip_rv_longct[] =
 	"\r\n"
 	"--B--\r\n";
 
+/*
+ * Review of 8a73195 (skipped headers, bare IPv6): an SDP in a mixed part
+ * that is the last alternative, Contact/Via entries of a skipped line, a
+ * bare host with LWS before its port, an unreadable Expires, a bare
+ * Request-URI host that is no address, a CR inside a header line (twice),
+ * a second Content-Disposition, an unreadable CSeq followed by another.
+ */
+static const char sip_rv2_alt_nested[] =
+	"INVITE sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:a@10.0.0.5:5060>\r\n"
+	"Content-Type: multipart/alternative;boundary=A\r\n"
+	"Content-Length: 355\r\n"
+	"\r\n"
+	"--A\r\n"
+	"Content-Type: application/sdp\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 10.0.0.5\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.5\r\n"
+	"t=0 0\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n"
+	"\r\n"
+	"--A\r\n"
+	"Content-Type: multipart/mixed;boundary=M\r\n"
+	"\r\n"
+	"--M\r\n"
+	"Content-Type: text/plain\r\n"
+	"\r\n"
+	"hello\r\n"
+	"--M\r\n"
+	"Content-Type: application/sdp\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 10.0.0.7\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.7\r\n"
+	"t=0 0\r\n"
+	"m=audio 6000 RTP/AVP 0\r\n"
+	"\r\n"
+	"--M--\r\n"
+	"\r\n"
+	"--A--\r\n";
+
+static const char sip_rv2_ct_keep[] =
+	"REGISTER sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 REGISTER\r\n"
+	"Contact: <sip:a@10.0.0.5:5062>, <sip:a@10.0.0.5:23> junk\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+static const char sip_rv2_via_keep[] =
+	"INVITE sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9 junk\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+static const char sip_rv2_bare_lws[] =
+	"INVITE sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 2001:db8::5 : 5060;branch=z9\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:a@::ffff:10.0.0.5>\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+static const char sip_rv2_exp_bad[] =
+	"REGISTER sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 REGISTER\r\n"
+	"Contact: <sip:a@10.0.0.5:5062>\r\n"
+	"Expires: x\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+static const char sip_rv2_bare_host[] =
+	"INVITE sip:b@abc:1:2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP face:b00c:5060;branch=z9\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:a@1.2.3.4:5060:5062>\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+static const char sip_rv2_crline[] =
+	"INVITE sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"\r\r\n"
+	"Contact: <sip:a@10.0.0.5:5060>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 85\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 10.0.0.5\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.5\r\n"
+	"t=0 0\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n";
+
+static const char sip_rv2_cr_cseq_clen[] =
+	"INVITE sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\rContent-Length: 500\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 85\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 10.0.0.5\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.5\r\n"
+	"t=0 0\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n";
+
+static const char sip_rv2_dup_disp[] =
+	"INVITE sip:b@192.0.2.2 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:a@10.0.0.5:5060>\r\n"
+	"Content-Type: multipart/mixed;boundary=B\r\n"
+	"Content-Length: 323\r\n"
+	"\r\n"
+	"--B\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Disposition: early-session\r\n"
+	"Content-Disposition: session\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 10.0.0.5\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.5\r\n"
+	"t=0 0\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n"
+	"\r\n"
+	"--B\r\n"
+	"Content-Type: application/sdp\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 10.0.0.7\r\n"
+	"s=-\r\n"
+	"c=IN IP4 10.0.0.7\r\n"
+	"t=0 0\r\n"
+	"m=audio 6000 RTP/AVP 0\r\n"
+	"\r\n"
+	"--B--\r\n";
+
+static const char sip_rv2_cseq3[] =
+	"SIP/2.0 200 OK\r\n"
+	"Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1\r\n"
+	"From: <sip:a@10.0.0.5>;tag=1\r\n"
+	"To: <sip:b@192.0.2.2>;tag=2\r\n"
+	"Call-ID: x@10.0.0.5\r\n"
+	"CSeq: 1 INVITE x\r\n"
+	"CSeq: 1 REGISTER\r\n"
+	"Contact: <sip:a@10.0.0.5:5062>;expires=3600\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
 #endif /* _AVAYA_SIP_VECTORS_H */

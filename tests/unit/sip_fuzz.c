@@ -35,6 +35,7 @@ static const struct {
 	SEED(sip_bare_v6_invite), SEED(sip_skip_contact),
 	SEED(sip_rv_midpart_cr), SEED(sip_rv_early), SEED(sip_rv_alt),
 	SEED(sip_rv_dup_bnd), SEED(sip_rv_nested_empty),
+	SEED(sip_rv2_alt_nested), SEED(sip_rv2_ct_keep), SEED(sip_rv2_cseq3),
 };
 
 /* Fragments that steer mutations into the parser's corners. */

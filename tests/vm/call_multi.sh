@@ -89,6 +89,10 @@ mark() { printf '{"mark": "%s"}, {"wait": "%s"},\n' "$work/$1" "$work/go_$1"; }
 
 setup_topology
 call_firewall
+# A flow that goes must go because the helper closed it, never by the UDP
+# tracker's 30 s for one-way flows (a step of the debug lane takes longer).
+fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+	net.netfilter.nf_conntrack_udp_timeout_stream=600
 
 # go NAME: let the player past mark NAME, wait for the next one.
 go() {

@@ -72,6 +72,10 @@ table ip sink {
 EOF
 # Window tracking has no history for a flow made through ctnetlink.
 fw sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1
+# A media flow that goes must go because the helper closed it, never by the
+# UDP tracker's 30 s for one-way flows (the debug lane's steps outlast it).
+fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+	net.netfilter.nf_conntrack_udp_timeout_stream=600
 fw conntrack -F >/dev/null 2>&1
 
 echo "-- 1. F2: a class-0 RAS expectation with a udp tuple"

@@ -439,8 +439,11 @@ struct avaya_ctrs {
 	u64 c[AVAYA_CTR_MAX];
 };
 
+struct sip_dialogs;
+
 struct avaya_net {
 	struct avaya_ctrs __percpu *ctr;
+	struct sip_dialogs *dialogs;	/* SIP dialogs looked up across flows */
 };
 
 static unsigned int avaya_net_id __read_mostly;
@@ -599,6 +602,14 @@ static bool call_helper_is_ours(const struct nf_conn *ct)
 	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
 
 	return kind == AVAYA_HELPER_Q931 || kind == AVAYA_HELPER_H245;
+}
+
+/* avaya-sip over UDP or TCP: its flows hold a book, TCP ones streams. */
+static bool sip_helper_is_signalling(const struct nf_conn *ct)
+{
+	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
+
+	return kind == AVAYA_HELPER_SIP_UDP || kind == AVAYA_HELPER_SIP_TCP;
 }
 
 static bool taddr_is(const struct avaya_taddr *a, const struct nf_conn *ct,
@@ -2826,8 +2837,10 @@ static atomic_t sip_media_recs = ATOMIC_INIT(0);
 
 struct sip_call {
 	u32 id;			/* sip_hash() of the Call-ID */
+	u32 dtag;		/* of the From tag that booked it, 0 none */
 	__be16 slot;
 	u8 confirmed;		/* a 2xx answered an INVITE: a dialog exists */
+	u8 shared;		/* another flow holds the dialog too */
 	struct sip_media_rec *media;
 };
 
@@ -2997,25 +3010,34 @@ static __be16 sip_slot_next(struct avaya_sip_book *book)
 }
 
 /*
- * The slot of call @id, which is entered in the book if new; @confirm marks
- * it answered by a 2xx. 0 when there is no memory for it: its pinholes then
- * only time out.
+ * The slot of call @id, which is entered in the book if new, with @dtag
+ * (its dialog's tag, sip_dialog_tag()); @confirm marks it answered by a
+ * 2xx, and so does @in_dialog for a new entry (a request of a dialog this
+ * flow never saw begin: sip_dialog_lookup() then looks for the flow that
+ * did). 0 when there is no memory for it: its pinholes then only time
+ * out. *@created says it is new.
  */
-static __be16 sip_call_slot(struct nf_conn *ct, u32 id, bool confirm)
+static __be16 sip_call_slot(struct nf_conn *ct, u32 id, u32 dtag, bool confirm,
+			    bool in_dialog, bool *created)
 {
 	struct avaya_sip_book *book = sip_book(ct, true);
 	struct sip_call *c;
 	__be16 slot = 0;
 
+	*created = false;
 	if (!sip_book_lock(book))
 		return 0;
 	c = sip_call_find(book, id);
 	if (!c && sip_book_room(ct, book)) {
 		c = &book->calls[book->n_calls++];
 		c->id = id;
+		c->dtag = dtag;
 		c->slot = sip_slot_next(book);
-		c->confirmed = 0;
+		/* In a dialog a 2xx confirmed elsewhere: a CANCEL cannot end it. */
+		c->confirmed = in_dialog;
+		c->shared = 0;
 		c->media = NULL;
+		*created = true;
 	}
 	if (c) {
 		c->confirmed |= confirm;
@@ -3044,9 +3066,11 @@ static __be16 sip_call_lookup(struct nf_conn *ct, u32 id)
 /*
  * Take call @id out of the book and return its slot, or 0 if unknown. Only
  * an unconfirmed call goes when @unconfirmed_only: a failure to a re-INVITE
- * ends a transaction, not the dialog.
+ * ends a transaction, not the dialog. *@shared (when not NULL) says
+ * whether another flow holds it too.
  */
-static __be16 sip_call_take(struct nf_conn *ct, u32 id, bool unconfirmed_only)
+static __be16 sip_call_take(struct nf_conn *ct, u32 id, bool unconfirmed_only,
+			    bool *shared)
 {
 	struct avaya_sip_book *book = sip_book(ct, false);
 	struct sip_call *c;
@@ -3057,10 +3081,76 @@ static __be16 sip_call_take(struct nf_conn *ct, u32 id, bool unconfirmed_only)
 	c = sip_call_find(book, id);
 	if (c && !(unconfirmed_only && c->confirmed)) {
 		slot = c->slot;
+		if (shared)
+			*shared = c->shared;
 		sip_call_drop(book, c);
 	}
 	spin_unlock_bh(&book->lock);
 	return slot;
+}
+
+/*
+ * The call of dialog @id if one of @tag (the From and To tags of a BYE or
+ * CANCEL, hashed) is the tag it was booked with: from another flow the
+ * Call-ID alone does not name the dialog. The book is locked.
+ */
+static struct sip_call *sip_call_of_dialog(struct avaya_sip_book *book, u32 id,
+					   const u32 *tag)
+{
+	struct sip_call *c = sip_call_find(book, id);
+
+	if (c && c->dtag && (c->dtag == tag[0] || c->dtag == tag[1]))
+		return c;
+	return NULL;
+}
+
+/* Does @ct's book hold dialog @id, @tag? */
+static bool sip_holds_dialog(struct nf_conn *ct, u32 id, const u32 *tag)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	bool held;
+
+	if (!sip_book_lock(book))
+		return false;
+	held = sip_call_of_dialog(book, id, tag);
+	spin_unlock_bh(&book->lock);
+	return held;
+}
+
+/*
+ * Take dialog @id, @tag out of @ct's book (only if no 2xx confirmed it
+ * when @unconfirmed_only): its slot, or 0.
+ */
+static __be16 sip_call_take_dialog(struct nf_conn *ct, u32 id, const u32 *tag,
+				   bool unconfirmed_only)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_call *c;
+	__be16 slot = 0;
+
+	if (!sip_book_lock(book))
+		return 0;
+	c = sip_call_of_dialog(book, id, tag);
+	if (c && !(unconfirmed_only && c->confirmed)) {
+		slot = c->slot;
+		sip_call_drop(book, c);
+	}
+	spin_unlock_bh(&book->lock);
+	return slot;
+}
+
+/* Dialog @id, @tag of @ct's book is held by another flow too. */
+static void sip_dialog_mark(struct nf_conn *ct, u32 id, const u32 *tag)
+{
+	struct avaya_sip_book *book = sip_book(ct, false);
+	struct sip_call *c;
+
+	if (!sip_book_lock(book))
+		return;
+	c = sip_call_of_dialog(book, id, tag);
+	if (c)
+		c->shared = 1;
+	spin_unlock_bh(&book->lock);
 }
 
 static bool sip_span_addr(const struct nf_conn *ct, const u8 *data,
@@ -3469,6 +3559,298 @@ static void sip_call_ended(struct nf_conn *ct, __be16 slot)
 	if (sip_remove_call(ct, slot))
 		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_MEDIA_PINHOLE_REMOVED);
 	sip_media_close(ct, slot);
+}
+
+/*
+ * A BYE or CANCEL may come on another flow than its INVITE: over TCP a
+ * proxy opens a connection per direction, or reuses one. Its call is then
+ * in the book of another flow between the same two hosts, found by a walk
+ * of the conntrack table in process context. Each netns has its own queue
+ * and work: lookups wait SIP_DIALOG_DELAY, so a netns walks at most ten
+ * times a second, for up to SIP_DIALOG_QUEUE lookups at once, at most
+ * SIP_DIALOG_PER_FLOW of them from one flow; more are counted and not made.
+ * The same walk marks a dialog that a request booked on a second flow
+ * (a re-INVITE on the other connection), so that its end on either flow
+ * ends it on both.
+ */
+#define SIP_DIALOG_QUEUE	32
+#define SIP_DIALOG_PER_FLOW	4
+#define SIP_DIALOG_DELAY	(HZ / 10)
+
+enum sip_dialog_op {
+	SIP_DIALOG_END,		/* a BYE: end it there */
+	SIP_DIALOG_CANCEL,	/* a CANCEL: end it there if not confirmed */
+	SIP_DIALOG_MARK,	/* booked here too: mark it shared there */
+};
+
+struct sip_dialog_query {
+	struct nf_conn *from;	/* the message's flow, referenced */
+	u32 id;			/* the Call-ID, hashed */
+	u32 tag[2];		/* its From and To tags, hashed (0: none) */
+	u8 op;			/* enum sip_dialog_op */
+	bool walk;		/* looked up (sip_dialog_from_both()) */
+	struct nf_conn *found;	/* the flow whose book holds it, referenced */
+};
+
+struct sip_dialog_batch {
+	unsigned int n;
+	struct sip_dialog_query q[SIP_DIALOG_QUEUE];
+};
+
+struct sip_dialogs {
+	spinlock_t lock;	/* pending */
+	bool dead;		/* the netns goes: nothing is queued */
+	struct net *net;
+	struct delayed_work work;
+	struct sip_dialog_batch pending;
+	struct sip_dialog_batch running;	/* the work's own */
+};
+
+static struct sip_dialogs *sip_dialogs_of(const struct net *net)
+{
+	struct avaya_net *an = net_generic(net, avaya_net_id);
+
+	return an->dialogs;
+}
+
+/* A dialog tag as the book keeps it: 0 when the message has none. */
+static u32 sip_dialog_tag(const u8 *data, const struct avaya_sip_party *p)
+{
+	return p->tag.len ? sip_hash(data, &p->tag) | 1 : 0;
+}
+
+/*
+ * The two hosts of a flow as they know themselves: the initiator's source
+ * and the responder's reply source, before and after NAT respectively. Two
+ * phones masqueraded by this firewall are never the same host; hosts that
+ * share an address beyond it (a remote NAT) are.
+ */
+static bool sip_same_hosts(const struct nf_conn *a, const struct nf_conn *b)
+{
+	const union nf_inet_addr *a0 = &a->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
+	const union nf_inet_addr *a1 = &a->tuplehash[IP_CT_DIR_REPLY].tuple.src.u3;
+	const union nf_inet_addr *b0 = &b->tuplehash[IP_CT_DIR_ORIGINAL].tuple.src.u3;
+	const union nf_inet_addr *b1 = &b->tuplehash[IP_CT_DIR_REPLY].tuple.src.u3;
+
+	if (nf_ct_l3num(a) != nf_ct_l3num(b) ||
+	    !nf_ct_zone_equal_any(a, nf_ct_zone(b)))
+		return false;
+	return (nf_inet_addr_cmp(a0, b0) && nf_inet_addr_cmp(a1, b1)) ||
+	       (nf_inet_addr_cmp(a0, b1) && nf_inet_addr_cmp(a1, b0));
+}
+
+/*
+ * The walk's callback, under the table's bucket lock: it notes and
+ * references the flow that holds a query's dialog. A book's lock is a leaf
+ * (nothing of conntrack's is taken under it), so it may nest in the
+ * table's.
+ */
+static int sip_dialog_find(struct nf_conn *ct, void *data)
+{
+	struct sip_dialog_batch *b = data;
+	struct sip_dialog_query *q;
+	unsigned int i;
+
+	if (!sip_helper_is_signalling(ct))
+		return 0;
+	for (i = 0; i < b->n; i++) {
+		q = &b->q[i];
+		if (!q->walk || q->found || q->from == ct ||
+		    !sip_same_hosts(ct, q->from) ||
+		    !sip_holds_dialog(ct, q->id, q->tag))
+			continue;
+		if (refcount_inc_not_zero(&ct->ct_general.use))
+			q->found = ct;
+	}
+	return 0;
+}
+
+/* Act on the flow that held the dialog of @q, if it still does. */
+static void sip_dialog_act(struct sip_dialog_query *q)
+{
+	bool ended = false;
+	__be16 slot;
+
+	if (q->found && !READ_ONCE(avaya_unloading) &&
+	    sip_helper_is_signalling(q->found)) {
+		if (q->op == SIP_DIALOG_MARK) {
+			/* Both, and only when there are two: no walk at BYE else. */
+			sip_dialog_mark(q->found, q->id, q->tag);
+			sip_dialog_mark(q->from, q->id, q->tag);
+		} else {
+			slot = sip_call_take_dialog(q->found, q->id, q->tag,
+						    q->op == SIP_DIALOG_CANCEL);
+			if (slot)
+				sip_call_ended(q->found, slot);
+			ended = slot;
+		}
+	}
+	if (q->op != SIP_DIALOG_MARK)
+		avaya_count(nf_ct_net(q->from),
+			    ended ? AVAYA_CTR_SIP_BYE_OTHER_FLOW :
+				    AVAYA_CTR_SIP_BYE_UNKNOWN_CALL);
+	if (q->found)
+		nf_ct_put(q->found);
+	nf_ct_put(q->from);
+}
+
+/*
+ * A lookup is made only from a flow that both hosts use: confirmed, and
+ * answered by now (a TCP connection always is; a lone datagram whose
+ * source may be forged is not). Judged here, after SIP_DIALOG_DELAY, so
+ * that a BYE opening a new UDP flow has had time for its 200.
+ */
+static bool sip_dialog_from_both(const struct sip_dialog_query *q)
+{
+	return nf_ct_is_confirmed(q->from) &&
+	       test_bit(IPS_SEEN_REPLY_BIT, &q->from->status);
+}
+
+static void sip_dialog_work_fn(struct work_struct *work)
+{
+	struct sip_dialogs *d = container_of(to_delayed_work(work),
+					     struct sip_dialogs, work);
+	struct sip_dialog_batch *b = &d->running;
+	struct nf_ct_iter_data iter = { .net = d->net, .data = b };
+	unsigned int i, n = 0;
+
+	spin_lock_bh(&d->lock);
+	*b = d->pending;
+	d->pending.n = 0;
+	spin_unlock_bh(&d->lock);
+	for (i = 0; i < b->n; i++) {
+		b->q[i].walk = sip_dialog_from_both(&b->q[i]);
+		n += b->q[i].walk;
+	}
+	if (n && !READ_ONCE(avaya_unloading))
+		nf_ct_iterate_cleanup_net(sip_dialog_find, &iter);
+	rcu_read_lock();
+	for (i = 0; i < b->n; i++)
+		sip_dialog_act(&b->q[i]);
+	rcu_read_unlock();
+	b->n = 0;
+}
+
+/*
+ * Queue @q (its flow @q->from not yet referenced) unless the same is
+ * waiting; false when there is no room (counted by the caller).
+ */
+static bool sip_dialog_queue(struct sip_dialogs *d,
+			     const struct sip_dialog_query *q)
+{
+	struct sip_dialog_batch *p = &d->pending;
+	unsigned int i, mine = 0;
+	bool ok = true;
+
+	spin_lock_bh(&d->lock);
+	for (i = 0; i < p->n; i++) {
+		if (p->q[i].from != q->from)
+			continue;
+		if (p->q[i].id == q->id && p->q[i].op == q->op &&
+		    !memcmp(p->q[i].tag, q->tag, sizeof(q->tag)))
+			goto out;
+		mine++;
+	}
+	if (d->dead || READ_ONCE(avaya_unloading) ||
+	    p->n == SIP_DIALOG_QUEUE || mine == SIP_DIALOG_PER_FLOW) {
+		ok = false;
+		goto out;
+	}
+	refcount_inc(&q->from->ct_general.use);
+	p->q[p->n++] = *q;
+	/* A walk of a big table takes long: not on the system_wq. */
+	queue_delayed_work(system_long_wq, &d->work, SIP_DIALOG_DELAY);
+out:
+	spin_unlock_bh(&d->lock);
+	return ok;
+}
+
+/*
+ * Look for dialog @m (its Call-ID, From and To tags) in the other flows
+ * between the hosts of @ct (@ct may not be confirmed yet: the work judges
+ * it, sip_dialog_from_both()).
+ */
+static void sip_dialog_lookup(struct nf_conn *ct, const u8 *data,
+			      const struct avaya_sip_msg *m, enum sip_dialog_op op)
+{
+	struct sip_dialogs *d = sip_dialogs_of(nf_ct_net(ct));
+	struct sip_dialog_query q = {
+		.from = ct,
+		.id = sip_hash(data, &m->call_id),
+		.tag = { sip_dialog_tag(data, &m->from),
+			 sip_dialog_tag(data, &m->to) },
+		.op = op,
+	};
+
+	/* Without a tag nothing can name the dialog from another flow. */
+	if ((!q.tag[0] && !q.tag[1]) || !d) {
+		if (op != SIP_DIALOG_MARK)
+			avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BYE_UNKNOWN_CALL);
+		return;
+	}
+	if (!sip_dialog_queue(d, &q))
+		avaya_count(nf_ct_net(ct), AVAYA_CTR_SIP_BYE_LOOKUP_DROPPED);
+}
+
+/*
+ * A BYE or CANCEL: the call ends in this flow's book, and in another's
+ * when it is not here or is shared with another flow. A CANCEL ends only a
+ * call no 2xx confirmed (RFC 3261 9.1), never one whose dialog it names
+ * (a To tag: it cancels a re-INVITE), and is looked up elsewhere only on
+ * a TCP connection: over UDP it goes where its INVITE went (9.1), on the
+ * INVITE's own flow.
+ */
+static void sip_on_bye(struct nf_conn *ct, const u8 *data,
+		       const struct avaya_sip_msg *m)
+{
+	bool cancel = m->method == AVAYA_SIP_CANCEL, shared = false;
+	__be16 slot;
+
+	if (cancel && m->to.tag.len)
+		return;
+	slot = sip_call_take(ct, sip_hash(data, &m->call_id), cancel, &shared);
+	if (slot)
+		sip_call_ended(ct, slot);
+	if (slot ? !shared : cancel && nf_ct_protonum(ct) != IPPROTO_TCP)
+		return;
+	sip_dialog_lookup(ct, data, m, cancel ? SIP_DIALOG_CANCEL :
+						SIP_DIALOG_END);
+}
+
+static int sip_dialogs_init(struct net *net)
+{
+	struct avaya_net *an = net_generic(net, avaya_net_id);
+	struct sip_dialogs *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return -ENOMEM;
+	spin_lock_init(&d->lock);
+	d->net = net;
+	INIT_DELAYED_WORK(&d->work, sip_dialog_work_fn);
+	an->dialogs = d;
+	return 0;
+}
+
+/*
+ * The netns goes (no devices, so no packets): its lookups are dropped
+ * with their references, before nf_conntrack waits for its flows.
+ */
+static void sip_dialogs_exit(struct net *net)
+{
+	struct avaya_net *an = net_generic(net, avaya_net_id);
+	struct sip_dialogs *d = an->dialogs;
+	unsigned int i;
+
+	if (!d)
+		return;
+	spin_lock_bh(&d->lock);
+	d->dead = true;
+	spin_unlock_bh(&d->lock);
+	cancel_delayed_work_sync(&d->work);
+	for (i = 0; i < d->pending.n; i++)
+		nf_ct_put(d->pending.q[i].from);
+	an->dialogs = NULL;
+	kfree(d);
 }
 
 static u32 sip_contact_expires(const struct avaya_sip_msg *m,
@@ -4125,6 +4507,16 @@ static bool sip_invite_failure_ends(u16 status)
 	       status != 422 && status != 491;
 }
 
+/*
+ * A re-INVITE or UPDATE (a request with a To tag): if this flow has not
+ * booked its dialog, another flow began it.
+ */
+static bool sip_in_dialog_offer(const struct avaya_sip_msg *m)
+{
+	return m->is_request && m->to.tag.len &&
+	       (m->method == AVAYA_SIP_INVITE || m->method == AVAYA_SIP_UPDATE);
+}
+
 /* An INVITE dialog's message other than a failure: SDP, and 2xx settling. */
 static int sip_on_call_msg(struct sk_buff *skb, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, const u8 *data,
@@ -4133,15 +4525,20 @@ static int sip_on_call_msg(struct sk_buff *skb, struct nf_conn *ct,
 	bool ok = !m->is_request && m->status >= 200;
 	bool invite_ok = ok && m->cseq_method == AVAYA_SIP_INVITE;
 	u32 id = sip_hash(data, &m->call_id);
+	u32 dtag = sip_dialog_tag(data, &m->from);
+	bool in_dialog = sip_in_dialog_offer(m), created = false;
 	int ret = NF_ACCEPT;
 	__be16 slot = 0;
 
 	if (sip_carries_sdp(m)) {
-		slot = sip_call_slot(ct, id, invite_ok);
+		slot = sip_call_slot(ct, id, dtag, invite_ok, in_dialog, &created);
 		ret = sip_on_sdp(skb, ct, ctinfo, data, m, slot, media_port);
-	} else if (invite_ok) {
-		slot = sip_call_slot(ct, id, true);
+	} else if (invite_ok || in_dialog) {
+		/* A late offer's re-INVITE is booked (and marked) before its 2xx. */
+		slot = sip_call_slot(ct, id, dtag, invite_ok, in_dialog, &created);
 	}
+	if (created && in_dialog)
+		sip_dialog_lookup(ct, data, m, SIP_DIALOG_MARK);
 	if (ret == NF_ACCEPT && ok && (invite_ok ||
 				       m->cseq_method == AVAYA_SIP_UPDATE))
 		sip_pair_settle(ct, slot ? slot : sip_call_lookup(ct, id), false);
@@ -4160,8 +4557,7 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 	}
 	if (m->is_request && (m->method == AVAYA_SIP_BYE ||
 			      m->method == AVAYA_SIP_CANCEL)) {
-		sip_call_ended(ct, sip_call_take(ct, sip_hash(data, &m->call_id),
-						 false));
+		sip_on_bye(ct, data, m);
 		return NF_ACCEPT;
 	}
 	if (!m->is_request && m->cseq_method == AVAYA_SIP_REGISTER &&
@@ -4179,7 +4575,7 @@ static int sip_dispatch(struct sk_buff *skb, struct nf_conn *ct,
 
 		if (m->cseq_method == AVAYA_SIP_INVITE &&
 		    sip_invite_failure_ends(m->status))
-			sip_call_ended(ct, sip_call_take(ct, id, true));
+			sip_call_ended(ct, sip_call_take(ct, id, true, NULL));
 		/* A call that stays keeps the session it had. */
 		sip_pair_settle(ct, sip_call_lookup(ct, id), true);
 		return NF_ACCEPT;
@@ -4715,14 +5111,6 @@ static int avaya_sip_help(struct sk_buff *skb, unsigned int protoff,
 /* Registration                                                           */
 /* ---------------------------------------------------------------------- */
 
-/* avaya-sip over UDP or TCP: its flows hold a book, TCP ones streams. */
-static bool sip_helper_is_signalling(const struct nf_conn *ct)
-{
-	enum avaya_helper_kind kind = avaya_ct_helper_kind(ct);
-
-	return kind == AVAYA_HELPER_SIP_UDP || kind == AVAYA_HELPER_SIP_TCP;
-}
-
 static int avaya_free_held(struct nf_conn *ct, void *data)
 {
 	if (call_helper_is_ours(ct))
@@ -4941,12 +5329,17 @@ static int __net_init avaya_net_init(struct net *net)
 	an->ctr = alloc_percpu(struct avaya_ctrs);
 	if (!an->ctr)
 		return -ENOMEM;
+	if (sip_dialogs_init(net))
+		goto fail;
 	if (!proc_create_net_single(KBUILD_MODNAME, 0444, net->proc_net,
 				    avaya_counters_show, NULL)) {
-		free_percpu(an->ctr);
-		return -ENOMEM;
+		sip_dialogs_exit(net);
+		goto fail;
 	}
 	return 0;
+fail:
+	free_percpu(an->ctr);
+	return -ENOMEM;
 }
 
 static void __net_exit avaya_net_exit(struct net *net)
@@ -4959,6 +5352,7 @@ static void __net_exit avaya_net_exit(struct net *net)
 	 * wait in the close queue, and the worker counts what it closes. The
 	 * netns has no devices left, so nothing queues more after this.
 	 */
+	sip_dialogs_exit(net);
 	flush_work(&flow_close_work);
 	free_percpu(an->ctr);
 }

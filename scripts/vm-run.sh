@@ -139,6 +139,13 @@ if [ "${AVAYA_VM_NOMODULES:-0}" != 1 ]; then
 	mkdir -p "$job/modules"
 	cp "$top/build/$kver"/*.ko "$job/modules/"
 fi
+# The scenarios' UDP request tool (tests/vm/lib.sh udp_ask), compiled here:
+# gcc under TCG takes half a minute.
+tool=$top/build/tools/udpask
+if [ ! -x "$tool" ] || [ "$top/tests/lib/udpask.c" -nt "$tool" ]; then
+	mkdir -p "${tool%/*}"
+	cc -O2 -o "$tool.$$" "$top/tests/lib/udpask.c" && mv "$tool.$$" "$tool"
+fi
 cleanup() {
 	if [ -n "${AVAYA_VM_KEEP:-}" ]; then
 		mkdir -p "$AVAYA_VM_KEEP" && cp -a "$job"/. "$AVAYA_VM_KEEP"/

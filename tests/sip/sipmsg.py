@@ -5,14 +5,18 @@
   sipmsg.py register --src IP:PORT --dst IP:PORT --contact IP:PORT [--expires N] -o FILE
   sipmsg.py ok --src IP:PORT --dst IP:PORT [--contact IP:PORT] [--expires N] -o FILE
   sipmsg.py truncated|clen-past-end|long-header --src .. --dst .. --contact .. -o FILE
-  sipmsg.py invite|invite-ok|bye|bye-ok --src IP:PORT --dst IP:PORT [--media IP:PORT]
-            [--call-id ID] [--user NAME] -o FILE
+  sipmsg.py invite|invite-ok|bye|bye-ok|bye-callee|cancel --src IP:PORT --dst IP:PORT
+            [--media IP:PORT] [--call-id ID] [--user NAME] [--tcp]
+            [--from-tag T] [--to-tag T] -o FILE
 
 "ok" is the registrar's 200 to the REGISTER built with the same --src/--dst
 (same Call-ID and CSeq); --src/--dst stay those of the REGISTER.
 "invite" is a call from --src to --dst with an SDP offer for --media (audio,
 PCMU), "invite-ok" the callee's 200 with its SDP answer for --media, "bye"
-and "bye-ok" end that call; --src/--dst stay those of the INVITE throughout.
+and "bye-ok" end that call, "bye-callee" is the callee's BYE (its tag in
+From), "cancel" the caller's CANCEL of the INVITE; --src/--dst stay those
+of the INVITE throughout. --tcp writes Via
+SIP/2.0/TCP; --from-tag/--to-tag replace the dialog's tags (c1, p1).
 IPv6 endpoints are written [addr]:port; SDP then says c=IN IP6.
 
 Hostile variants (tests/vm/hostile/sip.sh):
@@ -191,21 +195,35 @@ def inspect(path):
 def call(a):
     """(headers, body) of one message of the call from --src to --dst."""
     callee = f'sip:{a.user}@{a.dst}'
+    caller = f'sip:carol@{host(a.src)}'
+    from_tag, to_tag = a.from_tag or 'c1', a.to_tag or 'p1'
     common = [
-        f'From: <sip:carol@{host(a.src)}>;tag=c1',
-        f'To: <{callee}>' + ('' if a.kind == 'invite' else ';tag=p1'),
+        f'From: <{caller}>;tag={from_tag}',
+        f'To: <{callee}>' + ('' if a.kind in ('invite', 'cancel') else f';tag={to_tag}'),
         f'Call-ID: {a.call_id or CALL_CALL_ID}',
     ]
-    if a.kind in ('invite', 'bye', 'reinvite'):
+    via = 'TCP' if a.tcp else 'UDP'
+    if a.kind == 'bye-callee':
+        # The callee hangs up: its own tag is the From tag now.
+        return [f'BYE sip:carol@{a.src} SIP/2.0',
+                f'Via: SIP/2.0/{via} {a.dst};branch=z9hG4bK-byecallee{a.cseq}',
+                'Max-Forwards: 70',
+                f'From: <{callee}>;tag={a.from_tag or "p1"}',
+                f'To: <{caller}>;tag={a.to_tag or "c1"}',
+                f'Call-ID: {a.call_id or CALL_CALL_ID}',
+                f'CSeq: {a.cseq} BYE', 'Content-Length: 0'], ''
+    if a.kind in ('invite', 'bye', 'reinvite', 'cancel'):
         method = 'INVITE' if a.kind == 'reinvite' else a.kind.upper()
+        # A CANCEL names its INVITE's transaction: the same branch.
+        branch = 'invite' if a.kind == 'cancel' else a.kind
         lines = [f'{method} {callee} SIP/2.0',
-                 f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{a.kind}{a.cseq};rport',
+                 f'Via: SIP/2.0/{via} {a.src};branch=z9hG4bK-{branch}{a.cseq};rport',
                  'Max-Forwards: 70'] + common + [f'CSeq: {a.cseq} {method}']
     else:
         method = 'INVITE' if a.kind in ('invite-ok', 'invite-fail') else 'BYE'
         status = a.status if a.kind == 'invite-fail' else '200 OK'
         lines = [f'SIP/2.0 {status}',
-                 f'Via: SIP/2.0/UDP {a.src};branch=z9hG4bK-{method.lower()}{a.cseq};'
+                 f'Via: SIP/2.0/{via} {a.src};branch=z9hG4bK-{method.lower()}{a.cseq};'
                  f'rport={port(a.src)}'] + common + [f'CSeq: {a.cseq} {method}']
     if a.kind in ('invite', 'reinvite'):
         lines.append(f'Contact: <sip:carol@{a.src}' + ('' if a.bad_contact else '>'))
@@ -299,7 +317,8 @@ def main(argv):
         return 0
     ap.add_argument('kind', choices=['register', 'ok', 'truncated', 'clen-past-end',
                                      'long-header', 'invite', 'invite-ok', 'bye',
-                                     'bye-ok', 'reinvite', 'invite-fail'])
+                                     'bye-ok', 'bye-callee', 'cancel', 'reinvite',
+                                     'invite-fail'])
     ap.add_argument('--src', required=True)
     ap.add_argument('--dst', required=True)
     ap.add_argument('--contact')
@@ -321,13 +340,16 @@ def main(argv):
                     help='IPv6 hosts in the headers without []')
     ap.add_argument('--bad-contact', action='store_true',
                     help="invite: the Contact's '>' left out")
+    ap.add_argument('--tcp', action='store_true', help='Via SIP/2.0/TCP')
+    ap.add_argument('--from-tag', help='call messages: the From tag (default c1)')
+    ap.add_argument('--to-tag', help='call messages: the To tag (default p1)')
     ap.add_argument('-o', '--out', required=True)
     a = ap.parse_args(argv)
     if a.kind == 'register':
         data = text(register(a, a.cseq))
     elif a.kind == 'ok':
         data = text(ok(a, a.cseq))
-    elif a.kind in ('invite', 'invite-ok', 'bye', 'bye-ok', 'reinvite',
+    elif a.kind in ('invite', 'invite-ok', 'bye', 'bye-ok', 'bye-callee', 'cancel', 'reinvite',
                     'invite-fail'):
         data = text(*call(a))
     elif a.kind == 'truncated':

@@ -69,25 +69,24 @@ wait_listen ph tcp 1720 && wait_listen ph tcp 1721
 exchange() {
 	local gkaddr=${3:-10.0.2.2} phaddr=${4:-10.0.1.2}
 
-	bg gk $NU udp-serve "$gkaddr:1719" --reply "$work/$2" --count 1 --timeout 5
-	wait_listen gk udp 1719 || return 1
-	ph $NU udp-send "$phaddr:49300" "$gkaddr:1719" "$work/$1" \
-		--expect-reply "$work/got" --timeout 3 >/dev/null || return 1
+	udp_answer gk "$gkaddr:1719" "$work/$2" 5
+	wait_bound gk "$gkaddr:1719" || return 1
+	udp_ask ph "$phaddr:49300" "$gkaddr:1719" "$work/$1" "$work/got" || return 1
 	wait_bg
 	cmp -s "$work/got" "$work/$2"
 }
 
 # one_way REQUEST: the phone sends, nobody answers.
 one_way() {
-	bg gk $NU udp-serve 10.0.2.2:1719 --count 1 --timeout 3
-	wait_listen gk udp 1719 || return 1
-	ph $NU udp-send 10.0.1.2:49300 10.0.2.2:1719 "$work/$1"
+	udp_answer gk 10.0.2.2:1719 /dev/null 3
+	wait_bound gk 10.0.2.2:1719 || return 1
+	udp_send ph 10.0.1.2:49300 10.0.2.2:1719 "$work/$1"
 	wait_bg
 }
 
 reverse() {	# FROM_NS SRC_IP SRC_PORT DST_IP DST_PORT
 	forget_tcp
-	ip netns exec "$1" $NU tcp-try "$2:$3" "$4:$5" --timeout 1.5 >/dev/null
+	tcp_try "$1" "$2:$3" "$4:$5" 1.5
 }
 
 counter() {

@@ -61,7 +61,7 @@ exchange() {	# REQUEST REPLY
 
 reverse() {	# SRC_PORT
 	forget_tcp
-	gk $NU tcp-try "10.0.2.2:$1" 10.0.1.2:1720 --timeout 1.5 >/dev/null
+	tcp_try gk "10.0.2.2:$1" 10.0.1.2:1720 1.5
 }
 
 remaining() {

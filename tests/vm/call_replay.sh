@@ -140,8 +140,8 @@ check "phone -> gk:7000 (fastStart RTP) passes" udp_flow ph 10.0.1.2:40010 gk 10
 bg gk $NU tcp-serve 10.0.2.2:1300 --count 1
 bg gk $NU tcp-serve 10.0.2.2:1301 --count 1
 wait_listen gk tcp 1300 && wait_listen gk tcp 1301
-check_not "phone -> gk:1301 (tcp) is blocked" ph $NU tcp-try 10.0.1.2:40011 10.0.2.2:1301 --timeout 1.5
-check "phone -> gk:1300 (H.245) passes" ph $NU tcp-try 10.0.1.2:40012 10.0.2.2:1300 --timeout 3
+check_not "phone -> gk:1301 (tcp) is blocked" tcp_try ph 10.0.1.2:40011 10.0.2.2:1301 1.5
+check "phone -> gk:1300 (H.245) passes" tcp_try ph 10.0.1.2:40012 10.0.2.2:1300 3
 check "split messages decoded, none malformed" \
 	test "$(counter q931_messages)" -eq 8 -a "$(counter q931_malformed)" -eq 0
 touch "$work/split_end"

@@ -245,7 +245,7 @@ exchange() {	# one RRQ/RCF round trip through the firewall
 }
 reverse() {	# SRC_PORT: gatekeeper -> phone:1720
 	forget_tcp
-	gk $NU tcp-try "10.0.2.2:$1" 10.0.1.2:1720 --timeout 1.5 >/dev/null
+	tcp_try gk "10.0.2.2:$1" 10.0.1.2:1720 1.5
 }
 ras_pinholes() { expect_lines | grep -c 'dport=1720 .*helper=avaya-ras'; }
 fw_reset() {
@@ -287,7 +287,7 @@ check "iptables: gatekeeper:61440 -> phone:1720 passes (the pinhole)" reverse 61
 check_not "iptables: gatekeeper:61445 -> phone:1720 is blocked" reverse 61445
 check "iptables: reverse_pinhole_opened counted" test "$(counter reverse_pinhole_opened)" -ge 1
 check "iptables: phone -> gatekeeper:1720 connects" \
-	ph $NU tcp-try 10.0.1.2:40000 10.0.2.2:1720 --timeout 2
+	tcp_try ph 10.0.1.2:40000 10.0.2.2:1720 2
 check "iptables: that flow carries helper=avaya-q931" \
 	sh -c "ip netns exec fw conntrack -L -p tcp --dport 1720 --sport 40000 2>/dev/null | grep -q 'helper=avaya-q931'"
 bg gk $NU udp-serve 10.0.2.2:5060 --count 1 --timeout 5

@@ -469,11 +469,11 @@ bg ip netns exec ph $NU tcp-serve 10.0.1.2:1720
 wait_listen ph tcp 1720
 for p in 61440 61441 61442 61443 61444; do
 	check "gk:$p -> phone:1720 connects through fw2" \
-		gk $NU tcp-try "10.0.2.2:$p" 10.0.1.2:1720 --timeout 3
+		tcp_try gk "10.0.2.2:$p" 10.0.1.2:1720 3
 done
 check "... carrying helper avaya-q931" \
 	sh -c "ip netns exec fw2 conntrack -L -p tcp --orig-port-src 61444 2>/dev/null | grep -q 'helper=avaya-q931'"
-check_not "gk:5555 -> phone:1720 is dropped" gk $NU tcp-try 10.0.2.2:5555 10.0.1.2:1720 --timeout 2
+check_not "gk:5555 -> phone:1720 is dropped" tcp_try gk 10.0.2.2:5555 10.0.1.2:1720 2
 kill_tree "$BG"
 wait "$BG" 2>/dev/null
 ip netns exec fw2 conntrack -D -p tcp --orig-port-dst 1720 >/dev/null 2>&1

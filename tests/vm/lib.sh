@@ -31,8 +31,10 @@ if [ "$TIME_SCALE" != 1 ]; then
 fi
 real_sleep() { command sleep "$@"; }
 
-pass() { echo "PASS: $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); ret=1; }
+# Each verdict carries the scenario's elapsed seconds: the log shows where
+# its time goes (make check's budget).
+pass() { echo "PASS: $* [${SECONDS}s]"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $* [${SECONDS}s]"; failed=$((failed + 1)); ret=1; }
 skip() { echo "SKIP: $*"; skipped=$((skipped + 1)); }
 
 # check DESC CMD...: the command must succeed.
@@ -179,6 +181,71 @@ udp_recv1() {
 	ip netns exec "$1" timeout "$(scaled "${3:-2}")" socat -u \
 		"UDP4-RECVFROM:${2##*:},bind=${2%:*}" \
 		SYSTEM:'echo "udp-recv: from $SOCAT_PEERADDR:$SOCAT_PEERPORT"'
+}
+
+# tcp_try NS SRC_IP:PORT DST_IP:PORT [SECONDS]: a TCP connection from SRC
+# to DST is set up within SECONDS (2, scaled), then reset (no TIME_WAIT:
+# the same source port can try again). socat, not python, as above.
+tcp_try() {
+	local fam=4
+
+	case $3 in "["*) fam=6 ;; esac
+	ip netns exec "$1" socat -u /dev/null \
+		"TCP$fam:$3,bind=$2,linger=0,shut-none,reuseaddr,connect-timeout=$(scaled "${4:-2}")" \
+		2>/dev/null
+}
+
+# wait_bound NS IP:PORT: poll until a UDP socket is bound to exactly that
+# address (wait_listen by port alone would take another socket's).
+wait_bound() {
+	local i
+
+	for i in $(seq 1 50); do
+		ip netns exec "$1" ss -H -lun src "$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "wait_bound: nothing is bound to $1 udp $2"
+	return 1
+}
+
+# udp_answer NS IP:PORT REPLY [SECONDS] [SAVE]: in the background ($BG),
+# the first datagram to IP:PORT in NS (within SECONDS, 4, scaled) is
+# answered with REPLY's bytes, to its sender; SAVE keeps what came. After
+# the one datagram socat sees its end on that side and waits -t for the
+# answering child (a fork and an exec, slow under TCG); it ends as soon as
+# the child has answered.
+udp_answer() {
+	local fam=4
+
+	case $2 in "["*) fam=6 ;; esac
+	bg ip netns exec "$1" timeout "$(scaled "${4:-4}")" socat -t "$(scaled 3)" \
+		-r "${5:-/dev/null}" "UDP$fam-RECVFROM:${2##*:},bind=${2%:*}" EXEC:"cat $3"
+}
+
+# udp_ask NS SRC_IP:PORT DST_IP:PORT REQ GOT [SECONDS]: REQ from SRC to
+# DST; true when an answer comes back to SRC within SECONDS (3, scaled),
+# kept in GOT. tests/lib/udpask.c, compiled once per boot: one socket that
+# sends and receives (socat would need two, racing for the answer).
+# vm-run.sh compiles it on the host; else it is compiled here once per
+# boot, when a scenario starts (in udp_ask a server started before would
+# time out during the compile: half a minute under TCG).
+UDPASK=$TOP/build/tools/udpask
+if [ ! -x "$UDPASK" ]; then
+	UDPASK=/tmp/avaya-udpask
+	[ -x "$UDPASK" ] || { cc -O2 -o "$UDPASK.$$" "$TOP/tests/lib/udpask.c" &&
+				mv "$UDPASK.$$" "$UDPASK"; }
+fi
+udp_ask() {
+	rm -f "$5"
+	ip netns exec "$1" "$UDPASK" "$2" "$3" "$4" "$5" "$(scaled "${6:-3}")"
+}
+
+# udp_send NS SRC_IP:PORT DST_IP:PORT FILE: FILE's bytes in one datagram.
+udp_send() {
+	local fam=4
+
+	case $3 in "["*) fam=6 ;; esac
+	ip netns exec "$1" socat -u "OPEN:$4" "UDP$fam-SENDTO:$3,bind=$2"
 }
 
 # wait_listen NS PROTO PORT: poll until a socket listens, never sleep blindly.

@@ -152,7 +152,7 @@ inbound_invite() {
 # gk_call: the gatekeeper's Q.931 connection to the public :1720.
 gk_call() {
 	forget_tcp
-	gk $NU tcp-try 10.0.2.2:61000 10.0.2.1:1720 --timeout 1.5 >/dev/null
+	tcp_try gk 10.0.2.2:61000 10.0.2.1:1720 1.5
 }
 
 # rtp_in PORT: a datagram from the peer to the public PORT.

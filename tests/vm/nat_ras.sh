@@ -96,14 +96,14 @@ ras_port() {
 # public address completes and the firewall sent it to PHONE:1720.
 lands_on() {
 	forget_tcp
-	gk $NU tcp-try "10.0.2.2:$1" "$PUB:$2" --timeout 1.5 >/dev/null || return 1
+	tcp_try gk "10.0.2.2:$1" "$PUB:$2" 1.5 || return 1
 	fw conntrack -L -p tcp --orig-dst $PUB 2>/dev/null |
 		grep -q "sport=$1 dport=$2 .*src=$3 dst=10.0.2.2 sport=1720 dport=$1"
 }
 
 reverse() {	# SRC_PORT DST_IP DST_PORT: is the handshake admitted at all?
 	forget_tcp
-	gk $NU tcp-try "10.0.2.2:$1" "$2:$3" --timeout 1.5 >/dev/null
+	tcp_try gk "10.0.2.2:$1" "$2:$3" 1.5
 }
 
 n_expect() {	# how many expectations match a pattern

@@ -85,11 +85,9 @@ wait_listen ph tcp 1720 && wait_listen ph tcp 1721 && wait_listen ph tcp 2222 &&
 
 # exchange PORT SRCPORT REQUEST REPLY: a UDP round trip phone -> gatekeeper.
 exchange() {
-	bg gk $NU udp-serve "10.0.2.2:$1" --reply "$work/$4" --count 1 --timeout 5
-	wait_listen gk udp "$1" || return 1
-	rm -f "$work/got"
-	ph $NU udp-send "10.0.1.2:$2" "10.0.2.2:$1" "$work/$3" \
-		--expect-reply "$work/got" --timeout 3 >/dev/null || return 1
+	udp_answer gk "10.0.2.2:$1" "$work/$4" 5
+	wait_bound gk "10.0.2.2:$1" || return 1
+	udp_ask ph "10.0.1.2:$2" "10.0.2.2:$1" "$work/$3" "$work/got" || return 1
 	cmp -s "$work/got" "$work/$4"
 }
 
@@ -97,13 +95,13 @@ exchange() {
 udp_through() {
 	bg udp_recv1 "$3" "$4"
 	wait_listen "$3" udp "${4##*:}" || return 1
-	ip netns exec "$1" $NU udp-send "$2" "$4" "$work/one"
+	udp_send "$1" "$2" "$4" "$work/one"
 	wait_bg >/dev/null
 }
 
 tcp() {	# FROM_NS SRC_IP:PORT DST_IP:PORT
 	forget_tcp
-	ip netns exec "$1" $NU tcp-try "$2" "$3" --timeout 1.5 >/dev/null
+	tcp_try "$1" "$2" "$3" 1.5
 }
 
 echo "== 2. registration through the profile"

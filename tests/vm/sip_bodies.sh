@@ -33,6 +33,21 @@
 # 6. A Contact that cannot be read (no '>'): left out and counted
 #    (sip_header_skipped); the SDP is still rewritten and opens its
 #    pinhole. With strict=1 such a message is dropped.
+# A BYE on another connection (issue 15 item 7), SIP over TCP:
+# 7. Calls A, B, C: INVITE and 200 each on a TCP connection of ph's, which
+#    stays open; A's media flows. Then, each on a new connection, none of
+#    which ends A (sip_bye_unknown_call, sip_bye_lookup_dropped): another
+#    phone behind the same masquerade (10.0.1.2) sending A's exact BYE;
+#    10.0.1.200 with A's Call-ID but other tags; A's BYE in a lone UDP
+#    datagram (a flow nobody answered: its source may be forged); a CANCEL
+#    of A, which a 2xx confirmed; 40 BYEs of no call on one connection (at
+#    most 4 looked up). Then 10.0.1.200's true BYE on a connection of its
+#    own removes A's pinholes and closes its media flows
+#    (sip_bye_other_flow, sip_media_flow_closed); A's connection stays.
+#    gk hangs up B on a connection of its own, port-forwarded to ph:5060
+#    (DNAT): B's pinholes go. gk's re-INVITE of C on its own connection
+#    books C there too (pinholes for its new media); the caller's BYE on
+#    C's first connection ends it on both: those pinholes go.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -59,20 +74,55 @@ msg_add sipmsg invite --src 10.0.1.200:5072 --dst 10.0.2.2:5060 \
 	--media 10.0.1.200:49310 --bad-contact --call-id badc@avaya.test -o "$work/badc.req"
 msg_add sipmsg invite --src 10.0.1.200:5074 --dst 10.0.2.2:5060 \
 	--media 10.0.1.200:49320 --bad-contact --call-id badc2@avaya.test -o "$work/badc2.req"
+tcpm() {	# KIND NAME CALL-ID [ARGS...]: a TCP call message from 10.0.1.200:5080
+	local kind=$1 name=$2 id=$3
+	shift 3
+	msg_add sipmsg "$kind" --tcp --src 10.0.1.200:5080 --dst 10.0.2.2:5060 \
+		--call-id "$id" -o "$work/$name" "$@"
+}
+tcpm invite ta.req ta@avaya.test --media 10.0.1.200:49400
+tcpm invite-ok ta.ok ta@avaya.test --media 10.0.2.2:30400
+tcpm bye ta.bye ta@avaya.test
+tcpm bye ta.badtag ta@avaya.test --from-tag c9 --to-tag p9
+tcpm invite tb.req tb@avaya.test --media 10.0.1.200:49410
+tcpm invite-ok tb.ok tb@avaya.test --media 10.0.2.2:30410
+tcpm bye-callee tb.bye tb@avaya.test
+tcpm cancel ta.cancel ta@avaya.test
+tcpm invite tc.req tc@avaya.test --media 10.0.1.200:49420
+tcpm invite-ok tc.ok tc@avaya.test --media 10.0.2.2:30420
+tcpm bye tc.bye tc@avaya.test
+# gk's re-INVITE of call C (it moves its media) on a connection of its own.
+msg_add sipmsg reinvite --tcp --src 10.0.2.2:5098 --dst "$PUB:5060" \
+	--from-tag p1 --to-tag c1 --media 10.0.2.2:30430 --call-id tc@avaya.test \
+	-o "$work/tc.reinvite"
+for i in $(seq 1 40); do
+	tcpm bye "flood$i" "flood$i@avaya.test" --from-tag "f$i" --to-tag "t$i"
+done
 msg_build || fail "the messages were built"
 
 setup_topology
+# Media flows live until the call ends, not 30 s (slow guests, the debug lane).
+fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 ip -n ph addr add 10.0.1.200/24 dev eth0
 fw nft -f - <<EOF
 table inet fw {
 	ct helper sip-udp {
 		type "avaya-sip" protocol udp;
 	}
+	ct helper sip-tcp {
+		type "avaya-sip" protocol tcp;
+	}
 	chain forward {
 		type filter hook forward priority filter; policy drop;
 		ct state established,related accept
 		ip saddr 10.0.1.0/24 udp dport 5060 ct helper set "sip-udp" accept
 		ip6 saddr fd00:1::/64 udp dport 5060 ct helper set "sip-udp" accept
+		ip saddr 10.0.1.0/24 tcp dport 5060 ct helper set "sip-tcp" accept
+		ip daddr 10.0.1.200 tcp dport 5060 ct status dnat ct helper set "sip-tcp" accept
+	}
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "gk0" ip daddr $PUB tcp dport 5060 dnat ip to 10.0.1.200:5060
 	}
 	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
@@ -211,5 +261,108 @@ echo 1 > "$STRICT"
 send badc2 5074
 echo 0 > "$STRICT"
 check_not "6. strict: it is dropped" [ -s "$work/badc2.rx" ]
+# 7. A BYE on another TCP connection.
+# tcp_call NAME SPORT: NAME.req over TCP from 10.0.1.200:SPORT, gk answers
+# NAME.ok on it half a second later (the INVITE is saved as NAME.rx; a
+# background job's stdin would be /dev/null). The connection stays open
+# until the scenario ends; what is appended to NAME.in is sent on it.
+tcp_call() {
+	cp "$work/$1.req" "$work/$1.in"
+	bg gk timeout "$(scaled 300)" socat TCP4-LISTEN:5060,bind=10.0.2.2,reuseaddr \
+		SYSTEM:"(sleep $(scaled 0.5); cat $work/$1.ok; exec sleep $(scaled 300)) & exec cat > $work/$1.rx"
+	wait_listen gk tcp 5060
+	bg ph sh -c "tail -c +1 -f $work/$1.in |
+		timeout $(scaled 300) socat - TCP4:10.0.2.2:5060,bind=10.0.1.200:$2 > $work/$1.got"
+	eventually grep -q '^SIP/2.0 200' "$work/$1.got"
+}
+# tcp_once NS SRC DST FILE: FILE alone on a new connection from SRC to DST.
+tcp_once() {
+	ip netns exec "$1" timeout "$(scaled 5)" socat -u "OPEN:$4" "TCP4:$3,bind=$2"
+}
+flows_to() { fw conntrack -L -p udp 2>/dev/null | grep -c "port=$1 "; }
+# call_pinholes PUBPORT GKPORT: the call's RTP and RTCP pinholes both ways.
+call_pinholes() {
+	expect_lines | grep -cE "dport=($1|$(($1 + 1))|$2|$(($2 + 1))) "
+}
+grew() { [ "$(ctr "$1")" -gt "$2" ]; }
+grew_cmd() { [ "$("$@")" -gt 0 ]; }	# grew_cmd CMD...: CMD prints > 0
+none() { [ "$("$@")" = 0 ]; }	# none CMD...: CMD prints 0
+check "7. call A: INVITE and 200 on one TCP connection" tcp_call ta 5080
+check "7. call B: INVITE and 200 on another" tcp_call tb 5082
+check "7. call C: INVITE and 200 on a third" tcp_call tc 5088
+$MSG inspect "$work/ta.rx" "$work/tb.rx" > "$work/inspect" 2>&1
+sed 's/^/   /' "$work/inspect"
+pa=$(field ta sdp); pa=${pa##*:}
+pb=$(field tb sdp); pb=${pb##*:}
+for k in ta tb; do
+	check "7. $k: the INVITE left with c= $PUB, its length true ($(field $k sdp) clen=$(field $k clen))" \
+		[ "$(field $k clen)" = ok -a "$(field $k sdp)" != none ]
+	[ "$(field $k clen)" = ok ] || cat -A "$work/$k.rx" | head -n 30 | sed 's/^/   | /'
+done
+case $pa in *[!0-9]* | "") pa=1 ;; esac
+case $pb in *[!0-9]* | "") pb=1 ;; esac
+check "7. A: media gk:30400 -> $PUB:$pa reaches 10.0.1.200:49400" \
+	media gk 10.0.2.2:30400 "$PUB:$pa" ph 10.0.1.200:49400
+check "7. A: media 10.0.1.200:49400 -> gk:30400 passes" \
+	media ph 10.0.1.200:49400 10.0.2.2:30400 gk 10.0.2.2:30400
+fa=$(flows_to 30400) ha=$(call_pinholes "$pa" 30400) hb=$(call_pinholes "$pb" 30410)
+check "7. A: its media flow exists ($fa)" [ "$fa" -ge 1 ]
+check "7. A: its RTCP pinholes stay ($ha)" [ "$ha" -ge 2 ]
+check "7. B: its pinholes ($hb)" [ "$hb" -ge 4 ]
+bg gk timeout "$(scaled 200)" socat -u TCP4-LISTEN:5060,bind=10.0.2.2,reuseaddr,fork OPEN:/dev/null
+wait_listen gk tcp 5060
+bg ph timeout "$(scaled 200)" socat -u TCP4-LISTEN:5060,bind=10.0.1.200,reuseaddr,fork OPEN:/dev/null
+wait_listen ph tcp 5060
+# Hostile and odd: none of these ends A.
+unk=$(ctr sip_bye_unknown_call) oth=$(ctr sip_bye_other_flow)
+tcp_once ph 10.0.1.2:5090 10.0.2.2:5060 "$work/ta.bye"
+check "7. another phone's copy of A's BYE was looked up" eventually grew sip_bye_unknown_call "${unk:-0}"
+unk=$(ctr sip_bye_unknown_call)
+tcp_once ph 10.0.1.200:5084 10.0.2.2:5060 "$work/ta.badtag"
+check "7. a BYE with A's Call-ID and other tags was looked up" eventually grew sip_bye_unknown_call "${unk:-0}"
+unk=$(ctr sip_bye_unknown_call)
+ph socat -u "OPEN:$work/ta.bye" UDP4-SENDTO:10.0.2.2:5060,bind=10.0.1.200:5096
+check "7. A's BYE in a lone datagram (a flow nobody answered: a forged source could send it) is not looked up" \
+	eventually grew sip_bye_unknown_call "${unk:-0}"
+unk=$(ctr sip_bye_unknown_call)
+tcp_once ph 10.0.1.200:5102 10.0.2.2:5060 "$work/ta.cancel"
+check "7. a CANCEL of A (confirmed) on another connection was looked up" \
+	eventually grew sip_bye_unknown_call "${unk:-0}"
+drop=$(ctr sip_bye_lookup_dropped)
+cat "$work"/flood*  > "$work/flood"
+tcp_once ph 10.0.1.200:5100 10.0.2.2:5060 "$work/flood"
+check "7. 40 BYEs of no call on one connection: at most 4 looked up ($(ctr sip_bye_lookup_dropped) dropped, from ${drop:-?})" \
+	[ "$(ctr sip_bye_lookup_dropped)" -ge $((${drop:-0} + 30)) ]
+check "7. ... none ended A: its pinholes stay" [ "$(call_pinholes "$pa" 30400)" = "$ha" ]
+check "7. ... nor its media flows ($(flows_to 30400))" [ "$(flows_to 30400)" = "$fa" ]
+check "7. ... (sip_bye_other_flow ${oth:-?} -> $(ctr sip_bye_other_flow))" \
+	[ "$(ctr sip_bye_other_flow)" = "${oth:-0}" ]
+closed=$(ctr sip_media_flow_closed)
+tcp_once ph 10.0.1.200:5086 10.0.2.2:5060 "$work/ta.bye"
+check "7. A's BYE on a connection of its own ended A (sip_bye_other_flow grew from ${oth:-?})" \
+	eventually grew sip_bye_other_flow "${oth:-0}"
+check "7. ... its pinholes are gone" eventually none call_pinholes "$pa" 30400
+check "7. ... its media flows are closed" eventually none flows_to 30400
+check "7. ... counted (sip_media_flow_closed ${closed:-?} -> $(ctr sip_media_flow_closed))" \
+	grew sip_media_flow_closed "${closed:-0}"
+check "7. ... A's own connection is still up" \
+	sh -c "ip netns exec fw conntrack -L -p tcp --sport 5080 2>/dev/null | grep -q ESTABLISHED"
+check "7. ... B is untouched: its pinholes" [ "$(call_pinholes "$pb" 30410)" = "$hb" ]
+oth=$(ctr sip_bye_other_flow)
+tcp_once gk 10.0.2.2:5094 "$PUB:5060" "$work/tb.bye"
+check "7. gk's BYE of B on its own connection, port-forwarded, ended B" \
+	eventually grew sip_bye_other_flow "${oth:-0}"
+check "7. ... B's pinholes are gone" eventually none call_pinholes "$pb" 30410
+# C: gk moves its media with a re-INVITE on its own connection (booked
+# there too); the caller's BYE on C's first connection ends it on both.
+tcp_once gk 10.0.2.2:5098 "$PUB:5060" "$work/tc.reinvite"
+moved() { expect_lines | grep -cE "dport=(30430|30431) "; }
+check "7. C: gk's re-INVITE on its own connection opened its pinholes ($(moved))" eventually grew_cmd moved
+sleep 1		# the re-INVITE's lookup marks C shared on the first connection
+oth=$(ctr sip_bye_other_flow)
+cat "$work/tc.bye" >> "$work/tc.in"
+check "7. C's BYE on its first connection ended it on the other too" \
+	eventually grew sip_bye_other_flow "${oth:-0}"
+check "7. ... the re-INVITE's pinholes are gone" eventually none moved
 echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 finish

@@ -38,11 +38,9 @@ expect6() { expect_lines -f ipv6; }
 # exchange NAME SRC DST: $work/NAME.req from SRC, answered by $work/NAME.ans
 # from the registrar's socket DST; the requester keeps the answer as NAME.got.
 exchange() {
-	bg gk $NU udp-serve "$3" --reply "$work/$1.ans" --save "$work/$1.rx" \
-		--timeout 10 >/dev/null
-	wait_listen gk udp "${3##*:}"
-	ph $NU udp-send "$2" "$3" "$work/$1.req" --expect-reply "$work/$1.got" \
-		--timeout 3 >/dev/null
+	udp_answer gk "$3" "$work/$1.ans" 10 "$work/$1.rx.0"
+	wait_bound gk "$3"
+	udp_ask ph "$2" "$3" "$work/$1.req" "$work/$1.got"
 	wait_bg
 }
 
@@ -52,11 +50,9 @@ exchange() {
 send_to() {
 	local dns=$1 ns=$2 src=$3 dst=$4 file=${5:-$work/probe} rc
 
-	bg ip netns exec "$dns" $NU udp-serve "$dst" --reply "$work/trying" \
-		--timeout 4 >/dev/null
-	wait_listen "$dns" udp "${dst##*:}"
-	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$file" \
-		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
+	udp_answer "$dns" "$dst" "$work/trying" 4
+	wait_bound "$dns" "$dst"
+	udp_ask "$ns" "$src" "$dst" "$file" "$work/probe.got"
 	rc=$?
 	kill_tree "$BG"
 	wait "$BG" 2>/dev/null

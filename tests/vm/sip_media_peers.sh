@@ -60,11 +60,9 @@ peers() { fw sh -c "echo '$1' > $PARAM" 2>/dev/null; }
 # exchange NAME FROMNS FROM TONS TO: $work/NAME.req from FROM, answered by
 # $work/NAME.ans from TO; what TO got is NAME.rx.0, the answer NAME.got.
 exchange() {
-	bg ip netns exec "$4" $NU udp-serve "$5" --reply "$work/$1.ans" \
-		--save "$work/$1.rx" --timeout 10 >/dev/null
-	wait_listen "$4" udp "${5##*:}"
-	ip netns exec "$2" $NU udp-send "$3" "$5" "$work/$1.req" \
-		--expect-reply "$work/$1.got" --timeout 3 >/dev/null
+	udp_answer "$4" "$5" "$work/$1.ans" 10 "$work/$1.rx.0"
+	wait_bound "$4" "$5"
+	udp_ask "$2" "$3" "$5" "$work/$1.req" "$work/$1.got"
 	wait_bg
 }
 
@@ -73,11 +71,9 @@ exchange() {
 probe() {
 	local rc
 
-	bg ip netns exec "$4" $NU udp-serve "$5" --reply "$work/probe" \
-		--timeout 4 >/dev/null
-	wait_listen "$4" udp "${5##*:}"
-	ip netns exec "$1" $NU udp-send "$2" "$3" "$work/probe" \
-		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
+	udp_answer "$4" "$5" "$work/probe" 4
+	wait_bound "$4" "$5"
+	udp_ask "$1" "$2" "$3" "$work/probe" "$work/probe.got"
 	rc=$?
 	kill_tree "$BG"
 	wait "$BG" 2>/dev/null

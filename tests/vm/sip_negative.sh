@@ -25,10 +25,9 @@ ctr() { fw awk -v n="$1" '$1 == n { print $2 }' /proc/net/nf_conntrack_avaya; }
 
 # exchange NAME: REGISTER $work/NAME.req from ph:5060, answered by $work/NAME.ok.
 exchange() {
-	bg gk $NU udp-serve 10.0.2.2:5060 --reply "$work/$1.ok" --timeout 10 >/dev/null
-	wait_listen gk udp 5060
-	ph $NU udp-send 10.0.1.2:5060 10.0.2.2:5060 "$work/$1.req" \
-		--expect-reply "$work/$1.got" --timeout 3 >/dev/null
+	udp_answer gk 10.0.2.2:5060 "$work/$1.ok" 10
+	wait_bound gk 10.0.2.2:5060
+	udp_ask ph 10.0.1.2:5060 10.0.2.2:5060 "$work/$1.req" "$work/$1.got"
 	wait_bg
 }
 
@@ -38,10 +37,9 @@ exchange() {
 # request counted by the helper and the answer not yet sent).
 reach() {
 	local ns=$1 src=$2 dst=$3
-	bg ph $NU udp-serve "$dst" --reply "$work/probe" --timeout 4 >/dev/null
-	wait_listen ph udp "${dst##*:}"
-	ip netns exec "$ns" $NU udp-send "$src" "$dst" "$work/probe" \
-		--expect-reply "$work/probe.got" --timeout 3 >/dev/null
+	udp_answer ph "$dst" "$work/probe" 4
+	wait_bound ph "$dst"
+	udp_ask "$ns" "$src" "$dst" "$work/probe" "$work/probe.got"
 	local rc=$?
 	kill_tree "$BG"
 	wait "$BG" 2>/dev/null

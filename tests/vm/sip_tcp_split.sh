@@ -64,7 +64,7 @@ hasnt() { [ -f "$work/$1.exp" ] && ! grep -Eq "$2" "$work/$1.exp"; }
 inbound() {
 	bg ph $NU tcp-serve 10.0.1.2:5060 --count 1
 	wait_listen ph tcp 5060
-	ip netns exec "$1" $NU tcp-try "$2" 10.0.1.2:5060 --timeout 2 >/dev/null
+	tcp_try "$1" "$2" 10.0.1.2:5060 2
 	local rc=$?
 	kill_tree "$BG"
 	wait "$BG" 2>/dev/null

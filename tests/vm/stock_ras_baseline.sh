@@ -66,7 +66,7 @@ register() {
 
 reverse() {	# SRC_PORT DST_PORT
 	forget_tcp
-	gk $NU tcp-try "10.0.2.2:$1" "10.0.1.2:$2" --timeout 2
+	tcp_try gk "10.0.2.2:$1" "10.0.1.2:$2" 2
 }
 
 check "RRQ passes and the RCF comes back byte-identical" register

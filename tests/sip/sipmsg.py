@@ -5,7 +5,8 @@
   sipmsg.py register --src IP:PORT --dst IP:PORT --contact IP:PORT [--expires N] -o FILE
   sipmsg.py ok --src IP:PORT --dst IP:PORT [--contact IP:PORT] [--expires N] -o FILE
   sipmsg.py truncated|clen-past-end|long-header --src .. --dst .. --contact .. -o FILE
-  sipmsg.py invite|invite-ok|bye|bye-ok|bye-callee|cancel --src IP:PORT --dst IP:PORT
+  sipmsg.py invite|invite-ok|bye|bye-ok|bye-callee|cancel|cancel-reinvite|update
+            --src IP:PORT --dst IP:PORT
             [--media IP:PORT] [--call-id ID] [--user NAME] [--tcp]
             [--from-tag T] [--to-tag T] -o FILE
 
@@ -14,8 +15,9 @@
 "invite" is a call from --src to --dst with an SDP offer for --media (audio,
 PCMU), "invite-ok" the callee's 200 with its SDP answer for --media, "bye"
 and "bye-ok" end that call, "bye-callee" is the callee's BYE (its tag in
-From), "cancel" the caller's CANCEL of the INVITE; --src/--dst stay those
-of the INVITE throughout. --tcp writes Via
+From), "cancel" the caller's CANCEL of the INVITE, "cancel-reinvite" its
+CANCEL of a re-INVITE (To tag present), "update" an UPDATE with SDP from
+--src; --src/--dst stay those of the INVITE throughout. --tcp writes Via
 SIP/2.0/TCP; --from-tag/--to-tag replace the dialog's tags (c1, p1).
 IPv6 endpoints are written [addr]:port; SDP then says c=IN IP6.
 
@@ -212,10 +214,10 @@ def call(a):
                 f'To: <{caller}>;tag={a.to_tag or "c1"}',
                 f'Call-ID: {a.call_id or CALL_CALL_ID}',
                 f'CSeq: {a.cseq} BYE', 'Content-Length: 0'], ''
-    if a.kind in ('invite', 'bye', 'reinvite', 'cancel'):
-        method = 'INVITE' if a.kind == 'reinvite' else a.kind.upper()
+    if a.kind in ('invite', 'bye', 'reinvite', 'cancel', 'update', 'cancel-reinvite'):
+        method = {'reinvite': 'INVITE', 'cancel-reinvite': 'CANCEL'}.get(a.kind, a.kind.upper())
         # A CANCEL names its INVITE's transaction: the same branch.
-        branch = 'invite' if a.kind == 'cancel' else a.kind
+        branch = {'cancel': 'invite', 'cancel-reinvite': 'reinvite'}.get(a.kind, a.kind)
         lines = [f'{method} {callee} SIP/2.0',
                  f'Via: SIP/2.0/{via} {a.src};branch=z9hG4bK-{branch}{a.cseq};rport',
                  'Max-Forwards: 70'] + common + [f'CSeq: {a.cseq} {method}']
@@ -225,12 +227,12 @@ def call(a):
         lines = [f'SIP/2.0 {status}',
                  f'Via: SIP/2.0/{via} {a.src};branch=z9hG4bK-{method.lower()}{a.cseq};'
                  f'rport={port(a.src)}'] + common + [f'CSeq: {a.cseq} {method}']
-    if a.kind in ('invite', 'reinvite'):
+    if a.kind in ('invite', 'reinvite', 'update'):
         lines.append(f'Contact: <sip:carol@{a.src}' + ('' if a.bad_contact else '>'))
     elif a.kind == 'invite-ok':
         lines.append(f'Contact: <{callee}>')
     body = ''
-    if a.kind in ('invite', 'invite-ok', 'reinvite') and a.media:
+    if a.kind in ('invite', 'invite-ok', 'reinvite', 'update') and a.media:
         ctype, body = body_of(a.body, a.media)
         if a.body != 'sdp':
             lines.append('MIME-Version: 1.0')
@@ -318,7 +320,7 @@ def main(argv):
     ap.add_argument('kind', choices=['register', 'ok', 'truncated', 'clen-past-end',
                                      'long-header', 'invite', 'invite-ok', 'bye',
                                      'bye-ok', 'bye-callee', 'cancel', 'reinvite',
-                                     'invite-fail'])
+                                     'invite-fail', 'update', 'cancel-reinvite'])
     ap.add_argument('--src', required=True)
     ap.add_argument('--dst', required=True)
     ap.add_argument('--contact')
@@ -350,6 +352,7 @@ def main(argv):
     elif a.kind == 'ok':
         data = text(ok(a, a.cseq))
     elif a.kind in ('invite', 'invite-ok', 'bye', 'bye-ok', 'bye-callee', 'cancel', 'reinvite',
+                    'update', 'cancel-reinvite',
                     'invite-fail'):
         data = text(*call(a))
     elif a.kind == 'truncated':

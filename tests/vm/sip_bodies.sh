@@ -47,7 +47,9 @@
 #    gk hangs up B on a connection of its own, port-forwarded to ph:5060
 #    (DNAT): B's pinholes go. gk's re-INVITE of C on its own connection
 #    books C there too (pinholes for its new media); the caller's BYE on
-#    C's first connection ends it on both: those pinholes go.
+#    C's first connection ends it on both: those pinholes go. gk's UPDATE
+#    of E on its own connection books E there; the caller's CANCEL of a
+#    re-INVITE (a To tag) ends nothing; its BYE ends E on both.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -95,6 +97,14 @@ tcpm bye tc.bye tc@avaya.test
 msg_add sipmsg reinvite --tcp --src 10.0.2.2:5098 --dst "$PUB:5060" \
 	--from-tag p1 --to-tag c1 --media 10.0.2.2:30430 --call-id tc@avaya.test \
 	-o "$work/tc.reinvite"
+tcpm invite te.req te@avaya.test --media 10.0.1.200:49460
+tcpm invite-ok te.ok te@avaya.test --media 10.0.2.2:30460
+tcpm cancel-reinvite te.cancel te@avaya.test
+tcpm bye te.bye te@avaya.test
+# gk's UPDATE of call E (it moves its media) on a connection of its own.
+msg_add sipmsg update --tcp --src 10.0.2.2:5112 --dst "$PUB:5060" \
+	--from-tag p1 --to-tag c1 --media 10.0.2.2:30470 --call-id te@avaya.test \
+	-o "$work/te.update"
 for i in $(seq 1 40); do
 	tcpm bye "flood$i" "flood$i@avaya.test" --from-tag "f$i" --to-tag "t$i"
 done
@@ -364,5 +374,22 @@ cat "$work/tc.bye" >> "$work/tc.in"
 check "7. C's BYE on its first connection ended it on the other too" \
 	eventually grew sip_bye_other_flow "${oth:-0}"
 check "7. ... the re-INVITE's pinholes are gone" eventually none moved
+# E: gk's UPDATE on its own connection books E there; the caller's CANCEL
+# of a re-INVITE (To tag) on E's first connection ends nothing, there or
+# on gk's connection; its BYE ends both.
+check "7. call E: INVITE and 200 on a fourth connection" tcp_call te 5110
+tcp_once gk 10.0.2.2:5112 "$PUB:5060" "$work/te.update"
+updated() { expect_lines | grep -cE "dport=(30470|30471) "; }
+check "7. E: gk's UPDATE on its own connection opened its pinholes ($(updated))" eventually grew_cmd updated
+sleep 1		# the UPDATE's lookup marks E shared on the first connection
+cat "$work/te.cancel" >> "$work/te.in"
+sleep 1		# a wrong end would be queued now and done 100 ms later
+check "7. E: a CANCEL of a re-INVITE (To tag) leaves the UPDATE's pinholes ($(updated))" \
+	[ "$(updated)" -ge 2 ]
+oth=$(ctr sip_bye_other_flow)
+cat "$work/te.bye" >> "$work/te.in"
+check "7. E's BYE on its first connection ended it on the other too" \
+	eventually grew sip_bye_other_flow "${oth:-0}"
+check "7. ... the UPDATE's pinholes are gone" eventually none updated
 echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 finish

@@ -300,6 +300,7 @@ none() { [ "$("$@")" = 0 ]; }	# none CMD...: CMD prints 0
 check "7. call A: INVITE and 200 on one TCP connection" tcp_call ta 5080
 check "7. call B: INVITE and 200 on another" tcp_call tb 5082
 check "7. call C: INVITE and 200 on a third" tcp_call tc 5088
+check "7. call E: INVITE and 200 on a fourth" tcp_call te 5110
 $MSG inspect "$work/ta.rx" "$work/tb.rx" > "$work/inspect" 2>&1
 sed 's/^/   /' "$work/inspect"
 pa=$(field ta sdp); pa=${pa##*:}
@@ -377,7 +378,6 @@ check "7. ... the re-INVITE's pinholes are gone" eventually none moved
 # E: gk's UPDATE on its own connection books E there; the caller's CANCEL
 # of a re-INVITE (To tag) on E's first connection ends nothing, there or
 # on gk's connection; its BYE ends both.
-check "7. call E: INVITE and 200 on a fourth connection" tcp_call te 5110
 tcp_once gk 10.0.2.2:5112 "$PUB:5060" "$work/te.update"
 updated() { expect_lines | grep -cE "dport=(30470|30471) "; }
 check "7. E: gk's UPDATE on its own connection opened its pinholes ($(updated))" eventually grew_cmd updated

@@ -3682,7 +3682,7 @@ static void sip_dialog_act(struct sip_dialog_query *q)
 						    q->op == SIP_DIALOG_CANCEL);
 			if (slot)
 				sip_call_ended(q->found, slot);
-			ended = slot;
+			ended = slot != 0;
 		}
 	}
 	if (q->op != SIP_DIALOG_MARK)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # avaya-vm: ownboot (it unloads our modules: a guest of its own)
+# avaya-vm: kernel newest (make check's 60 minutes; avaya_ras covers registration pinholes on both kernels)
 #
 # The reverse pinhole lives exactly as long as the registration, and the same
 # exchange through Linux's stock "RAS" helper, in the same run, for contrast.

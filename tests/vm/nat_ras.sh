@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # avaya-vm: ownboot (it unloads our modules: a guest of its own)
+# avaya-vm: kernel oldest (make check's 60 minutes; NAT of RAS: nat_call, sip_nat_pinhole and sip_bodies cover the NAT glue on both kernels)
 #
 # nf_nat_avaya: H.323 RAS for phones behind source NAT.
 #

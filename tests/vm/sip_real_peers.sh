@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # avaya-vm: ownboot (it unloads our modules: a guest of its own)
-# avaya-vm: kernel newest (make check's 60 minutes; the same userspace peers on either kernel, sip_tcp_peers and sip_nat_pinhole cover the kernel side on both)
+# avaya-vm: kernel oldest (make check's 60 minutes; the same userspace peers on either kernel, sip_tcp_peers and sip_nat_pinhole cover the kernel side on both)
 #
 # avaya-sip with real peers: a baresip UA behind masquerade registers to a
 # kamailio registrar, a second baresip calls it through kamailio.

@@ -111,8 +111,11 @@ done
 msg_build || fail "the messages were built"
 
 setup_topology
-# Media flows live until the call ends, not 30 s (slow guests, the debug lane).
+# Media flows live until the call ends, not 30 s, and offered pinholes
+# wait an hour, not 180 s (slow guests: the debug lane took 640 s to reach
+# section 7's checks).
 fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
+echo 3600 > /sys/module/nf_conntrack_avaya/parameters/sip_media_timeout
 ip -n ph addr add 10.0.1.200/24 dev eth0
 fw nft -f - <<EOF
 table inet fw {

@@ -49,7 +49,10 @@
 #    books C there too (pinholes for its new media); the caller's BYE on
 #    C's first connection ends it on both: those pinholes go. gk's UPDATE
 #    of E on its own connection books E there; the caller's CANCEL of a
-#    re-INVITE (a To tag) ends nothing; its BYE ends E on both.
+#    re-INVITE (a To tag) ends nothing; its BYE ends E on both. gk's
+#    late-offer re-INVITE of F (no SDP) on its own connection books F there
+#    at the request; the caller's 200 there carries the offer and opens its
+#    pinholes; the caller's BYE on F's first connection ends both.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -105,6 +108,16 @@ tcpm bye te.bye te@avaya.test
 msg_add sipmsg update --tcp --src 10.0.2.2:5112 --dst "$PUB:5060" \
 	--from-tag p1 --to-tag c1 --media 10.0.2.2:30470 --call-id te@avaya.test \
 	-o "$work/te.update"
+tcpm invite tf.req tf@avaya.test --media 10.0.1.200:49480
+tcpm invite-ok tf.ok tf@avaya.test --media 10.0.2.2:30480
+tcpm bye tf.bye tf@avaya.test
+# gk's late-offer re-INVITE of call F (no SDP) on a connection of its own,
+# and the caller's 200 with the offer on it.
+msg_add sipmsg reinvite --tcp --src 10.0.2.2:5114 --dst "$PUB:5060" \
+	--from-tag p1 --to-tag c1 --call-id tf@avaya.test -o "$work/tf.reinvite"
+msg_add sipmsg invite-ok --tcp --src 10.0.2.2:5114 --dst "$PUB:5060" \
+	--from-tag p1 --to-tag c1 --media 10.0.1.200:49490 --call-id tf@avaya.test \
+	-o "$work/tf.offer"
 for i in $(seq 1 40); do
 	tcpm bye "flood$i" "flood$i@avaya.test" --from-tag "f$i" --to-tag "t$i"
 done
@@ -304,6 +317,7 @@ check "7. call A: INVITE and 200 on one TCP connection" tcp_call ta 5080
 check "7. call B: INVITE and 200 on another" tcp_call tb 5082
 check "7. call C: INVITE and 200 on a third" tcp_call tc 5088
 check "7. call E: INVITE and 200 on a fourth" tcp_call te 5110
+check "7. call F: INVITE and 200 on a fifth" tcp_call tf 5116
 $MSG inspect "$work/ta.rx" "$work/tb.rx" > "$work/inspect" 2>&1
 sed 's/^/   /' "$work/inspect"
 pa=$(field ta sdp); pa=${pa##*:}
@@ -394,5 +408,32 @@ cat "$work/te.bye" >> "$work/te.in"
 check "7. E's BYE on its first connection ended it on the other too" \
 	eventually grew sip_bye_other_flow "${oth:-0}"
 check "7. ... the UPDATE's pinholes are gone" eventually none updated
+# F: gk's late-offer re-INVITE (no SDP) on its own connection books F
+# there at the request; the caller's 200 carries the offer, which opens
+# pinholes there; the caller's BYE on F's first connection ends both.
+# ph's sink gives the port up (bg's pid is a subshell: kill socat itself).
+pkill -f "TCP4-LISTEN:5060,bind=10.0.1.200,"
+unbound() { [ -z "$(ip netns exec ph ss -Hltn 'sport = :5060')" ]; }
+eventually unbound || echo "   ph's sink still holds port 5060"
+bg ph timeout "$(scaled 60)" socat TCP4-LISTEN:5060,bind=10.0.1.200,reuseaddr \
+	SYSTEM:"(sleep $(scaled 0.5); cat $work/tf.offer; exec sleep $(scaled 60)) & exec cat > $work/tf.rerx"
+wait_listen ph tcp 5060
+bg gk sh -c "(cat $work/tf.reinvite; sleep $(scaled 60)) |
+	timeout $(scaled 60) socat - TCP4:$PUB:5060,bind=10.0.2.2:5114 > $work/tf.got"
+check "7. F: gk's late-offer re-INVITE on its own connection was answered with the offer" \
+	eventually grep -q '^SIP/2.0 200' "$work/tf.got"
+sleep 0.5	# the rest of the 200
+pf=$($MSG inspect "$work/tf.got" | sed -n 's/.* sdp=\([^ ]*\) .*/\1/p')
+check "7. ... the offer left with c= $PUB (got ${pf:-nothing})" [ "${pf%:*}" = "$PUB" ]
+pf=${pf##*:}
+case $pf in *[!0-9]* | "") pf=1 ;; esac
+offered() { expect_lines | grep -cE "dport=($pf|$((pf + 1))) "; }
+check "7. ... which opened its pinholes ($(offered))" eventually grew_cmd offered
+sleep 1		# the re-INVITE's lookup marks F shared on the first connection
+oth=$(ctr sip_bye_other_flow)
+cat "$work/tf.bye" >> "$work/tf.in"
+check "7. F's BYE on its first connection ended it on the other too" \
+	eventually grew sip_bye_other_flow "${oth:-0}"
+check "7. ... the late offer's pinholes are gone" eventually none offered
 echo "-- counters:"; fw grep -E '^sip_' /proc/net/nf_conntrack_avaya | grep -v ' 0$' | sed 's/^/   /'
 finish

@@ -5,9 +5,11 @@
 #
 # KERNEL_REPORTS: any kernel. DEBUG_REPORTS: the debug lane's detectors
 # whose reports do not start with "WARNING:" or "BUG:" (lockdep, RCU and
-# debug objects mostly do), and the detectors' own words.
+# debug objects mostly do), and the detectors' own words: an RCU stall
+# ("self-detected stall on CPU", "detected stalls on CPUs/tasks") is how a
+# CPU stuck with preemption off shows first (see vm-run.sh).
 KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection|refcount_t|list_add corruption|list_del corruption|Kernel panic|UBSAN|KASAN|kernel BUG'
-DEBUG_REPORTS='KFENCE|possible circular locking|suspicious RCU usage|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list|soft lockup|blocked for more than'
+DEBUG_REPORTS='KFENCE|possible circular locking|suspicious RCU usage|sleeping function called|inconsistent lock state|possible recursive locking|ODEBUG|list corruption|corrupted list|soft lockup|detected stall|blocked for more than'
 
 # kmemleak_ours FILE: kmemleak's reports (one per "unreferenced object"
 # paragraph) whose backtrace touches conntrack, NAT or our modules; the

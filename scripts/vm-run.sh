@@ -178,8 +178,14 @@ if [ "$debug" = 1 ]; then
 	# means nothing, and a TCG debug guest would otherwise run on until
 	# its time limit. watchdog_thresh=60 (soft lockup after 120 s): on a
 	# busy 2-core host the emulated CPUs stall for 20 s and more without
-	# any kernel fault (seen once in `ip` during sip_negative).
+	# any kernel fault (seen once in `ip` during sip_negative). RCU's
+	# stall warning (21 s by default) would be the first to see such a
+	# stall: it waits 60 s too. A CPU stuck with preemption off is
+	# reported by RCU first, and each of its stall reports touches the
+	# soft-lockup watchdog, which then never fires (a planted 200 s spin
+	# showed it): kernel-reports.sh fails a scenario on either.
 	append="slub_debug=FZPU kmemleak=on kasan.fault=panic watchdog_thresh=60"
+	append+=" rcupdate.rcu_cpu_stall_timeout=60"
 else
 	machine=(-smp 1 -m 1536)
 	append=
